@@ -1,0 +1,379 @@
+"""Read a folder (or a set of uploaded files) of articles into documents, skipping bad files with reasons."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from analysis.clean import Cleaned, clean_text
+from analysis.encoding import DecodeError, decode_bytes
+from analysis.htmlpage import parse_html
+from analysis.metadata import infer_metadata, parse_date
+
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+MANIFEST_NAME = "sources.csv"
+MANIFEST_COLUMNS = ("file", "outlet", "url", "published", "title", "author")
+METADATA_FIELDS = ("outlet", "author", "published", "title", "url")
+# Files in a corpus folder that configure it rather than hold articles.
+CONTROL_FILES = {MANIFEST_NAME, "positions_overrides.csv"}
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES_ENV = "BRIEFING_MAX_BYTES"
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)---[ \t]*\n", re.DOTALL)
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_HEADING = re.compile(r"^(\s{0,3})#{1,6}\s+", re.MULTILINE)
+_MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
+
+
+class CorpusError(OSError):
+    """The corpus as a whole cannot be read (missing folder, not a folder, no permission)."""
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that was not analysed, and why, in one line."""
+
+    document: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.document}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: its text, where each metadata value came from, and the cleaner's verdict."""
+
+    document: str
+    format: str
+    encoding: str
+    text: str
+    content_hash: str
+    metadata: dict[str, str | None]
+    metadata_source: dict[str, str]
+    cleaned: Cleaned
+    size_bytes: int
+
+    @property
+    def body(self) -> str:
+        return self.cleaned.body
+
+    @property
+    def words(self) -> int:
+        return len(self.cleaned.body.split())
+
+    @property
+    def label(self) -> str:
+        """Title when known, else the file name: what a reader calls this article."""
+        return self.metadata.get("title") or self.document
+
+
+@dataclass
+class Corpus:
+    """The documents read from one place, the files skipped and the warnings raised on the way."""
+
+    root: str
+    documents: list[Document] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash over every analysed text and its metadata: equal hashes mean equal analysis input."""
+        digest = hashlib.sha256()
+        for doc in sorted(self.documents, key=lambda d: d.document):
+            digest.update(doc.document.encode())
+            digest.update(doc.content_hash.encode())
+            digest.update(repr(sorted(doc.metadata.items())).encode())
+        return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file offered to the corpus: a safe relative name and a way to get its bytes."""
+
+    name: str
+    size: int
+    read: object  # Callable[[], bytes]
+
+
+def max_bytes_default() -> int:
+    value = os.environ.get(MAX_BYTES_ENV)
+    return int(value) if value and value.isdigit() else DEFAULT_MAX_BYTES
+
+
+def safe_name(name: str) -> str | None:
+    """A relative POSIX name with no parent references or absolute parts, or None when there is none."""
+    parts = [p for p in PurePosixPath(name.replace("\\", "/")).parts if p not in ("", ".", "/")]
+    if not parts or any(p == ".." for p in parts) or re.match(r"^[A-Za-z]:$", parts[0]):
+        return None
+    return "/".join(parts)
+
+
+def _normalise_text(text: str) -> str:
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.lstrip("\ufeff")
+
+
+def content_hash(text: str) -> str:
+    """Hash of a text with line endings and trailing space normalised, so re-saved copies match."""
+    canonical = "\n".join(line.rstrip() for line in _normalise_text(text).strip().split("\n"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _markdown_to_text(text: str) -> tuple[str, str | None]:
+    title = None
+    for line in text.split("\n"):
+        match = re.match(r"^\s{0,3}#\s+(.+?)\s*#*\s*$", line)
+        if match:
+            title = match.group(1).strip()
+            break
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_HEADING.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub("", text)
+    return text, title
+
+
+def _front_matter(text: str, name: str, warnings: list[str]) -> tuple[str, dict[str, str]]:
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return text, {}
+    rest = text[match.end() :]
+    try:
+        data = yaml.safe_load(match.group("yaml"))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" line {where.line + 2}" if where is not None else ""
+        warnings.append(f"{name}:{line} front matter is not valid YAML; ignored")
+        return rest, {}
+    if not isinstance(data, dict):
+        warnings.append(f"{name}: front matter is not a key: value mapping; ignored")
+        return rest, {}
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        key = str(key).strip().lower()
+        key = {"date": "published", "source": "outlet", "publication": "outlet", "byline": "author"}.get(key, key)
+        if key in METADATA_FIELDS and value not in (None, ""):
+            values[key] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
+    return rest, values
+
+
+def normalise_date(value: str) -> str | None:
+    """ISO date for a date written in any supported form, or None."""
+    value = value.strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?", value):
+        found = parse_date(value[:10])
+    else:
+        found = parse_date(value)
+    return found.isoformat() if found else None
+
+
+def read_manifest(data: bytes, *, known: set[str] | None, label: str = MANIFEST_NAME) -> tuple[dict[str, dict], list[str]]:
+    """Rows of sources.csv by file name, and one warning per problem, each with its line number."""
+    warnings: list[str] = []
+    try:
+        text = decode_bytes(data).text
+    except DecodeError as exc:
+        return {}, [f"{label}: {exc}; manifest ignored"]
+    reader = csv.reader(io.StringIO(_normalise_text(text)))
+    try:
+        header = next(reader)
+    except (StopIteration, csv.Error):
+        return {}, [f"{label}: empty manifest; ignored"]
+    columns = [h.strip().lower() for h in header]
+    if "file" not in columns:
+        return {}, [f"{label}: line 1: no 'file' column (expected columns {','.join(MANIFEST_COLUMNS)}); manifest ignored"]
+    missing = [c for c in MANIFEST_COLUMNS if c not in columns]
+    if missing:
+        warnings.append(f"{label}: line 1: missing columns {', '.join(missing)}")
+    unknown = [c for c in columns if c and c not in MANIFEST_COLUMNS]
+    if unknown:
+        warnings.append(f"{label}: line 1: unknown columns {', '.join(unknown)} ignored")
+    rows: dict[str, dict] = {}
+    try:
+        for row in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) > len(columns):
+                warnings.append(f"{label}: line {line}: {len(row)} cells but {len(columns)} columns; extra cells ignored")
+            record = {c: (row[i].strip() if i < len(row) else "") for i, c in enumerate(columns) if c in MANIFEST_COLUMNS}
+            name = safe_name(record.get("file", ""))
+            if not name:
+                warnings.append(f"{label}: line {line}: no usable file name; row ignored")
+                continue
+            if name in rows:
+                warnings.append(f"{label}: line {line}: duplicate row for {name}; the first row is used")
+                continue
+            if known is not None and name not in known:
+                warnings.append(f"{label}: line {line}: {name} is not in the corpus; row ignored")
+                continue
+            if record.get("published"):
+                iso = normalise_date(record["published"])
+                if iso is None:
+                    warnings.append(f"{label}: line {line}: unreadable date {record['published']!r} for {name}; ignored")
+                record["published"] = iso or ""
+            rows[name] = {k: v for k, v in record.items() if k != "file" and v}
+    except csv.Error as exc:
+        warnings.append(f"{label}: line {reader.line_num}: {exc}; rest of the manifest ignored")
+    return rows, warnings
+
+
+def _document_from_text(name: str, fmt: str, text: str, encoding: str, size: int, manifest_row: dict, warnings: list[str]) -> Document:
+    text = _normalise_text(text)
+    values: dict[str, str | None] = dict.fromkeys(METADATA_FIELDS)
+    source: dict[str, str] = {}
+
+    def offer(field_values: dict[str, str], origin: str) -> None:
+        for key, value in field_values.items():
+            if key in values and values[key] is None and value:
+                if key == "published":
+                    value = normalise_date(str(value))
+                    if value is None:
+                        continue
+                values[key] = value
+                source[key] = origin
+
+    offer(manifest_row, "manifest")
+    body_text, front = _front_matter(text, name, warnings) if fmt != "html" else (text, {})
+    offer(front, "front matter")
+    main_content = None
+    if fmt == "html":
+        page = parse_html(text)
+        body_text, main_content = page.text, page.main_content
+        offer(page.metadata, "page metadata")
+    elif fmt == "markdown":
+        body_text, md_title = _markdown_to_text(body_text)
+        offer({"title": md_title} if md_title else {}, "inferred")
+    inferred = infer_metadata(body_text)
+    offer({k: getattr(inferred, k) for k in ("outlet", "author", "published", "title") if getattr(inferred, k)}, "inferred")
+    cleaned = clean_text(body_text, title=values["title"], author=values["author"], main_content=main_content)
+    return Document(
+        document=name,
+        format=fmt,
+        encoding=encoding,
+        text=body_text,
+        content_hash=content_hash(text),
+        metadata=values,
+        metadata_source=source,
+        cleaned=cleaned,
+        size_bytes=size,
+    )
+
+
+def read_sources(
+    files: Iterable[SourceFile],
+    *,
+    manifest: bytes | None = None,
+    root: str = "",
+    max_bytes: int | None = None,
+) -> Corpus:
+    """Analyse-ready documents from files; each bad file becomes one Skipped line and never stops the rest."""
+    limit = max_bytes if max_bytes is not None else max_bytes_default()
+    corpus = Corpus(root=root)
+    offered = sorted(files, key=lambda f: f.name)
+    names = {f.name for f in offered}
+    rows: dict[str, dict] = {}
+    if manifest is not None:
+        rows, problems = read_manifest(manifest, known=names)
+        corpus.warnings.extend(problems)
+    seen: dict[str, str] = {}
+    for item in offered:
+        name = item.name
+        suffix = PurePosixPath(name).suffix.lower()
+        fmt = FORMATS.get(suffix)
+        if fmt is None:
+            corpus.skipped.append(Skipped(name, f"unsupported file type {suffix or '(none)'}; use .txt, .md or .html"))
+            continue
+        if item.size > limit:
+            corpus.skipped.append(
+                Skipped(name, f"too large: {item.size / 1_048_576:.1f} MB is over the {limit / 1_048_576:.1f} MB limit")
+            )
+            continue
+        if item.size == 0:
+            corpus.skipped.append(Skipped(name, "empty file"))
+            continue
+        try:
+            data = item.read()
+        except OSError as exc:
+            corpus.skipped.append(Skipped(name, f"cannot be read: {exc.strerror or exc}"))
+            continue
+        try:
+            decoded = decode_bytes(data)
+        except DecodeError as exc:
+            corpus.skipped.append(Skipped(name, str(exc)))
+            continue
+        if not decoded.text.strip():
+            corpus.skipped.append(Skipped(name, "only whitespace, no text"))
+            continue
+        doc = _document_from_text(name, fmt, decoded.text, decoded.encoding, len(data), rows.get(name, {}), corpus.warnings)
+        if doc.content_hash in seen:
+            corpus.skipped.append(Skipped(name, f"duplicate of {seen[doc.content_hash]} (same text)"))
+            continue
+        if not doc.body.strip():
+            chrome = doc.cleaned.chrome_lines
+            corpus.skipped.append(Skipped(name, f"no article text found: all {chrome} non-blank lines look like page chrome"))
+            continue
+        seen[doc.content_hash] = name
+        corpus.documents.append(doc)
+    return corpus
+
+
+def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None) -> Corpus:
+    """Read every article file below folder (recursively, hidden files excepted) and its sources.csv."""
+    root = Path(folder)
+    if not root.exists():
+        raise CorpusError(f"{root}: corpus folder does not exist")
+    if not root.is_dir():
+        raise CorpusError(f"{root}: not a folder")
+    if not os.access(root, os.R_OK | os.X_OK):
+        raise CorpusError(f"{root}: corpus folder is not readable")
+    resolved_root = root.resolve()
+    files: list[SourceFile] = []
+    outside: list[Skipped] = []
+    manifest = None
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for filename in sorted(filenames):
+            if filename.startswith("."):
+                continue
+            path = Path(dirpath) / filename
+            name = path.relative_to(root).as_posix()
+            try:
+                real = path.resolve()
+                real.relative_to(resolved_root)
+            except (ValueError, OSError):
+                outside.append(Skipped(name, "link to a file outside the corpus folder; not read"))
+                continue
+            if name == MANIFEST_NAME:
+                manifest = path
+                continue
+            if name in CONTROL_FILES:
+                continue
+            try:
+                size = path.stat().st_size
+            except OSError as exc:
+                outside.append(Skipped(name, f"cannot be read: {exc.strerror or exc}"))
+                continue
+            files.append(SourceFile(name, size, path.read_bytes))
+    manifest_bytes = None
+    manifest_problem = None
+    if manifest is not None:
+        try:
+            manifest_bytes = manifest.read_bytes()
+        except OSError as exc:
+            manifest_problem = f"{MANIFEST_NAME}: cannot be read: {exc.strerror or exc}; manifest ignored"
+    corpus = read_sources(files, manifest=manifest_bytes, root=str(root), max_bytes=max_bytes)
+    corpus.skipped.extend(outside)
+    if manifest_problem:
+        corpus.warnings.insert(0, manifest_problem)
+    return corpus

@@ -1,0 +1,96 @@
+"""build_tables: the one function that turns a corpus into every table the CLI and the dashboard show."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from analysis import ANALYSIS_VERSION
+from analysis.corpus import METADATA_FIELDS, Corpus, read_corpus
+from analysis.nlp import load_pipeline, split_sentences
+
+DOCUMENT_COLUMNS = [
+    "document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash",
+    "sentences", "format", "encoding", "size_bytes",
+    "title_source", "outlet_source", "author_source", "published_source", "url_source",
+]
+SENTENCE_COLUMNS = ["document", "sentence", "start", "end", "text"]
+LINE_COLUMNS = ["document", "line", "kind", "reason", "text"]
+SKIPPED_COLUMNS = ["document", "reason"]
+
+
+@dataclass
+class Tables:
+    """Every table of one analysed corpus, plus what was skipped and why."""
+
+    documents: pd.DataFrame
+    sentences: pd.DataFrame
+    lines: pd.DataFrame
+    skipped: pd.DataFrame
+    warnings: list[str] = field(default_factory=list)
+    corpus_hash: str = ""
+    model: str = ""
+    model_warning: str | None = None
+    built_at: str = ""
+
+    # Tables written by `python -m analysis export`, in order.
+    EXPORTED = ("documents", "sentences", "lines", "skipped")
+
+    def exported(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in self.EXPORTED}
+
+
+def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None, batch_size: int = 32) -> Tables:
+    """Analyse a corpus (or the folder holding one) into the documents, sentences, lines and skipped tables."""
+    if not isinstance(corpus, Corpus):
+        corpus = read_corpus(corpus)
+    pipeline = load_pipeline(model)
+    docs = corpus.documents
+    sentence_rows = []
+    sentence_counts = []
+    for doc, spans in zip(docs, split_sentences((d.body for d in docs), nlp=pipeline.nlp, batch_size=batch_size)):
+        sentence_counts.append(len(spans))
+        for index, (start, end, text) in enumerate(spans):
+            sentence_rows.append((doc.document, index, start, end, text))
+    document_rows = []
+    for doc, count in zip(docs, sentence_counts):
+        row = {
+            "document": doc.document,
+            **{key: doc.metadata.get(key) or "" for key in METADATA_FIELDS},
+            "words": doc.words,
+            "chrome_lines": doc.cleaned.chrome_lines,
+            "content_hash": doc.content_hash,
+            "sentences": count,
+            "format": doc.format,
+            "encoding": doc.encoding,
+            "size_bytes": doc.size_bytes,
+        }
+        for key in METADATA_FIELDS:
+            row[f"{key}_source"] = doc.metadata_source.get(key, "")
+        document_rows.append(row)
+    line_rows = [
+        (doc.document, line.number, line.kind, line.reason, line.text)
+        for doc in docs
+        for line in doc.cleaned.lines
+        if line.kind != "blank"
+    ]
+    documents = pd.DataFrame(document_rows, columns=DOCUMENT_COLUMNS)
+    documents["words"] = documents["words"].astype("int64")
+    documents["chrome_lines"] = documents["chrome_lines"].astype("int64")
+    return Tables(
+        documents=documents,
+        sentences=pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS),
+        lines=pd.DataFrame(line_rows, columns=LINE_COLUMNS),
+        skipped=pd.DataFrame([(s.document, s.reason) for s in corpus.skipped], columns=SKIPPED_COLUMNS),
+        warnings=list(corpus.warnings),
+        corpus_hash=corpus.content_hash,
+        model=pipeline.model,
+        model_warning=pipeline.warning,
+        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+__all__ = ["ANALYSIS_VERSION", "Tables", "build_tables"]

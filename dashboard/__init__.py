@@ -1,0 +1,1 @@
+"""Briefing Desk Streamlit dashboard."""

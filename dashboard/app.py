@@ -1,0 +1,19 @@
+"""Briefing Desk: `streamlit run dashboard/app.py [-- CORPUS_FOLDER]`."""
+
+import sys
+from pathlib import Path
+
+# Running from a plain checkout (not pip-installed) must work too, as on a hosting service.
+_ROOT = str(Path(__file__).resolve().parent.parent)
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+st.set_page_config(page_title="Briefing Desk", page_icon="📰", layout="wide")
+
+pages = [
+    st.Page("views/sources.py", title="Sources", icon=":material/table_view:", url_path="sources", default=True),
+    st.Page("views/reader.py", title="Reader", icon=":material/article:", url_path="reader"),
+]
+st.navigation(pages).run()

@@ -1,0 +1,45 @@
+"""Widgets whose value lives in the page URL, so a copied link reproduces the view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _seed(key: str, value) -> None:
+    # Only on first render in this session: afterwards the widget, not the URL, is the source of truth.
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _publish(key: str, value: str | None) -> None:
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+def selectbox(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str, **kwargs) -> str | None:
+    """A selectbox over string options whose choice is the URL parameter `key` (absent when it is the first option)."""
+    wanted = st.query_params.get(key)
+    if wanted in options:
+        _seed(key, wanted)
+    value = st.selectbox(label, list(options), key=key, format_func=format_func, **kwargs)
+    _publish(key, value if options and value != options[0] else None)
+    return value
+
+
+def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
+    """A toggle stored in the URL parameter `key` as 1/0 when it differs from its default."""
+    wanted = st.query_params.get(key)
+    if wanted is not None:
+        _seed(key, wanted.lower() in _TRUE)
+    elif key not in st.session_state:
+        st.session_state[key] = value
+    state = st.toggle(label, key=key, **kwargs)
+    _publish(key, None if state == value else ("1" if state else "0"))
+    return state

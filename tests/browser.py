@@ -1,0 +1,96 @@
+"""Helpers for real-browser tests: a streamlit server on a free port and Debian's Chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--no-first-run", "--disable-dev-shm-usage",
+]
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def chromium_path() -> str:
+    """Debian's chromium, or skip (fail on CI, where .ci/run installs it)."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    message = "Debian's chromium is not installed (apt-get install -y chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(corpus: Path, *, timeout: float = 180):
+    """Run `streamlit run dashboard/app.py -- CORPUS` on a free loopback port until the block ends."""
+    port = free_port()
+    (ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "tests" / "artifacts" / f"streamlit-{port}.log", "w+b")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--", str(corpus)],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"streamlit did not become healthy; its output:\n{log.read().decode(errors='replace')}")
+            time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@contextmanager
+def chromium_page(*, width: int = 1280, height: int = 900):
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def wait_ready(page, *, timeout_ms: int = 120_000) -> None:
+    """Wait until the app has finished running its script (and any spinner is gone)."""
+    page.wait_for_selector(READY, timeout=timeout_ms)
+    page.wait_for_timeout(500)
+    page.wait_for_selector(READY, timeout=timeout_ms)

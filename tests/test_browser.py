@@ -1,0 +1,31 @@
+"""Real browser: streamlit serves the seeds, Debian's Chromium opens each view and takes screenshots."""
+
+import pytest
+
+from tests.browser import chromium_page, streamlit_server, wait_ready
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.browser
+
+
+def test_sources_and_reader_in_chromium(artifacts):
+    with streamlit_server(SEEDS) as base, chromium_page() as page:
+        page.goto(f"{base}/")
+        wait_ready(page)
+        assert page.get_by_role("heading", name="Sources").is_visible()
+        table = page.locator("[data-testid='stDataFrame']").first
+        table.wait_for(state="visible")
+        assert table.bounding_box()["height"] > 150  # five rows drawn, not an empty grid
+        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "5"
+        page.screenshot(path=str(artifacts / "sources.png"), full_page=True)
+
+        page.goto(f"{base}/reader?reader.document=004_12e71fb29c3e1acf.txt&reader.show_chrome=1")
+        wait_ready(page)
+        assert page.get_by_text("France and the United Kingdom have urged").is_visible()
+        assert page.get_by_text("removed, navigation or menu").first.is_visible()
+        page.screenshot(path=str(artifacts / "reader.png"), full_page=True)
+
+        page.get_by_text("Show removed page chrome").click()
+        wait_ready(page)
+        assert page.get_by_text("removed, navigation or menu").count() == 0
+        assert "reader.show_chrome" not in page.url

@@ -1,0 +1,71 @@
+import json
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from analysis.cli import main
+from analysis.export import neutralise, table_bytes
+from tests.conftest import SEEDS
+
+DESIGN_DOCUMENT_COLUMNS = ["document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash"]
+DESIGN_SENTENCE_COLUMNS = ["document", "sentence", "start", "end", "text"]
+
+
+def test_tables_have_design_columns(seed_tables):
+    assert list(seed_tables.documents.columns[: len(DESIGN_DOCUMENT_COLUMNS)]) == DESIGN_DOCUMENT_COLUMNS
+    assert list(seed_tables.sentences.columns) == DESIGN_SENTENCE_COLUMNS
+
+
+def test_sentence_offsets_slice_the_body(seed_tables):
+    from analysis.corpus import read_corpus
+
+    bodies = {d.document: d.body for d in read_corpus(SEEDS).documents}
+    for row in seed_tables.sentences.itertuples(index=False):
+        assert bodies[row.document][row.start : row.end] == row.text
+    counts = seed_tables.sentences.groupby("document").size()
+    assert (counts >= 5).all()
+
+
+def test_sentences_do_not_cross_paragraphs(seed_tables):
+    assert not seed_tables.sentences["text"].str.contains("\n\n").any()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
+def test_cli_export_writes_documents_and_sentences(tmp_path, fmt):
+    out = tmp_path / "out"
+    assert main(["export", str(SEEDS), "--out", str(out), "--format", fmt, "-q"]) == 0
+    for name, columns in (("documents", DESIGN_DOCUMENT_COLUMNS), ("sentences", DESIGN_SENTENCE_COLUMNS)):
+        path = out / f"{name}.{fmt}"
+        if fmt == "csv":
+            frame = pd.read_csv(path, encoding="utf-8-sig")
+        elif fmt == "xlsx":
+            frame = pd.read_excel(path)
+        else:
+            frame = pd.DataFrame(json.loads(path.read_text("utf-8")))
+        assert list(frame.columns[: len(columns)]) == columns
+    if fmt == "csv":
+        assert (out / "documents.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_build_store_writes_parquet(tmp_path):
+    store = tmp_path / "store"
+    assert main(["build", str(SEEDS), "--store", str(store), "-q"]) == 0
+    assert len(pd.read_parquet(store / "documents.parquet")) == 5
+    assert main(["build", str(SEEDS), "--store", str(store), "-q"]) == 0  # replaced in place
+    assert sorted(p.name for p in store.iterdir()) == ["documents.parquet", "lines.parquet", "sentences.parquet", "skipped.parquet"]
+
+
+@pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1"])
+def test_formula_cells_are_neutralised(value):
+    assert neutralise(value) == "'" + value
+
+
+def test_xlsx_has_frozen_header_and_no_formulas():
+    frame = pd.DataFrame({"text": ["=1+1", "plain"], "n": [1, -2]})
+    import io
+
+    sheet = load_workbook(io.BytesIO(table_bytes(frame, "xlsx"))).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A2"].value == "'=1+1" and sheet["A2"].data_type == "s"
+    assert sheet["B3"].value == -2

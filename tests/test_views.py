@@ -1,0 +1,95 @@
+"""In-process smoke tests of every dashboard view with Streamlit's AppTest."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.render import article_html
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+@pytest.fixture
+def app(monkeypatch):
+    def make(corpus: Path | None = None) -> AppTest:
+        if corpus is not None:
+            monkeypatch.setenv("BRIEFING_CORPUS", str(corpus))
+        return AppTest.from_file(APP, default_timeout=180)
+
+    return make
+
+
+def test_sources_view_lists_every_article(app):
+    at = app().run()
+    assert not at.exception
+    assert at.title[0].value == "Sources"
+    assert [m.value for m in at.metric][:2] == ["5", "2"]
+    table = at.dataframe[0].value
+    assert len(table) == 5
+    assert "WTX News" in set(table["outlet"])
+
+
+def test_sources_view_lists_skipped_files(app, tmp_path):
+    (tmp_path / "good.txt").write_text("The ministers met on Thursday and agreed a plan for the coming months.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    at = app(tmp_path).run()
+    assert not at.exception
+    skipped = at.dataframe[1].value
+    assert list(skipped.iloc[0]) == ["empty.txt", "empty file"]
+
+
+def test_reader_shows_body_and_toggles_chrome(app):
+    at = app().run()
+    at.switch_page("views/reader.py").run()
+    assert not at.exception
+    at.selectbox(key="reader.document").set_value("004_12e71fb29c3e1acf.txt").run()
+    article = at.markdown[-1].value
+    assert "France and the United Kingdom have urged" in article
+    assert "Close Menu" not in article
+    at.toggle(key="reader.show_chrome").set_value(True).run()
+    article = at.markdown[-1].value
+    assert "Close Menu" in article and "removed, navigation or menu (1 line)" in article
+
+
+def test_reader_selection_comes_from_the_url(app):
+    at = app()
+    at.query_params["reader.document"] = "003_5a750be892cdb197.txt"
+    at.switch_page("views/reader.py").run()
+    assert at.selectbox(key="reader.document").value == "003_5a750be892cdb197.txt"
+
+
+def test_reader_never_renders_article_html(app, tmp_path):
+    (tmp_path / "evil.txt").write_text(
+        "The minister said <script>alert('x')</script> and <img src=x onerror=alert(1)> were in the leaked memo today.",
+        encoding="utf-8",
+    )
+    at = app(tmp_path).run()
+    at.switch_page("views/reader.py").run()
+    article = at.markdown[-1].value
+    assert "<script>" not in article and "<img" not in article
+    assert "&lt;script&gt;" in article
+
+
+def test_article_html_escapes_chrome_reasons_and_text():
+    import pandas as pd
+
+    lines = pd.DataFrame([{"text": "<b>x</b>", "kind": "chrome", "reason": "<i>why</i>"}])
+    out = article_html(lines, show_chrome=True)
+    assert "<b>" not in out and "<i>" not in out and "&lt;b&gt;" in out
+
+
+def test_reader_writes_its_state_to_the_url_and_a_copied_url_restores_it(app):
+    at = app().run()
+    at.switch_page("views/reader.py").run()
+    at.selectbox(key="reader.document").set_value("001_2efbc909c1ace07d.txt").run()
+    at.toggle(key="reader.show_chrome").set_value(True).run()
+    shared = dict(at.query_params)
+    assert shared == {"reader.document": "001_2efbc909c1ace07d.txt", "reader.show_chrome": "1"}
+    fresh = app()
+    for key, value in shared.items():
+        fresh.query_params[key] = value
+    fresh.switch_page("views/reader.py").run()
+    assert fresh.selectbox(key="reader.document").value == "001_2efbc909c1ace07d.txt"
+    assert fresh.toggle(key="reader.show_chrome").value is True
+    assert "Martin Fornusek is a reporter" in fresh.markdown[-1].value
