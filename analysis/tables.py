@@ -10,7 +10,8 @@ import pandas as pd
 
 from analysis import ANALYSIS_VERSION
 from analysis.corpus import METADATA_FIELDS, Corpus, read_corpus
-from analysis.nlp import load_pipeline, split_sentences
+from analysis.entities import cooccurrence_table, entity_table, mentions_frame, mentions_from_doc, resolve
+from analysis.nlp import load_pipeline, process, sentence_spans
 
 DOCUMENT_COLUMNS = [
     "document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash",
@@ -28,6 +29,9 @@ class Tables:
 
     documents: pd.DataFrame
     sentences: pd.DataFrame
+    mentions: pd.DataFrame
+    entities: pd.DataFrame
+    cooccurrence: pd.DataFrame
     lines: pd.DataFrame
     skipped: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
@@ -37,24 +41,27 @@ class Tables:
     built_at: str = ""
 
     # Tables written by `python -m analysis export`, in order.
-    EXPORTED = ("documents", "sentences", "lines", "skipped")
+    EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "lines", "skipped")
 
     def exported(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in self.EXPORTED}
 
 
 def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None, batch_size: int = 32) -> Tables:
-    """Analyse a corpus (or the folder holding one) into the documents, sentences, lines and skipped tables."""
+    """Analyse a corpus (or the folder holding one) into every table: documents, sentences, mentions, entities, ..."""
     if not isinstance(corpus, Corpus):
         corpus = read_corpus(corpus)
     pipeline = load_pipeline(model)
     docs = corpus.documents
     sentence_rows = []
     sentence_counts = []
-    for doc, spans in zip(docs, split_sentences((d.body for d in docs), nlp=pipeline.nlp, batch_size=batch_size)):
+    mentions = []
+    for doc, processed in zip(docs, process((d.body for d in docs), nlp=pipeline.nlp, batch_size=batch_size)):
+        spans = sentence_spans(processed)
         sentence_counts.append(len(spans))
         for index, (start, end, text) in enumerate(spans):
             sentence_rows.append((doc.document, index, start, end, text))
+        mentions.extend(mentions_from_doc(processed, document=doc.document, sentence_starts=[s[0] for s in spans]))
     document_rows = []
     for doc, count in zip(docs, sentence_counts):
         row = {
@@ -80,9 +87,13 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None
     documents = pd.DataFrame(document_rows, columns=DOCUMENT_COLUMNS)
     documents["words"] = documents["words"].astype("int64")
     documents["chrome_lines"] = documents["chrome_lines"].astype("int64")
+    mention_frame = mentions_frame(resolve(mentions))
     return Tables(
         documents=documents,
         sentences=pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS),
+        mentions=mention_frame,
+        entities=entity_table(mention_frame, documents),
+        cooccurrence=cooccurrence_table(mention_frame, sentences_total=len(sentence_rows)),
         lines=pd.DataFrame(line_rows, columns=LINE_COLUMNS),
         skipped=pd.DataFrame([(s.document, s.reason) for s in corpus.skipped], columns=SKIPPED_COLUMNS),
         warnings=list(corpus.warnings),

@@ -6,8 +6,6 @@ Prints words/s for each stage; no pass/fail, the figures go into issue notes and
 
 from __future__ import annotations
 
-import random
-import re
 import sys
 import tempfile
 import time
@@ -18,27 +16,13 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.corpus import read_corpus  # noqa: E402
 from analysis.nlp import load_pipeline, split_sentences  # noqa: E402
-
-NAMES = ["Anna Berg", "Tomas Novak", "Leila Haddad", "Marco Rossi", "Ingrid Olsen", "Pavel Kral", "Sofia Lind"]
-NUMBER = re.compile(r"\b\d[\d,]*\b")
-
-
-def synthetic_corpus(folder: Path, count: int, *, seed: int = 7) -> None:
-    """Write count articles made from the seeds with varied names, numbers and dates."""
-    rng = random.Random(seed)
-    seeds = [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
-    for i in range(count):
-        text = seeds[i % len(seeds)]
-        text = NUMBER.sub(lambda m: str(rng.randint(2, 900_000)), text)
-        text = text.replace("Macron", rng.choice(NAMES).split()[1]).replace("Olga Winter", rng.choice(NAMES))
-        (folder / f"article_{i:05d}.txt").write_text(f"{text}\n\nReference {i}-{rng.random():.6f}.\n", "utf-8")
-
+from bench.synthetic import write_corpus  # noqa: E402
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        synthetic_corpus(folder, count)
+        write_corpus(folder, count)
         start = time.perf_counter()
         corpus = read_corpus(folder)
         read_seconds = time.perf_counter() - start

@@ -43,3 +43,37 @@ def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
     state = st.toggle(label, key=key, **kwargs)
     _publish(key, None if state == value else ("1" if state else "0"))
     return state
+
+
+def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str, **kwargs) -> str:
+    """Radio buttons over string options, stored in the URL parameter `key` unless the first option is chosen."""
+    wanted = st.query_params.get(key)
+    if wanted in options:
+        _seed(key, wanted)
+    value = st.radio(label, list(options), key=key, format_func=format_func, **kwargs)
+    _publish(key, value if value != options[0] else None)
+    return value
+
+
+def multiselect(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str, **kwargs) -> list[str]:
+    """A multiselect stored in the URL parameter `key` as a |-separated list (absent when empty)."""
+    wanted = st.query_params.get(key)
+    if wanted:
+        _seed(key, [item for item in wanted.split("|") if item in options])
+    elif key in st.session_state:
+        st.session_state[key] = [item for item in st.session_state[key] if item in options]
+    value = st.multiselect(label, list(options), key=key, format_func=format_func, **kwargs)
+    _publish(key, "|".join(value) if value else None)
+    return value
+
+
+def slider(label: str, *, key: str, min_value: int, max_value: int, value: int, **kwargs) -> int:
+    """An integer slider stored in the URL parameter `key` when it differs from its default."""
+    wanted = st.query_params.get(key)
+    if wanted and wanted.isdigit():
+        _seed(key, max(min_value, min(max_value, int(wanted))))
+    elif key not in st.session_state:
+        st.session_state[key] = value
+    chosen = st.slider(label, min_value=min_value, max_value=max_value, key=key, **kwargs)
+    _publish(key, None if chosen == value else str(chosen))
+    return chosen

@@ -94,3 +94,16 @@ def wait_ready(page, *, timeout_ms: int = 120_000) -> None:
     page.wait_for_selector(READY, timeout=timeout_ms)
     page.wait_for_timeout(500)
     page.wait_for_selector(READY, timeout=timeout_ms)
+
+
+def full_screenshot(page, path) -> None:
+    """Screenshot of the whole app: Streamlit scrolls inside its own container, so grow the viewport to fit it."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => { const m = document.querySelector(\"[data-testid='stMain']\") || document.body;"
+        " return Math.ceil(Math.max(m.scrollHeight, document.body.scrollHeight)); }"
+    )
+    page.set_viewport_size({"width": size["width"], "height": min(max(height + 40, size["height"]), 8000)})
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser import chromium_page, streamlit_server, wait_ready
+from tests.browser import chromium_page, full_screenshot, streamlit_server, wait_ready
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.browser
@@ -17,14 +17,24 @@ def test_sources_and_reader_in_chromium(artifacts):
         table.wait_for(state="visible")
         assert table.bounding_box()["height"] > 150  # five rows drawn, not an empty grid
         assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "5"
-        page.screenshot(path=str(artifacts / "sources.png"), full_page=True)
+        full_screenshot(page, artifacts / "sources.png")
 
         page.goto(f"{base}/reader?reader.document=004_12e71fb29c3e1acf.txt&reader.show_chrome=1")
         wait_ready(page)
         assert page.get_by_text("France and the United Kingdom have urged").is_visible()
         assert page.get_by_text("removed, navigation or menu").first.is_visible()
-        page.screenshot(path=str(artifacts / "reader.png"), full_page=True)
+        full_screenshot(page, artifacts / "reader.png")
 
+        page.goto(f"{base}/entities?entities.actor=country")
+        wait_ready(page)
+        assert page.get_by_text("Most often together").is_visible()
+        charts = page.locator("[data-testid='stVegaLiteChart']")
+        assert charts.count() == 2
+        assert charts.first.bounding_box()["height"] > 200
+        full_screenshot(page, artifacts / "entities.png")
+
+        page.goto(f"{base}/reader?reader.document=004_12e71fb29c3e1acf.txt&reader.show_chrome=1")
+        wait_ready(page)
         page.get_by_text("Show removed page chrome").click()
         wait_ready(page)
         assert page.get_by_text("removed, navigation or menu").count() == 0

@@ -10,6 +10,10 @@ from tests.conftest import SEEDS
 
 DESIGN_DOCUMENT_COLUMNS = ["document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash"]
 DESIGN_SENTENCE_COLUMNS = ["document", "sentence", "start", "end", "text"]
+DESIGN_MENTION_COLUMNS = ["document", "sentence", "start", "end", "text", "label", "entity", "entity_id", "country_iso3"]
+ENTITY_COLUMNS = ["entity", "entity_id", "label", "country_iso3", "mentions", "documents", "outlets", "outlet_counts",
+                  "first_date", "last_date"]
+PAIR_COLUMNS = ["entity_a", "entity_b", "sentences", "documents", "pmi"]
 
 
 def test_tables_have_design_columns(seed_tables):
@@ -35,7 +39,8 @@ def test_sentences_do_not_cross_paragraphs(seed_tables):
 def test_cli_export_writes_documents_and_sentences(tmp_path, fmt):
     out = tmp_path / "out"
     assert main(["export", str(SEEDS), "--out", str(out), "--format", fmt, "-q"]) == 0
-    for name, columns in (("documents", DESIGN_DOCUMENT_COLUMNS), ("sentences", DESIGN_SENTENCE_COLUMNS)):
+    for name, columns in (("documents", DESIGN_DOCUMENT_COLUMNS), ("sentences", DESIGN_SENTENCE_COLUMNS),
+                          ("mentions", DESIGN_MENTION_COLUMNS), ("entities", ENTITY_COLUMNS), ("cooccurrence", PAIR_COLUMNS)):
         path = out / f"{name}.{fmt}"
         if fmt == "csv":
             frame = pd.read_csv(path, encoding="utf-8-sig")
@@ -53,7 +58,10 @@ def test_build_store_writes_parquet(tmp_path):
     assert main(["build", str(SEEDS), "--store", str(store), "-q"]) == 0
     assert len(pd.read_parquet(store / "documents.parquet")) == 5
     assert main(["build", str(SEEDS), "--store", str(store), "-q"]) == 0  # replaced in place
-    assert sorted(p.name for p in store.iterdir()) == ["documents.parquet", "lines.parquet", "sentences.parquet", "skipped.parquet"]
+    from analysis.tables import Tables
+
+    assert sorted(p.name for p in store.iterdir()) == sorted(f"{name}.parquet" for name in Tables.EXPORTED)
+    assert len(pd.read_parquet(store / "mentions.parquet")) > 100
 
 
 @pytest.mark.parametrize("value", ["=HYPERLINK(\"http://x\")", "+1+2", "-2+3", "@SUM(A1)", "\t=1"])

@@ -93,3 +93,46 @@ def test_reader_writes_its_state_to_the_url_and_a_copied_url_restores_it(app):
     assert fresh.selectbox(key="reader.document").value == "001_2efbc909c1ace07d.txt"
     assert fresh.toggle(key="reader.show_chrome").value is True
     assert "Martin Fornusek is a reporter" in fresh.markdown[-1].value
+
+
+def _entities(app, **params):
+    at = app()
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.switch_page("views/entities.py").run()
+    assert not at.exception
+    return at
+
+
+def test_entities_view_chart_summary_and_evidence(app):
+    at = _entities(app)
+    summary = at.markdown[0].value
+    assert summary.startswith("Ukraine leads with")
+    evidence = at.dataframe[-1].value
+    assert len(evidence) > 0 and evidence["text"].str.contains("Ukrain").all()
+
+
+def test_entities_view_country_actor_and_rate(app):
+    at = _entities(app)
+    at.radio(key="entities.actor").set_value("country").run()
+    at.radio(key="entities.unit").set_value("per1000").run()
+    assert "per 1,000 words" in at.markdown[0].value
+    at.selectbox(key="entities.entity").set_value("United Kingdom").run()
+    evidence = at.dataframe[-1].value
+    written = set(", ".join(evidence["as_written"]).split(", "))
+    assert {"Britain", "British", "London", "Keir Starmer"} & written >= {"Britain", "London"}
+    assert dict(at.query_params) == {"entities.actor": "country", "entities.unit": "per1000", "entities.entity": "United Kingdom"}
+
+
+def test_entities_view_filters_by_type_and_outlet_from_the_url(app):
+    at = _entities(app, **{"entities.labels": "PERSON", "entities.outlets": "WTX News", "entities.n": "5"})
+    assert at.multiselect(key="entities.labels").value == ["PERSON"]
+    assert at.slider(key="entities.n").value == 5
+    assert "1 of 5 articles match" in at.caption[1].value
+    evidence = at.dataframe[-1].value
+    assert set(evidence["outlet"]) == {"WTX News"}
+
+
+def test_entities_view_empty_state(app):
+    at = _entities(app, **{"entities.from": "2025-11-26", "entities.to": "2025-09-04"})
+    assert "Nothing to show" in at.info[0].value

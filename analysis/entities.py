@@ -1,0 +1,294 @@
+"""Entity mentions with one canonical name and id per entity, and the tables and queries built on them."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from analysis.gazetteer import slug
+
+# Labels that name who or what a story is about; numbers, dates and amounts are the figures layer's job.
+ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW")
+LABEL_NAMES = {
+    "PERSON": "People", "ORG": "Organisations", "GPE": "Countries and cities", "LOC": "Other places",
+    "NORP": "Nationalities and groups", "FAC": "Buildings and sites", "EVENT": "Events", "LAW": "Laws and treaties",
+}
+MENTION_COLUMNS = ["document", "sentence", "start", "end", "text", "label", "entity", "entity_id", "country_iso3"]
+UNKNOWN_OUTLET = "(outlet unknown)"
+
+_QUOTES = "\"'“”‘’«»„`"
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+# Words the model sometimes tags as a whole entity; they name nothing.
+_NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i"}
+
+
+@dataclass(frozen=True)
+class Mention:
+    document: str
+    sentence: int
+    start: int
+    end: int
+    text: str
+    label: str
+    entity: str
+    entity_id: str
+    country_iso3: str | None
+
+
+@lru_cache(maxsize=1)
+def catalog() -> dict[str, dict]:
+    """Gazetteer entities by id: canonical name, label, country (iso3), kind and role."""
+    return json.loads(resources.files("analysis").joinpath("data/entity_catalog.json").read_text("utf-8"))
+
+
+def country_names() -> dict[str, str]:
+    """ISO3 code -> country name."""
+    return {key: value["name"] for key, value in catalog().items() if value["kind"] == "country"}
+
+
+def canonical_text(text: str) -> str:
+    """The name an entity is counted under: no surrounding quotes, leading article, possessive or stray hyphens."""
+    value = _SPACE.sub(" ", text).strip()
+    previous = None
+    while value != previous:  # peel layers until nothing changes, so the function is idempotent
+        previous = value
+        value = value.strip(_QUOTES + " -–—,;:()[]")  # a final period belongs to abbreviations ("U.K.")
+        value = _POSSESSIVE.sub("", value).rstrip(_QUOTES + " ")
+        value = _LEADING_ARTICLE.sub("", value)
+    return value
+
+
+def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets of the canonical part of text[start:end] (possessive and quotes left out)."""
+    surface = text[start:end]
+    core = canonical_text(surface)
+    if not core:
+        return start, end
+    index = surface.find(core)
+    return (start + index, start + index + len(core)) if index >= 0 else (start, end)
+
+
+def mentions_from_doc(doc, *, document: str, sentence_starts: Sequence[int]) -> Iterator[Mention]:
+    """Mentions of a processed spaCy Doc; gazetteer ids give canonical names, types and countries."""
+    known = catalog()
+    for ent in doc.ents:
+        info = known.get(ent.ent_id_) if ent.ent_id_ else None
+        if info is None and ent.label_ not in ENTITY_LABELS:
+            continue
+        start, end = _trimmed_span(doc.text, ent.start_char, ent.end_char)
+        surface = doc.text[start:end]
+        if info is not None:
+            entity, label, entity_id, iso3 = info["name"], info["label"], ent.ent_id_, info.get("iso3")
+        else:
+            entity = canonical_text(surface)
+            if len(entity) < 2 or not any(ch.isalpha() for ch in entity) or entity.casefold() in _NOT_NAMES:
+                continue
+            label, entity_id, iso3 = ent.label_, "", None
+        sentence = max(0, bisect.bisect_right(sentence_starts, start) - 1)
+        yield Mention(document, sentence, start, end, surface, label, entity, entity_id, iso3)
+
+
+def resolve(mentions: Iterable[Mention]) -> list[Mention]:
+    """Corpus-level canonicalisation of entities the gazetteer does not know.
+
+    One label per name (the majority over the corpus), surname-only people resolved to the full name
+    used in the same article, else the one used most in the corpus; ids derived from label and name.
+    """
+    mentions = list(mentions)
+    loose = [m for m in mentions if not m.entity_id]
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for m in loose:
+        votes[m.entity.casefold()][m.label] += 1
+    label_of = {name: counts.most_common(1)[0][0] for name, counts in votes.items()}
+    spelled: dict[str, Counter] = defaultdict(Counter)
+    for m in loose:
+        spelled[m.entity.casefold()][m.entity] += 1
+    spelling_of = {name: counts.most_common(1)[0][0] for name, counts in spelled.items()}
+
+    def person_names(pool: Iterable[Mention]) -> Counter:
+        return Counter(m.entity for m in pool if m.label == "PERSON" and len(m.entity.split()) >= 2)
+
+    people_in_doc: dict[str, Counter] = defaultdict(Counter)
+    for m in mentions:
+        if m.label == "PERSON" and len(m.entity.split()) >= 2:
+            people_in_doc[m.document][m.entity] += 1
+    people_in_corpus = person_names(mentions)
+    ids_by_name = {m.entity: m.entity_id for m in mentions if m.entity_id and m.label == "PERSON"}
+
+    resolved = []
+    for m in mentions:
+        if m.entity_id:
+            resolved.append(m)
+            continue
+        key = m.entity.casefold()
+        label = label_of[key]
+        entity = spelling_of[key]
+        if label == "PERSON" and len(entity.split()) == 1:
+            full = _full_name(entity, people_in_doc.get(m.document, Counter())) or _full_name(entity, people_in_corpus)
+            if full:
+                entity = full
+        entity_id = ids_by_name.get(entity) or f"{label}:{slug(entity) or entity}"
+        if entity_id in catalog():
+            info = catalog()[entity_id]
+            resolved.append(replace(m, entity=info["name"], label=info["label"], entity_id=entity_id, country_iso3=info.get("iso3")))
+        else:
+            resolved.append(replace(m, entity=entity, label=label, entity_id=entity_id))
+    return resolved
+
+
+def _full_name(surname: str, names: Counter) -> str | None:
+    """The full name ending in surname; when several do, the clearly most used one, else None."""
+    matches = [(count, name) for name, count in names.items() if name.split()[-1].casefold() == surname.casefold()]
+    if not matches:
+        return None
+    matches.sort(reverse=True)
+    if len(matches) > 1 and matches[0][0] == matches[1][0]:
+        return None
+    return matches[0][1]
+
+
+def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
+    rows = [(m.document, m.sentence, m.start, m.end, m.text, m.label, m.entity, m.entity_id, m.country_iso3 or "") for m in mentions]
+    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    return frame.astype({"sentence": "int64", "start": "int64", "end": "int64"})
+
+
+def _with_documents(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    meta = documents[["document", "outlet", "published"]].copy()
+    meta["outlet"] = meta["outlet"].where(meta["outlet"] != "", UNKNOWN_OUTLET)
+    return mentions.merge(meta, on="document", how="left")
+
+
+def entity_table(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """One row per entity: label, country, mentions, documents, outlets, per-outlet counts, first and last date."""
+    columns = ["entity", "entity_id", "label", "country_iso3", "mentions", "documents", "outlets", "outlet_counts", "first_date", "last_date"]
+    if mentions.empty:
+        return pd.DataFrame(columns=columns)
+    joined = _with_documents(mentions, documents)
+    rows = []
+    for (entity_id, entity, label, iso3), group in joined.groupby(["entity_id", "entity", "label", "country_iso3"], sort=False):
+        per_outlet = group["outlet"].value_counts()
+        dates = sorted(d for d in group["published"].unique() if d)
+        rows.append({
+            "entity": entity, "entity_id": entity_id, "label": label, "country_iso3": iso3,
+            "mentions": len(group), "documents": group["document"].nunique(), "outlets": len(per_outlet),
+            "outlet_counts": "; ".join(f"{outlet}: {count}" for outlet, count in per_outlet.items()),
+            "first_date": dates[0] if dates else "", "last_date": dates[-1] if dates else "",
+        })
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["mentions", "documents", "entity"], ascending=[False, False, True], ignore_index=True)
+
+
+def cooccurrence_table(mentions: pd.DataFrame, *, sentences_total: int, key: str = "entity") -> pd.DataFrame:
+    """Pairs of entities named in the same sentence: sentences, documents and pointwise mutual information (log2)."""
+    columns = ["entity_a", "entity_b", "sentences", "documents", "pmi"]
+    if mentions.empty or sentences_total <= 0:
+        return pd.DataFrame(columns=columns)
+    per_sentence = mentions.groupby(["document", "sentence"])[key].agg(lambda s: sorted(set(s)))
+    single = Counter()
+    pairs = Counter()
+    pair_docs: dict[tuple[str, str], set] = defaultdict(set)
+    for (document, _), names in per_sentence.items():
+        single.update(names)
+        for i, a in enumerate(names):
+            for b in names[i + 1 :]:
+                pairs[(a, b)] += 1
+                pair_docs[(a, b)].add(document)
+    rows = []
+    for (a, b), together in pairs.items():
+        pmi = math.log2(together * sentences_total / (single[a] * single[b]))
+        rows.append((a, b, together, len(pair_docs[(a, b)]), round(pmi, 3)))
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["sentences", "pmi"], ascending=False, ignore_index=True)
+
+
+def filter_mentions(
+    mentions: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    labels: Sequence[str] | None = None,
+    outlets: Sequence[str] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mentions (with outlet and date) and documents left by the filters; undated articles pass date filters only when none is set."""
+    docs = documents.copy()
+    docs["outlet"] = docs["outlet"].where(docs["outlet"] != "", UNKNOWN_OUTLET)
+    if outlets:
+        docs = docs[docs["outlet"].isin(outlets)]
+    if date_from:
+        docs = docs[(docs["published"] != "") & (docs["published"] >= date_from)]
+    if date_to:
+        docs = docs[(docs["published"] != "") & (docs["published"] <= date_to)]
+    joined = mentions[mentions["document"].isin(docs["document"])].merge(
+        docs[["document", "outlet", "published"]], on="document", how="left"
+    )
+    if labels:
+        joined = joined[joined["label"].isin(labels)]
+    return joined, docs
+
+
+def top_entities(
+    mentions: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    n: int = 15,
+    actor: str = "entity",
+    per_1000_words: bool = False,
+) -> pd.DataFrame:
+    """Top-n entities (or country actors) by mentions, one row per entity and outlet, with a value to plot.
+
+    mentions and documents are already filtered (see filter_mentions). With actor="country", mentions
+    count towards the country they name (its name, capital, government or demonym) and others are left out.
+    With per_1000_words, values are mentions per 1,000 words of the filtered articles, so an entity's
+    outlet segments add up to its overall rate.
+    """
+    columns = ["entity", "label", "outlet", "mentions", "value", "total"]
+    frame = mentions
+    if actor == "country":
+        frame = frame[frame["country_iso3"] != ""].copy()
+        names = country_names()
+        frame["entity"] = frame["country_iso3"].map(lambda code: names.get(code, code))
+        frame["label"] = "GPE"
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    totals = frame.groupby("entity").size().sort_values(ascending=False)
+    keep = totals.index[:n]
+    labels = frame.groupby("entity")["label"].agg(lambda s: s.mode().iat[0])
+    grouped = frame[frame["entity"].isin(keep)].groupby(["entity", "outlet"]).size().reset_index(name="mentions")
+    words = max(int(documents["words"].sum()), 1)
+    grouped["value"] = grouped["mentions"] * 1000 / words if per_1000_words else grouped["mentions"].astype(float)
+    grouped["total"] = grouped["entity"].map(totals * 1000 / words if per_1000_words else totals.astype(float))
+    grouped["label"] = grouped["entity"].map(labels)
+    return grouped[columns].sort_values(["total", "entity", "mentions"], ascending=[False, True, False], ignore_index=True)
+
+
+def evidence_for(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, *, entity: str, actor: str = "entity") -> pd.DataFrame:
+    """Every sentence naming entity (or a country actor's forms), with article title, outlet and date."""
+    if actor == "country":
+        names = country_names()
+        codes = [code for code, name in names.items() if name == entity]
+        hits = mentions[mentions["country_iso3"].isin(codes)]
+    else:
+        hits = mentions[mentions["entity"] == entity]
+    keys = hits.groupby(["document", "sentence"])["text"].agg(lambda s: ", ".join(sorted(set(s)))).reset_index(name="as_written")
+    out = keys.merge(sentences, on=["document", "sentence"], how="left").merge(
+        documents[["document", "title", "outlet", "published"]], on="document", how="left"
+    )
+    out["outlet"] = out["outlet"].where(out["outlet"] != "", UNKNOWN_OUTLET)
+    out["title"] = out["title"].where(out["title"] != "", out["document"])
+    # Newest first; undated articles last, in file order.
+    out["_undated"] = out["published"] == ""
+    out = out.sort_values(["_undated", "published", "document", "sentence"], ascending=[True, False, True, True], ignore_index=True)
+    return out[["text", "as_written", "outlet", "published", "title", "document", "sentence"]]

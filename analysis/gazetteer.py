@@ -1,0 +1,137 @@
+"""Generate the EntityRuler patterns and the entity catalog from countryinfo plus data/gazetteer.yaml.
+
+Run `python -m analysis.gazetteer` after editing gazetteer.yaml; the outputs are committed data files,
+so the analysis itself never needs countryinfo at run time.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).parent / "data"
+PATTERNS_FILE = DATA / "entity_patterns.jsonl"
+CATALOG_FILE = DATA / "entity_catalog.json"
+_LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F0-9 .'’\-&()]+$")
+
+
+def slug(text: str) -> str:
+    """A stable lower-case id fragment for text ('Élysée Palace' -> 'elysee-palace')."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _usable_alias(alias: str, curated: set[str]) -> bool:
+    if alias in curated:
+        return True
+    return (
+        len(alias) > 3
+        and bool(_LATIN.match(alias))
+        and not alias.lower().startswith("the ")
+        and "," not in alias
+        and not alias.isupper()
+    )
+
+
+def generate(curated: dict, countries: dict) -> tuple[list[dict], dict[str, dict]]:
+    """Patterns (label, pattern, id) and catalog (id -> name, label, iso3, kind, role) from the two sources."""
+    catalog: dict[str, dict] = {}
+    claims: dict[tuple[str, str], tuple[int, str]] = {}  # (label, surface) -> (population, id)
+
+    def claim(label: str, surface: str, entity_id: str, population: int) -> None:
+        surface = surface.strip()
+        if not surface:
+            return
+        key = (label, surface)
+        # A surface shared by two entities (a demonym of two countries) goes to the more populous one.
+        if key not in claims or population > claims[key][0]:
+            claims[key] = (population, entity_id)
+
+    extra = curated.get("countries", {})
+    stop_capitals = set(curated.get("capital_stoplist", []))
+    seen: set[str] = set()
+    # Most populous first: where the dataset lists a part under its state's code (Wales as GBR), the state wins.
+    for data in sorted(countries.values(), key=lambda d: -int(d.get("population") or 0)):
+        iso3 = (data.get("ISO") or {}).get("alpha3")
+        if not iso3 or not data.get("name") or iso3 in seen:
+            continue
+        seen.add(iso3)
+        population = int(data.get("population") or 0)
+        more = extra.get(iso3, {})
+        name = data["name"]
+        catalog[iso3] = {"name": name, "label": "GPE", "iso3": iso3, "kind": "country"}
+        curated_aliases = set(more.get("aliases", []))
+        for alias in [name, *data.get("altSpellings", []), *curated_aliases]:
+            if _usable_alias(alias, curated_aliases | {name}):
+                claim("GPE", alias, iso3, population)
+        demonyms = [d for d in [data.get("demonym"), *more.get("demonyms", [])] if d]
+        if demonyms:
+            norp_id = f"norp:{iso3.lower()}"
+            catalog.setdefault(norp_id, {"name": demonyms[0], "label": "NORP", "iso3": iso3, "kind": "demonym"})
+            for demonym in demonyms:
+                claim("NORP", demonym, norp_id, population)
+        listed = data.get("capital")
+        listed = more.get("capital") or (listed[0] if isinstance(listed, list) and listed else listed)
+        for capital in [listed, *more.get("capitals", [])]:
+            if capital and capital not in stop_capitals:
+                main_capital = listed if listed and listed not in stop_capitals else capital
+                place_id = f"place:{slug(main_capital)}"
+                catalog.setdefault(place_id, {"name": main_capital, "label": "GPE", "iso3": iso3, "kind": "capital"})
+                claim("GPE", capital, place_id, population)
+
+    big = 10**12  # curated entries always win over dataset spellings
+    for kind, key in (("place", "places"), ("seat", "seats"), ("organisation", "organisations")):
+        for entry in curated.get(key, []):
+            entity_id = f"{kind if kind != 'organisation' else 'org'}:{slug(entry['name'])}"
+            # A place that is not a seat of government (a venue, a front-line city) is not its country acting.
+            acts_for = entry.get("iso3") if entry.get("metonym", True) else None
+            catalog[entity_id] = {"name": entry["name"], "label": entry["label"], "iso3": acts_for, "kind": kind}
+            if entry.get("iso3") and acts_for is None:
+                catalog[entity_id]["located_in"] = entry["iso3"]
+            for surface in [entry["name"], *entry.get("aliases", [])]:
+                claim(entry["label"], surface, entity_id, big)
+    for entry in curated.get("people", []):
+        entity_id = f"person:{slug(entry['name'])}"
+        catalog[entity_id] = {
+            "name": entry["name"], "label": "PERSON", "iso3": entry.get("iso3"), "kind": "person", "role": entry.get("role"),
+        }
+        surfaces = [entry["name"], *entry.get("aliases", [])]
+        if entry.get("surname", True):
+            surfaces.append(entry["name"].split()[-1])
+        for surface in surfaces:
+            claim("PERSON", surface, entity_id, big)
+
+    patterns = [{"label": label, "pattern": surface, "id": entity_id} for (label, surface), (_, entity_id) in claims.items()]
+    patterns.sort(key=lambda p: (p["id"], p["label"], p["pattern"]))
+    return patterns, dict(sorted(catalog.items()))
+
+
+def load_curated() -> dict:
+    return yaml.safe_load(resources.files("analysis").joinpath("data/gazetteer.yaml").read_text("utf-8"))
+
+
+def render(patterns: list[dict], catalog: dict[str, dict]) -> tuple[str, str]:
+    """The two data files' exact text."""
+    jsonl = "".join(json.dumps(p, ensure_ascii=False, sort_keys=True) + "\n" for p in patterns)
+    return jsonl, json.dumps(catalog, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def main() -> int:
+    from countryinfo import CountryInfo  # a build-time dependency only: pip install '.[test]'
+
+    patterns, catalog = generate(load_curated(), CountryInfo.all())
+    jsonl, catalog_json = render(patterns, catalog)
+    PATTERNS_FILE.write_text(jsonl, "utf-8")
+    CATALOG_FILE.write_text(catalog_json, "utf-8")
+    print(f"wrote {len(patterns)} patterns for {len(catalog)} entities to {PATTERNS_FILE.name} and {CATALOG_FILE.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""Pure chart builders: data in, alt.Chart out. No Streamlit here, so exports can reuse them."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.entities import UNKNOWN_OUTLET
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness, and in light and dark themes.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7F4FC9", "#8C6D31", "#2F4B7C"]
+UNKNOWN_COLOUR = "#999999"
+
+
+def outlet_scale(outlets: list[str]) -> alt.Scale:
+    """The same colour for the same outlet in every chart: colours follow the sorted list of all outlets."""
+    named = sorted(o for o in set(outlets) if o != UNKNOWN_OUTLET)
+    domain = named + ([UNKNOWN_OUTLET] if UNKNOWN_OUTLET in outlets else [])
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(named))] + ([UNKNOWN_COLOUR] if UNKNOWN_OUTLET in outlets else [])
+    return alt.Scale(domain=domain, range=colours)
+
+
+def entity_bars(data: pd.DataFrame, *, all_outlets: list[str], value_title: str, title: str, subject: str = "Entity") -> alt.Chart:
+    """Horizontal bars, one per entity (largest first), split and coloured by outlet."""
+    order = list(dict.fromkeys(data.sort_values(["total", "entity"], ascending=[False, True])["entity"]))
+    return (
+        alt.Chart(data, title=alt.TitleParams(title, anchor="start"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("entity:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
+            x=alt.X("value:Q", title=value_title, stack="zero"),
+            color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets), legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
+            order=alt.Order("outlet:N"),
+            tooltip=[
+                alt.Tooltip("entity:N", title=subject),
+                alt.Tooltip("outlet:N", title="Outlet"),
+                alt.Tooltip("mentions:Q", title="Mentions"),
+                alt.Tooltip("value:Q", title=value_title, format=",.2f"),
+                alt.Tooltip("total:Q", title="All outlets", format=",.2f"),
+            ],
+        )
+        .properties(height=alt.Step(24), width="container")
+    )
+
+
+def cooccurrence_heatmap(pairs: pd.DataFrame, *, order: list[str], title: str) -> alt.Chart:
+    """Square heatmap of how many sentences name both entities; PMI in the tooltip."""
+    both = pd.concat([pairs, pairs.rename(columns={"entity_a": "entity_b", "entity_b": "entity_a"})], ignore_index=True)
+    return (
+        alt.Chart(both, title=alt.TitleParams(title, anchor="start"))
+        .mark_rect()
+        .encode(
+            x=alt.X("entity_a:N", sort=order, title=None, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
+            y=alt.Y("entity_b:N", sort=order, title=None, axis=alt.Axis(labelLimit=160)),
+            color=alt.Color("sentences:Q", title="Sentences naming both", scale=alt.Scale(scheme="blues")),
+            tooltip=[
+                alt.Tooltip("entity_a:N", title="Entity"),
+                alt.Tooltip("entity_b:N", title="With"),
+                alt.Tooltip("sentences:Q", title="Sentences naming both"),
+                alt.Tooltip("documents:Q", title="Articles"),
+                alt.Tooltip("pmi:Q", title="Association (PMI, bits)", format=".2f"),
+            ],
+        )
+        .properties(width=alt.Step(24), height=alt.Step(24))
+    )

@@ -1,0 +1,106 @@
+"""Entities: who and what dominates coverage, by outlet, with every sentence behind each count."""
+
+import streamlit as st
+
+from analysis.entities import LABEL_NAMES, UNKNOWN_OUTLET, cooccurrence_table, evidence_for, filter_mentions, top_entities
+from analysis.export import table_bytes
+from dashboard import urlstate
+from dashboard.charts import cooccurrence_heatmap, entity_bars
+from dashboard.data import load_tables
+
+tables = load_tables()
+docs = tables.documents
+st.title("Entities")
+st.caption("People, countries, organisations and places named in the article text (page chrome excluded).")
+if tables.mentions.empty:
+    st.info("No entities were found: the corpus has no usable article text. See the Sources page.")
+    st.stop()
+
+all_outlets = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
+dates = sorted({d for d in docs["published"] if d})
+present_labels = [label for label in LABEL_NAMES if label in set(tables.mentions["label"])]
+
+with st.container(border=True):
+    left, middle, right = st.columns([2, 2, 2])
+    with left:
+        labels = urlstate.multiselect("Entity types", present_labels, key="entities.labels", format_func=LABEL_NAMES.get,
+                                      placeholder="All types")
+        actor = urlstate.radio("Count by", ["entity", "country"], key="entities.actor", horizontal=True,
+                               format_func={"entity": "Entity as named", "country": "Country actor"}.get,
+                               help="Country actor adds up a country's name, capital, government seat, demonym and leaders.")
+    with middle:
+        outlets = urlstate.multiselect("Outlets", all_outlets, key="entities.outlets", placeholder="All outlets")
+        unit = urlstate.radio("Measure", ["mentions", "per1000"], key="entities.unit", horizontal=True,
+                              format_func={"mentions": "Mentions", "per1000": "Per 1,000 words"}.get)
+    with right:
+        date_options = ["any", *dates]
+        date_from = urlstate.selectbox("Published from", date_options, key="entities.from")
+        date_to = urlstate.selectbox("Published until", date_options, key="entities.to")
+        top_n = urlstate.slider("How many", key="entities.n", min_value=5, max_value=40, value=15)
+
+filtered, kept_docs = filter_mentions(
+    tables.mentions, docs, labels=labels or None, outlets=outlets or None,
+    date_from=None if date_from == "any" else date_from, date_to=None if date_to == "any" else date_to,
+)
+st.caption(f"{len(kept_docs)} of {len(docs)} articles match the filters"
+           + ("; articles without a date are left out when a date is set." if date_from != "any" or date_to != "any" else "."))
+per_1000 = unit == "per1000"
+data = top_entities(filtered, kept_docs, n=top_n, actor=actor, per_1000_words=per_1000)
+if data.empty:
+    st.info("Nothing to show: no entity mention matches these filters. Widen the types, outlets or dates.")
+    st.stop()
+
+value_title = "Mentions per 1,000 words" if per_1000 else "Mentions"
+subject = "Country" if actor == "country" else "Entity"
+title = f"Most mentioned {'country actors' if actor == 'country' else 'entities'} ({value_title.lower()})"
+st.altair_chart(entity_bars(data, all_outlets=all_outlets, value_title=value_title, title=title, subject=subject),
+                width="stretch", key="entities.chart")
+totals = data.drop_duplicates("entity")
+leader = totals.iloc[0]
+runner = totals.iloc[1] if len(totals) > 1 else None
+unit_text = "mentions per 1,000 words" if per_1000 else "mentions"
+summary = f"{leader['entity']} leads with {leader['total']:,.{2 if per_1000 else 0}f} {unit_text}"
+if runner is not None:
+    summary += f", ahead of {runner['entity']} ({runner['total']:,.{2 if per_1000 else 0}f})"
+plural = "country actors" if actor == "country" else "entities"
+summary += f"; {len(totals)} {plural} shown across {data['outlet'].nunique()} outlets."
+st.markdown(summary)
+
+st.subheader("Named together")
+order = list(totals["entity"])
+key = "entity"
+pair_source = filtered
+if actor == "country":
+    from analysis.entities import country_names
+
+    names = country_names()
+    pair_source = filtered[filtered["country_iso3"] != ""].assign(entity=lambda f: f["country_iso3"].map(lambda c: names.get(c, c)))
+pairs = cooccurrence_table(pair_source, sentences_total=int(tables.sentences["document"].isin(kept_docs["document"]).sum()), key=key)
+pairs = pairs[pairs["entity_a"].isin(order) & pairs["entity_b"].isin(order)]
+if pairs.empty:
+    st.write("None of the entities above are named in the same sentence.")
+else:
+    st.altair_chart(cooccurrence_heatmap(pairs, order=order, title="Sentences that name both"), key="entities.heatmap")
+    strongest = pairs.iloc[0]
+    st.markdown(f"Most often together: {strongest['entity_a']} and {strongest['entity_b']}, "
+                f"in {int(strongest['sentences'])} sentences from {int(strongest['documents'])} articles.")
+
+st.subheader("Read the evidence")
+chosen = urlstate.selectbox(f"{subject} to read about", order, key="entities.entity")
+evidence = evidence_for(filtered, tables.sentences, kept_docs, entity=chosen, actor=actor)
+st.caption(f"{len(evidence)} sentences in {evidence['document'].nunique()} articles name {chosen}.")
+st.dataframe(
+    evidence.drop(columns=["sentence"]),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "text": st.column_config.TextColumn("Sentence", width="large"), "as_written": "As written",
+        "outlet": "Outlet", "published": "Published", "title": st.column_config.TextColumn("Article", width="medium"),
+        "document": "File",
+    },
+    key="entities.evidence",
+)
+st.download_button("Download these sentences (CSV)", data=lambda: table_bytes(evidence, "csv"),
+                   file_name=f"evidence_{chosen.replace(' ', '_')}.csv", mime="text/csv", key="entities.download_evidence")
+st.download_button("Download the entity counts (CSV)", data=lambda: table_bytes(data, "csv"),
+                   file_name="entity_counts.csv", mime="text/csv", key="entities.download_counts")
