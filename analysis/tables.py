@@ -11,6 +11,7 @@ import pandas as pd
 from analysis import ANALYSIS_VERSION
 from analysis.corpus import METADATA_FIELDS, Corpus, read_corpus
 from analysis.entities import cooccurrence_table, entity_table, mentions_frame, mentions_from_doc, resolve
+from analysis.figures import discrepancies_table, figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
 
 DOCUMENT_COLUMNS = [
@@ -30,6 +31,8 @@ class Tables:
     documents: pd.DataFrame
     sentences: pd.DataFrame
     mentions: pd.DataFrame
+    figures: pd.DataFrame
+    discrepancies: pd.DataFrame
     entities: pd.DataFrame
     cooccurrence: pd.DataFrame
     lines: pd.DataFrame
@@ -41,7 +44,7 @@ class Tables:
     built_at: str = ""
 
     # Tables written by `python -m analysis export`, in order.
-    EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "lines", "skipped")
+    EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "lines", "skipped")
 
     def exported(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in self.EXPORTED}
@@ -88,10 +91,14 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None
     documents["words"] = documents["words"].astype("int64")
     documents["chrome_lines"] = documents["chrome_lines"].astype("int64")
     mention_frame = mentions_frame(resolve(mentions))
+    sentence_frame = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
+    figure_frame = figures_table(sentence_frame, documents)
     return Tables(
         documents=documents,
-        sentences=pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS),
+        sentences=sentence_frame,
         mentions=mention_frame,
+        figures=figure_frame,
+        discrepancies=discrepancies_table(figure_frame),
         entities=entity_table(mention_frame, documents),
         cooccurrence=cooccurrence_table(mention_frame, sentences_total=len(sentence_rows)),
         lines=pd.DataFrame(line_rows, columns=LINE_COLUMNS),

@@ -63,3 +63,28 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, order: list[str], title: str) -
         )
         .properties(width=alt.Step(24), height=alt.Step(24))
     )
+
+
+def figure_timeline(data: pd.DataFrame, *, all_outlets: list[str], title: str, value_title: str) -> alt.Chart:
+    """Each report of a figure as a point at its publication date, coloured by outlet, shaped by what it counts."""
+    base = alt.Chart(data, title=alt.TitleParams(title, anchor="start"))
+    points = base.mark_point(size=140, filled=True, opacity=0.9).encode(
+        x=alt.X("published:T", title="Publication date", scale=alt.Scale(padding=60),
+                axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
+        y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False, padding=30)),
+        color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets), legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
+        shape=alt.Shape("quantity_label:N", title="What is counted", legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
+        tooltip=[
+            alt.Tooltip("shown:N", title="Figure"),
+            alt.Tooltip("quantity_label:N", title="Counts"),
+            alt.Tooltip("outlet:N", title="Outlet"),
+            alt.Tooltip("published:T", title="Published", format="%d %b %Y"),
+            alt.Tooltip("phrase:N", title="Wording"),
+        ],
+    )
+    # One label per distinct value, at its first report: reports a day apart would print on top of each other.
+    one_label_per_point = data.sort_values("published").drop_duplicates(["shown"])
+    labels = alt.Chart(one_label_per_point).mark_text(align="left", dx=10, dy=-10, fontSize=12).encode(
+        x="published:T", y="value:Q", text="shown:N"
+    )
+    return (points + labels).properties(height=320, width="container")

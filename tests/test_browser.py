@@ -25,6 +25,12 @@ def test_sources_and_reader_in_chromium(artifacts):
         assert page.get_by_text("removed, navigation or menu").first.is_visible()
         full_screenshot(page, artifacts / "reader.png")
 
+        page.goto(f"{base}/figures?figures.quantity=countries_committing_troops")
+        wait_ready(page)
+        assert page.get_by_text("Why the sources differ").is_visible()
+        assert page.locator("[data-testid='stVegaLiteChart']").count() == 1
+        full_screenshot(page, artifacts / "figures.png")
+
         page.goto(f"{base}/entities?entities.actor=country")
         wait_ready(page)
         assert page.get_by_text("Most often together").is_visible()

@@ -136,3 +136,27 @@ def test_entities_view_filters_by_type_and_outlet_from_the_url(app):
 def test_entities_view_empty_state(app):
     at = _entities(app, **{"entities.from": "2025-11-26", "entities.to": "2025-09-04"})
     assert "Nothing to show" in at.info[0].value
+
+
+def test_figures_view_headlines_chart_and_explanations(app):
+    at = app()
+    at.switch_page("views/figures.py").run()
+    assert not at.exception
+    cards = {m.label: m.value for m in at.metric}
+    assert cards["Cap on Ukraine's army (troops)"] == "800,000"
+    assert cards["Immobilised Russian assets"] == "€210bn"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Original versus revised plan" in text
+    at.selectbox(key="figures.quantity").set_value("countries_committing_troops").run()
+    text = " ".join(m.value for m in at.markdown)
+    assert "2025-09-04" in text and "committed to deploying" in text and "prepared to do" in text
+    assert dict(at.query_params) == {"figures.quantity": "countries_committing_troops"}
+
+
+def test_figures_table_filters(app):
+    at = app()
+    at.query_params["figures.units"] = "EUR"
+    at.switch_page("views/figures.py").run()
+    table = at.dataframe[-1].value
+    assert list(table["shown"]) == ["€210bn"]
+    assert "immobilised assets of the Russian Central Bank" in table["evidence"].iloc[0]

@@ -1,0 +1,117 @@
+"""Figures: every number the sources cite, grouped by what it measures, with where and why they disagree."""
+
+import pandas as pd
+import streamlit as st
+
+from analysis.entities import UNKNOWN_OUTLET
+from analysis.export import table_bytes
+from analysis.figures import format_value, lexicon
+from dashboard import urlstate
+from dashboard.charts import figure_timeline
+from dashboard.data import load_tables
+
+tables = load_tables()
+docs = tables.documents
+figures = tables.figures.copy()
+st.title("Figures")
+st.caption("Numbers cited in the article text, grouped by what they measure. Hover a point for its wording.")
+if figures.empty:
+    st.info("No figures were found in the article text of this corpus.")
+    st.stop()
+
+figures["outlet"] = figures["outlet"].where(figures["outlet"] != "", UNKNOWN_OUTLET)
+figures["shown"] = [("≈ " if a else "") + format_value(v, u) for v, u, a in zip(figures["value"], figures["unit"], figures["approximate"])]
+all_outlets = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
+defined = [q["key"] for q in lexicon().quantities]
+labels = dict(zip(figures["quantity"], figures["quantity_label"]))
+present = [k for k in defined if k in labels] + sorted((k for k in labels if k not in defined), key=lambda k: -int((figures["quantity"] == k).sum()))
+
+
+def latest(group: pd.DataFrame) -> pd.Series:
+    """The current value: newest report; on the same date a revised figure beats the original, exact beats approximate."""
+    dated = group[group["published"] != ""]
+    pool = dated if not dated.empty else group
+    pool = pool.assign(_version=pool["version"].map({"revised": 0, "original": 2}).fillna(1))
+    return pool.sort_values(["published", "_version", "approximate"], ascending=[False, True, True]).iloc[0]
+
+
+st.subheader("Headline figures")
+headline_keys = [k for k in defined if k in labels]
+for start in range(0, len(headline_keys), 3):
+    columns = st.columns(3)
+    for column, key in zip(columns, headline_keys[start : start + 3]):
+        group = figures[figures["quantity"] == key]
+        row = latest(group)
+        others = sorted({format_value(v, row["unit"]) for v in group["value"] if v != row["value"]})
+        number = ("≈ " if row["approximate"] else "") + format_value(row["value"], row["unit"], with_unit=False)
+        column.metric(labels[key], number, help=f"As written: “{row['phrase']}”")
+        source = f"{row['outlet']}, {row['published'] or 'undated'}"
+        column.caption(f"{source} · {len(group)} report{'s' if len(group) != 1 else ''} in {group['document'].nunique()} articles"
+                       + (f" · also reported: {', '.join(others)}" if others else ""))
+
+st.subheader("One quantity over time")
+choice = urlstate.selectbox("Quantity", present, key="figures.quantity", format_func=lambda k: labels.get(k, k))
+family = figures.loc[figures["quantity"] == choice, "family"].iloc[0]
+unit = figures.loc[figures["quantity"] == choice, "unit"].iloc[0]
+related = figures[(figures["family"] == family) & (figures["unit"] == unit)]
+dated = related[related["published"] != ""]
+if dated.empty:
+    st.info("None of the reports of this quantity carry a publication date, so there is nothing to place on a time axis.")
+else:
+    st.altair_chart(
+        figure_timeline(dated, all_outlets=all_outlets, title=f"{labels[choice]}: every report by date",
+                        value_title=unit if unit not in ("year", "number") else "Value"),
+        width="stretch", key="figures.chart",
+    )
+values = sorted({r for r in related["shown"]})
+undated = len(related) - len(dated)
+st.markdown(
+    f"{len(related)} reports in {related['document'].nunique()} articles from {related['outlet'].nunique()} outlets give "
+    f"{len(set(related['value']))} distinct value{'s' if len(set(related['value'])) != 1 else ''} ({', '.join(values)})"
+    + (f"; {undated} undated report{'s are' if undated != 1 else ' is'} not on the chart." if undated else ".")
+)
+disagreements = tables.discrepancies[tables.discrepancies["family"] == family]
+if not disagreements.empty:
+    st.markdown("**Why the sources differ**")
+    for row in disagreements.itertuples(index=False):
+        st.markdown(
+            f"- **{format_value(row.value_a, row.unit)}** ({row.outlet_a or UNKNOWN_OUTLET}, {row.published_a or 'undated'}) versus "
+            f"**{format_value(row.value_b, row.unit)}** ({row.outlet_b or UNKNOWN_OUTLET}, {row.published_b or 'undated'}): "
+            f"{row.explanation}."
+        )
+
+st.subheader("All figures")
+with st.container(border=True):
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        pick_quantities = urlstate.multiselect("What is counted", present, key="figures.quantities",
+                                               format_func=lambda k: labels.get(k, k), placeholder="Everything")
+    with c2:
+        pick_outlets = urlstate.multiselect("Outlets", all_outlets, key="figures.outlets", placeholder="All outlets")
+    with c3:
+        pick_units = urlstate.multiselect("Units", sorted(set(figures["unit"])), key="figures.units", placeholder="All units")
+view = figures
+if pick_quantities:
+    view = view[view["quantity"].isin(pick_quantities)]
+if pick_outlets:
+    view = view[view["outlet"].isin(pick_outlets)]
+if pick_units:
+    view = view[view["unit"].isin(pick_units)]
+evidence = view.merge(tables.sentences[["document", "sentence", "text"]].rename(columns={"text": "evidence"}),
+                      on=["document", "sentence"], how="left")
+evidence = evidence.merge(docs[["document", "title"]], on="document", how="left")
+evidence["title"] = evidence["title"].where(evidence["title"] != "", evidence["document"])
+shown = evidence[["shown", "quantity_label", "text", "evidence", "outlet", "published", "title", "value", "unit", "approximate"]]
+st.caption(f"{len(shown)} of {len(figures)} figures.")
+st.dataframe(
+    shown, hide_index=True, width="stretch", key="figures.table",
+    column_config={
+        "shown": "Figure", "quantity_label": "What it counts", "text": "As written",
+        "evidence": st.column_config.TextColumn("Sentence", width="large"), "outlet": "Outlet", "published": "Published",
+        "title": "Article", "value": st.column_config.NumberColumn("Value", format="%g"), "unit": "Unit",
+        "approximate": "Approximate",
+    },
+)
+export = evidence.drop(columns=["shown"])
+st.download_button("Download these figures (CSV)", data=lambda: table_bytes(export, "csv"), file_name="figures.csv",
+                   mime="text/csv", key="figures.download")
