@@ -24,7 +24,8 @@ MANIFEST_NAME = "sources.csv"
 MANIFEST_COLUMNS = ("file", "outlet", "url", "published", "title", "author")
 METADATA_FIELDS = ("outlet", "author", "published", "title", "url")
 # Files in a corpus folder that configure it rather than hold articles.
-CONTROL_FILES = {MANIFEST_NAME, "positions_overrides.csv"}
+OVERRIDES_NAME = "positions_overrides.csv"
+CONTROL_FILES = {MANIFEST_NAME, OVERRIDES_NAME}
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_BYTES_ENV = "BRIEFING_MAX_BYTES"
 
@@ -85,6 +86,7 @@ class Corpus:
     documents: list[Document] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    overrides: bytes | None = None  # positions_overrides.csv, applied by analysis.positions
 
     @property
     def content_hash(self) -> str:
@@ -340,7 +342,7 @@ def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None) -> C
     resolved_root = root.resolve()
     files: list[SourceFile] = []
     outside: list[Skipped] = []
-    manifest = None
+    manifest = overrides = None
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for filename in sorted(filenames):
@@ -356,6 +358,9 @@ def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None) -> C
                 continue
             if name == MANIFEST_NAME:
                 manifest = path
+                continue
+            if name == OVERRIDES_NAME:
+                overrides = path
                 continue
             if name in CONTROL_FILES:
                 continue
@@ -374,6 +379,11 @@ def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None) -> C
             manifest_problem = f"{MANIFEST_NAME}: cannot be read: {exc.strerror or exc}; manifest ignored"
     corpus = read_sources(files, manifest=manifest_bytes, root=str(root), max_bytes=max_bytes)
     corpus.skipped.extend(outside)
+    if overrides is not None:
+        try:
+            corpus.overrides = overrides.read_bytes()
+        except OSError as exc:
+            corpus.warnings.append(f"{OVERRIDES_NAME}: cannot be read: {exc.strerror or exc}; overrides ignored")
     if manifest_problem:
         corpus.warnings.insert(0, manifest_problem)
     return corpus

@@ -1,4 +1,4 @@
-"""Generate the EntityRuler patterns and the entity catalog from countryinfo plus data/gazetteer.yaml.
+"""Generate the EntityRuler patterns, the entity catalog and the world map from countryinfo plus data/gazetteer.yaml.
 
 Run `python -m analysis.gazetteer` after editing gazetteer.yaml; the outputs are committed data files,
 so the analysis itself never needs countryinfo at run time.
@@ -18,6 +18,7 @@ import yaml
 DATA = Path(__file__).parent / "data"
 PATTERNS_FILE = DATA / "entity_patterns.jsonl"
 CATALOG_FILE = DATA / "entity_catalog.json"
+WORLD_FILE = DATA / "world.geojson"
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F0-9 .'’\-&()]+$")
 
 
@@ -122,14 +123,40 @@ def render(patterns: list[dict], catalog: dict[str, dict]) -> tuple[str, str]:
     return jsonl, json.dumps(catalog, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def _rounded(coordinates, digits: int):
+    if isinstance(coordinates, (int, float)):
+        return round(coordinates, digits)
+    return [_rounded(c, digits) for c in coordinates]
+
+
+def world_geojson(countries: dict, *, digits: int = 2) -> str:
+    """Country outlines keyed by ISO3 (0.01 degree precision is plenty for a choropleth), as GeoJSON text."""
+    features = {}
+    for data in countries.values():
+        iso3 = (data.get("ISO") or {}).get("alpha3")
+        geo = data.get("geoJSON") or {}
+        for feature in geo.get("features", []):
+            if iso3 and iso3 not in features and feature.get("geometry"):
+                geometry = feature["geometry"]
+                features[iso3] = {
+                    "type": "Feature", "id": iso3, "properties": {"iso3": iso3, "name": data["name"]},
+                    "geometry": {"type": geometry["type"], "coordinates": _rounded(geometry["coordinates"], digits)},
+                }
+    collection = {"type": "FeatureCollection", "features": [features[k] for k in sorted(features)]}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 def main() -> int:
     from countryinfo import CountryInfo  # a build-time dependency only: pip install '.[test]'
 
-    patterns, catalog = generate(load_curated(), CountryInfo.all())
+    countries = CountryInfo.all()
+    patterns, catalog = generate(load_curated(), countries)
     jsonl, catalog_json = render(patterns, catalog)
     PATTERNS_FILE.write_text(jsonl, "utf-8")
     CATALOG_FILE.write_text(catalog_json, "utf-8")
-    print(f"wrote {len(patterns)} patterns for {len(catalog)} entities to {PATTERNS_FILE.name} and {CATALOG_FILE.name}")
+    WORLD_FILE.write_text(world_geojson(countries), "utf-8")
+    print(f"wrote {len(patterns)} patterns for {len(catalog)} entities to {PATTERNS_FILE.name} and {CATALOG_FILE.name}, "
+          f"and {WORLD_FILE.name}")
     return 0
 
 

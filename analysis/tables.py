@@ -13,6 +13,7 @@ from analysis.corpus import METADATA_FIELDS, Corpus, read_corpus
 from analysis.entities import cooccurrence_table, entity_table, mentions_frame, mentions_from_doc, resolve
 from analysis.figures import discrepancies_table, figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
+from analysis.positions import parse_candidates, positions_table, read_overrides, summarise
 
 DOCUMENT_COLUMNS = [
     "document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash",
@@ -33,6 +34,8 @@ class Tables:
     mentions: pd.DataFrame
     figures: pd.DataFrame
     discrepancies: pd.DataFrame
+    positions: pd.DataFrame
+    position_summary: pd.DataFrame
     entities: pd.DataFrame
     cooccurrence: pd.DataFrame
     lines: pd.DataFrame
@@ -44,7 +47,8 @@ class Tables:
     built_at: str = ""
 
     # Tables written by `python -m analysis export`, in order.
-    EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "lines", "skipped")
+    EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "positions",
+                "position_summary", "lines", "skipped")
 
     def exported(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in self.EXPORTED}
@@ -93,17 +97,25 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None
     mention_frame = mentions_frame(resolve(mentions))
     sentence_frame = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
     figure_frame = figures_table(sentence_frame, documents)
+    # Only sentences naming a country actor can state a country's position: parse just those.
+    actor_sentences = set(zip(mention_frame.loc[mention_frame["country_iso3"] != "", "document"],
+                              mention_frame.loc[mention_frame["country_iso3"] != "", "sentence"]))
+    candidates = ((d, i, t) for d, i, _, _, t in sentence_rows if (d, i) in actor_sentences)
+    position_frame = positions_table(parse_candidates(candidates, nlp=pipeline.nlp), sentence_frame, documents)
+    overrides, override_warnings = read_overrides(corpus.overrides)
     return Tables(
         documents=documents,
         sentences=sentence_frame,
         mentions=mention_frame,
         figures=figure_frame,
         discrepancies=discrepancies_table(figure_frame),
+        positions=position_frame,
+        position_summary=summarise(position_frame, overrides),
         entities=entity_table(mention_frame, documents),
         cooccurrence=cooccurrence_table(mention_frame, sentences_total=len(sentence_rows)),
         lines=pd.DataFrame(line_rows, columns=LINE_COLUMNS),
         skipped=pd.DataFrame([(s.document, s.reason) for s in corpus.skipped], columns=SKIPPED_COLUMNS),
-        warnings=list(corpus.warnings),
+        warnings=list(corpus.warnings) + override_warnings,
         corpus_hash=corpus.content_hash,
         model=pipeline.model,
         model_warning=pipeline.warning,

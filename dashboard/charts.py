@@ -88,3 +88,49 @@ def figure_timeline(data: pd.DataFrame, *, all_outlets: list[str], title: str, v
         x="published:T", y="value:Q", text="shown:N"
     )
     return (points + labels).properties(height=320, width="container")
+
+
+# Stance colours: supportive in blues, open in green, conditional in orange, opposed in vermillion (Okabe-Ito).
+STANCE_COLOURS = {
+    "leading": "#0072B2", "committed": "#56B4E9", "open": "#009E73", "conditional": "#E69F00",
+    "opposed": "#D55E00", "undecided": "#CC79A7",
+}
+STANCE_WORDS = {
+    "leading": "Leading", "committed": "Committed", "open": "Open to it", "conditional": "Only with conditions",
+    "opposed": "Opposed", "undecided": "Undecided",
+}
+NO_DATA_COLOUR = "#d9d9d9"
+REGIONS = {
+    "europe": {"type": "mercator", "center": [18, 55], "scale": 430},
+    "world": {"type": "equalEarth", "scale": 130, "center": [10, 10]},
+}
+
+
+def position_map(summary: pd.DataFrame, *, world: dict, region: str, title: str, width: int = 800, height: int = 560) -> alt.Chart:
+    """Choropleth of each country's latest stance; countries with no reported stance stay grey."""
+    spec = REGIONS.get(region, REGIONS["europe"])
+    projection = alt.Projection(type=spec["type"], center=spec["center"], scale=spec["scale"])
+    shapes = alt.Data(values=world["features"])
+    fields = ["country", "stance_word", "outlet", "published", "conflict_text", "conditions", "source_word"]
+    background = alt.Chart(shapes).mark_geoshape(fill=NO_DATA_COLOUR, stroke="white", strokeWidth=0.5).encode(
+        tooltip=[alt.Tooltip("properties.name:N", title="Country")]
+    )
+    coloured = (
+        alt.Chart(shapes)
+        .mark_geoshape(stroke="white", strokeWidth=0.6)
+        .transform_lookup(lookup="id", from_=alt.LookupData(summary, "iso3", fields))
+        .transform_filter("isValid(datum.stance_word)")
+        .encode(
+            color=alt.Color("stance_word:N", title="Stance", legend=alt.Legend(orient="bottom", columns=3),
+                            scale=alt.Scale(domain=list(STANCE_WORDS.values()), range=list(STANCE_COLOURS.values()))),
+            tooltip=[
+                alt.Tooltip("country:N", title="Country"), alt.Tooltip("stance_word:N", title="Stance"),
+                alt.Tooltip("conditions:N", title="Conditions"), alt.Tooltip("outlet:N", title="Source"),
+                alt.Tooltip("published:N", title="Date"), alt.Tooltip("conflict_text:N", title="Sources disagree"),
+                alt.Tooltip("source_word:N", title="Set by"),
+            ],
+        )
+    )
+    return (background + coloured).properties(title=alt.TitleParams(title, anchor="start"), width=width, height=height).project(
+        **projection.to_dict()
+    )

@@ -31,6 +31,15 @@ def test_sources_and_reader_in_chromium(artifacts):
         assert page.locator("[data-testid='stVegaLiteChart']").count() == 1
         full_screenshot(page, artifacts / "figures.png")
 
+        page.goto(f"{base}/positions")
+        wait_ready(page)
+        assert page.get_by_text("Sources of similar dates disagree on Turkey").is_visible()
+        chart = page.locator("[data-testid='stVegaLiteChart']").first
+        chart.wait_for(state="visible")
+        page.wait_for_timeout(1500)  # the map's shapes render after the chart frame
+        assert chart.locator("path").count() > 100  # country outlines drawn from the shipped GeoJSON, offline
+        full_screenshot(page, artifacts / "positions.png")
+
         page.goto(f"{base}/entities?entities.actor=country")
         wait_ready(page)
         assert page.get_by_text("Most often together").is_visible()

@@ -154,8 +154,9 @@ def test_shipped_gazetteer_matches_its_sources():
     pytest.importorskip("countryinfo")
     from countryinfo import CountryInfo
 
-    from analysis.gazetteer import CATALOG_FILE, PATTERNS_FILE, generate, load_curated, render
+    from analysis.gazetteer import CATALOG_FILE, PATTERNS_FILE, WORLD_FILE, generate, load_curated, render, world_geojson
 
     jsonl, catalog_json = render(*generate(load_curated(), CountryInfo.all()))
     assert PATTERNS_FILE.read_text("utf-8") == jsonl, "run `python -m analysis.gazetteer` and commit the data files"
     assert CATALOG_FILE.read_text("utf-8") == catalog_json
+    assert WORLD_FILE.read_text("utf-8") == world_geojson(CountryInfo.all())

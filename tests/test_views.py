@@ -160,3 +160,35 @@ def test_figures_table_filters(app):
     table = at.dataframe[-1].value
     assert list(table["shown"]) == ["€210bn"]
     assert "immobilised assets of the Russian Central Bank" in table["evidence"].iloc[0]
+
+
+def test_positions_view_topic_selector_table_and_history(app):
+    at = app()
+    at.switch_page("views/positions.py").run()
+    assert not at.exception
+    assert "disagree on Turkey" in at.markdown[0].value
+    table = at.dataframe[0].value.set_index("country")
+    assert table.loc["France", "stance_word"] == "Leading"
+    assert table.loc["Turkey", "stance_word"] == "Only with conditions"
+    assert "committed" in table.loc["Turkey", "conflict_note"]
+    at.selectbox(key="positions.country").set_value("Turkey").run()
+    history = at.dataframe[1].value
+    assert len(history) == 3 and set(history["stance"]) == {"Only with conditions", "Committed"}
+    at.selectbox(key="positions.topic").set_value("security_guarantees").run()
+    assert "security guarantees" in at.markdown[0].value
+    assert dict(at.query_params) == {"positions.topic": "security_guarantees"}
+
+
+def test_positions_view_applies_analyst_overrides(app, tmp_path):
+    import shutil
+
+    from tests.conftest import SEEDS
+
+    for path in SEEDS.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "positions_overrides.csv").write_text("country,topic,stance,note\nGermany,troops,opposed,per ministry\n", "utf-8")
+    at = app(tmp_path)
+    at.switch_page("views/positions.py").run()
+    table = at.dataframe[0].value.set_index("country")
+    assert table.loc["Germany", "stance_word"] == "Opposed"
+    assert table.loc["Germany", "source_word"] == "analyst override" and table.loc["Germany", "note"] == "per ministry"

@@ -1,0 +1,88 @@
+"""Positions: where each country stands on each topic, on a map and in a table, every cell with its sentence."""
+
+import json
+from importlib import resources
+
+import streamlit as st
+
+from analysis.entities import UNKNOWN_OUTLET
+from analysis.export import table_bytes
+from dashboard import urlstate
+from dashboard.charts import STANCE_WORDS, position_map
+from dashboard.data import load_tables
+
+TOPIC_WORDS = {
+    "troops": "Troops for a post-war force", "security_guarantees": "Security guarantees",
+    "frozen_assets": "Using frozen Russian assets", "peace_plan": "The US peace plan", "general": "Other",
+}
+
+tables = load_tables()
+summary = tables.position_summary.copy()
+positions = tables.positions
+st.title("Positions")
+st.caption("Each country's latest stated stance per topic, from the sentence that states it. Hover a country for its source.")
+if summary.empty:
+    st.info("No country stances were found in this corpus: no sentence names a country together with a stance "
+            "(such as “pledged”, “ruled out”, “would require”).")
+    st.stop()
+
+topics = sorted(set(summary["topic"]), key=lambda t: list(TOPIC_WORDS).index(t) if t in TOPIC_WORDS else 99)
+left, right = st.columns([3, 1])
+with left:
+    topic = urlstate.selectbox("Topic", topics, key="positions.topic", format_func=lambda t: TOPIC_WORDS.get(t, t))
+with right:
+    region = urlstate.radio("Map", ["europe", "world"], key="positions.region", horizontal=True,
+                            format_func={"europe": "Europe", "world": "World"}.get)
+shown = summary[summary["topic"] == topic].copy()
+shown["stance_word"] = shown["stance"].map(STANCE_WORDS)
+shown["outlet"] = shown["outlet"].where(shown["outlet"] != "", UNKNOWN_OUTLET)
+shown["conflict_text"] = shown["conflict_note"].where(shown["conflict"], "")
+shown["source_word"] = shown["source"].map({"analyst": "analyst override", "extracted": "extracted from text"})
+
+world = json.loads(resources.files("analysis").joinpath("data/world.geojson").read_text("utf-8"))
+st.altair_chart(position_map(shown, world=world, region=region, title=f"{TOPIC_WORDS.get(topic, topic)}: latest stance"),
+                key="positions.map")
+counts = shown["stance"].value_counts()
+parts = [f"{counts[s]} {STANCE_WORDS[s].lower()}" for s in STANCE_WORDS if s in counts]
+conflicts = shown[shown["conflict"]]
+sentence = f"{len(shown)} countries have a reported stance on {TOPIC_WORDS.get(topic, topic).lower()}: {', '.join(parts)}."
+if not conflicts.empty:
+    sentence += f" Sources of similar dates disagree on {', '.join(conflicts['country'])}."
+st.markdown(sentence)
+off_map = shown[~shown["iso3"].isin({f["id"] for f in world["features"]})]
+if not off_map.empty:
+    st.caption(f"Not drawn on the map (no outline): {', '.join(off_map['country'])}.")
+
+st.subheader("Country by country")
+table = shown[["country", "stance_word", "conditions", "attributed_to", "outlet", "published", "evidence", "conflict_note",
+               "reports", "source_word", "note"]]
+st.dataframe(
+    table, hide_index=True, width="stretch", key="positions.table",
+    column_config={
+        "country": "Country", "stance_word": "Stance", "conditions": "Conditions", "attributed_to": "Attributed to",
+        "outlet": "Source", "published": "Date", "evidence": st.column_config.TextColumn("Evidence", width="large"),
+        "conflict_note": "Sources disagree", "reports": st.column_config.NumberColumn("Reports", format="%d"),
+        "source_word": "Set by", "note": "Analyst note",
+    },
+)
+st.download_button("Download this table (CSV)", data=lambda: table_bytes(table, "csv"),
+                   file_name=f"positions_{topic}.csv", mime="text/csv", key="positions.download")
+
+st.subheader("One country's history")
+countries = list(shown.sort_values("country")["country"])
+country = urlstate.selectbox("Country", countries, key="positions.country")
+history = positions[positions["country"] == country].copy()
+history["topic"] = history["topic"].map(lambda t: TOPIC_WORDS.get(t, t))
+history["stance"] = history["stance"].map(STANCE_WORDS)
+history["outlet"] = history["outlet"].where(history["outlet"] != "", UNKNOWN_OUTLET)
+history = history.sort_values(["published", "document"], ascending=[False, True])
+reports = f"{len(history)} report{'s' if len(history) != 1 else ''}"
+articles = f"{history['document'].nunique()} article{'s' if history['document'].nunique() != 1 else ''}"
+st.caption(f"{reports} of {country}'s stance in {articles}, newest first.")
+st.dataframe(
+    history[["published", "topic", "stance", "conditions", "attributed_to", "outlet", "evidence", "document"]],
+    hide_index=True, width="stretch", key="positions.history",
+    column_config={"published": "Date", "topic": "Topic", "stance": "Stance", "conditions": "Conditions",
+                   "attributed_to": "Attributed to", "outlet": "Source",
+                   "evidence": st.column_config.TextColumn("Evidence", width="large"), "document": "File"},
+)
