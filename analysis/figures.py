@@ -475,3 +475,29 @@ def discrepancies_table(figures: pd.DataFrame) -> pd.DataFrame:
                 "reasons": ", ".join(reasons), "explanation": "; ".join(words).capitalize(),
             })
     return pd.DataFrame(rows, columns=DISCREPANCY_COLUMNS)
+
+
+def headline_figures(figures: pd.DataFrame, *, originals: dict[str, str] | None = None) -> pd.DataFrame:
+    """The current value of each defined quantity: newest report; on one date a revised figure beats the original
+    and an exact one beats an approximate one. Undated reports count only when nothing is dated. When the chosen
+    report is a rewrite (originals: document -> the text it rewrites) and the original gives the same value,
+    the original is cited instead."""
+    columns = FIGURE_COLUMNS + ["reports", "articles", "other_values"]
+    rows = []
+    defined = [q["key"] for q in lexicon().quantities]
+    for key in defined:
+        group = figures[figures["quantity"] == key]
+        if group.empty:
+            continue
+        dated = group[group["published"] != ""]
+        pool = dated if not dated.empty else group
+        pool = pool.assign(_version=pool["version"].map({"revised": 0, "original": 2}).fillna(1))
+        row = pool.sort_values(["published", "_version", "approximate"], ascending=[False, True, True]).iloc[0]
+        source = (originals or {}).get(row["document"], row["document"])
+        same_in_source = group[(group["document"] == source) & group["value"].map(lambda v: math.isclose(v, row["value"]))]
+        if source != row["document"] and not same_in_source.empty:
+            row = same_in_source.iloc[0]
+        others = sorted({format_value(v, row["unit"]) for v in group["value"] if not math.isclose(v, row["value"])})
+        rows.append({**{c: row[c] for c in FIGURE_COLUMNS}, "reports": len(group),
+                     "articles": group["document"].nunique(), "other_values": ", ".join(others)})
+    return pd.DataFrame(rows, columns=columns)

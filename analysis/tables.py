@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis import ANALYSIS_VERSION
 from analysis.corpus import METADATA_FIELDS, Corpus, read_corpus
+from analysis.coverage import coverage_table, duplicates_table, events_table, independent_texts, support_table
 from analysis.entities import cooccurrence_table, entity_table, mentions_frame, mentions_from_doc, resolve
 from analysis.figures import discrepancies_table, figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
@@ -17,7 +18,7 @@ from analysis.positions import parse_candidates, positions_table, read_overrides
 
 DOCUMENT_COLUMNS = [
     "document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash",
-    "sentences", "format", "encoding", "size_bytes",
+    "sentences", "format", "encoding", "size_bytes", "original",
     "title_source", "outlet_source", "author_source", "published_source", "url_source",
 ]
 SENTENCE_COLUMNS = ["document", "sentence", "start", "end", "text"]
@@ -36,6 +37,11 @@ class Tables:
     discrepancies: pd.DataFrame
     positions: pd.DataFrame
     position_summary: pd.DataFrame
+    duplicates: pd.DataFrame
+    duplicate_passages: pd.DataFrame
+    coverage: pd.DataFrame
+    support: pd.DataFrame
+    events: pd.DataFrame
     entities: pd.DataFrame
     cooccurrence: pd.DataFrame
     lines: pd.DataFrame
@@ -48,7 +54,7 @@ class Tables:
 
     # Tables written by `python -m analysis export`, in order.
     EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "positions",
-                "position_summary", "lines", "skipped")
+                "position_summary", "coverage", "support", "duplicates", "duplicate_passages", "events", "lines", "skipped")
 
     def exported(self) -> dict[str, pd.DataFrame]:
         return {name: getattr(self, name) for name in self.EXPORTED}
@@ -81,6 +87,7 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None
             "format": doc.format,
             "encoding": doc.encoding,
             "size_bytes": doc.size_bytes,
+            "original": doc.document,
         }
         for key in METADATA_FIELDS:
             row[f"{key}_source"] = doc.metadata_source.get(key, "")
@@ -103,6 +110,9 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None
     candidates = ((d, i, t) for d, i, _, _, t in sentence_rows if (d, i) in actor_sentences)
     position_frame = positions_table(parse_candidates(candidates, nlp=pipeline.nlp), sentence_frame, documents)
     overrides, override_warnings = read_overrides(corpus.overrides)
+    duplicate_frame, passage_frame = duplicates_table(documents, sentence_frame)
+    roots = independent_texts(documents, duplicate_frame)
+    documents["original"] = documents["document"].map(roots)
     return Tables(
         documents=documents,
         sentences=sentence_frame,
@@ -111,6 +121,11 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None
         discrepancies=discrepancies_table(figure_frame),
         positions=position_frame,
         position_summary=summarise(position_frame, overrides),
+        duplicates=duplicate_frame,
+        duplicate_passages=passage_frame,
+        coverage=coverage_table(documents, mention_frame, figure_frame, position_frame),
+        support=support_table(documents, figure_frame, position_frame, roots),
+        events=events_table(sentence_frame, documents),
         entities=entity_table(mention_frame, documents),
         cooccurrence=cooccurrence_table(mention_frame, sentences_total=len(sentence_rows)),
         lines=pd.DataFrame(line_rows, columns=LINE_COLUMNS),

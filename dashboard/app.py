@@ -13,7 +13,8 @@ import streamlit as st  # noqa: E402
 st.set_page_config(page_title="Briefing Desk", page_icon="📰", layout="wide")
 
 pages = [
-    st.Page("views/sources.py", title="Sources", icon=":material/table_view:", url_path="sources", default=True),
+    st.Page("views/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
+    st.Page("views/sources.py", title="Sources", icon=":material/table_view:", url_path="sources"),
     st.Page("views/figures.py", title="Figures", icon=":material/monitoring:", url_path="figures"),
     st.Page("views/positions.py", title="Positions", icon=":material/public:", url_path="positions"),
     st.Page("views/entities.py", title="Entities", icon=":material/groups:", url_path="entities"),

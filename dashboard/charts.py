@@ -134,3 +134,43 @@ def position_map(summary: pd.DataFrame, *, world: dict, region: str, title: str,
     return (background + coloured).properties(title=alt.TitleParams(title, anchor="start"), width=width, height=height).project(
         **projection.to_dict()
     )
+
+
+def timeline(documents: pd.DataFrame, events: pd.DataFrame, *, all_outlets: list[str], title: str) -> alt.Chart:
+    """Articles as bars on their publication day (by outlet) and the dated events they report as ticks above."""
+    docs = documents[documents["published"] != ""].assign(outlet=lambda f: f["outlet"].where(f["outlet"] != "", UNKNOWN_OUTLET))
+    per_day = docs.groupby(["published", "outlet"]).size().reset_index(name="articles")
+    bars = alt.Chart(per_day).mark_bar(size=14).encode(
+        x=alt.X("published:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
+        y=alt.Y("articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1)),
+        color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("published:T", title="Published", format="%d %b %Y"), "outlet:N", "articles:Q"],
+    ).properties(height=120, width="container")
+    layers = [bars]
+    if not events.empty:
+        dots = alt.Chart(events.assign(kind_word=events["kind"].str.capitalize())).mark_point(filled=True, size=90).encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
+            y=alt.Y("kind_word:N", title="Events reported", sort=["Meeting", "Interview", "Plan", "Statement"]),
+            shape=alt.Shape("kind_word:N", legend=None),
+            color=alt.value("#444444"),
+            tooltip=[alt.Tooltip("date:T", title="Date", format="%d %b %Y"), alt.Tooltip("kind_word:N", title="Event"),
+                     alt.Tooltip("date_text:N", title="As written"), alt.Tooltip("evidence:N", title="Sentence")],
+        ).properties(height=110, width="container")
+        layers = [dots, bars]
+    return alt.vconcat(*layers, title=alt.TitleParams(title, anchor="start")).resolve_scale(x="shared", color="independent")
+
+
+def coverage_heatmap(coverage: pd.DataFrame, *, items: list[str], title: str) -> alt.Chart:
+    """Outlet x item: how many mentions each outlet gives each item (articles in the tooltip)."""
+    return (
+        alt.Chart(coverage[coverage["item"].isin(items)], title=alt.TitleParams(title, anchor="start"))
+        .mark_rect()
+        .encode(
+            x=alt.X("outlet:N", title=None, axis=alt.Axis(labelAngle=0, labelLimit=160)),
+            y=alt.Y("item:N", sort=items, title=None, axis=alt.Axis(labelLimit=300)),
+            color=alt.Color("mentions:Q", title="Mentions", scale=alt.Scale(scheme="blues")),
+            tooltip=[alt.Tooltip("outlet:N", title="Outlet"), alt.Tooltip("item:N", title="Item"),
+                     alt.Tooltip("mentions:Q", title="Mentions"), alt.Tooltip("documents:Q", title="Articles")],
+        )
+        .properties(width=alt.Step(120), height=alt.Step(20))
+    )

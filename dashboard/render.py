@@ -7,6 +7,15 @@ import re
 
 import pandas as pd
 
+# Characters markdown could act on, as HTML entities: escaped article text stays text whatever renders it.
+_MARKDOWN_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]()!*_`#|~$\\"}
+
+
+def inert_html(text: str) -> str:
+    """Text for an HTML block: HTML-escaped, and markdown punctuation as entities."""
+    return html.escape(text).translate(_MARKDOWN_ENTITIES)
+
+
 _LIST_BULLET = re.compile(r"^[•·▪►*–—-]\s+")
 CHROME_STYLE = "color:#8a8f98;background:rgba(138,143,152,0.08);border-left:3px solid #c9ccd1;padding:2px 8px;margin:2px 0;font-size:0.85em"
 BODY_STYLE = "margin:0 0 0.8em 0;line-height:1.6"
@@ -24,7 +33,7 @@ def article_html(lines: pd.DataFrame, *, show_chrome: bool) -> str:
 
     def flush() -> None:
         if pending and show_chrome:
-            reason = html.escape(str(pending_reason))
+            reason = inert_html(str(pending_reason))
             count = f"{len(pending)} lines" if len(pending) > 1 else "1 line"
             joined = " · ".join(pending)
             parts.append(
@@ -34,7 +43,7 @@ def article_html(lines: pd.DataFrame, *, show_chrome: bool) -> str:
         pending.clear()
 
     for row in lines.itertuples(index=False):
-        text = html.escape(str(row.text).strip())
+        text = inert_html(str(row.text).strip())
         if row.kind not in ("body", "heading", "title"):
             if pending and row.reason != pending_reason:
                 flush()
@@ -56,3 +65,11 @@ def document_label(row) -> str:
     title = row["title"] or row["document"]
     details = ", ".join(v for v in (row["outlet"], row["published"]) if v)
     return f"{title} ({details})" if details else title
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(value: object) -> str:
+    """Corpus text made inert for st.markdown: no links, images, emphasis or HTML from an article or manifest."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")

@@ -45,8 +45,10 @@ def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
     return state
 
 
-def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str, **kwargs) -> str:
+def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str, **kwargs) -> str | None:
     """Radio buttons over string options, stored in the URL parameter `key` unless the first option is chosen."""
+    if not options:
+        return None
     wanted = st.query_params.get(key)
     if wanted in options:
         _seed(key, wanted)

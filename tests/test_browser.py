@@ -1,4 +1,4 @@
-"""Real browser: streamlit serves the seeds, Debian's Chromium opens each view and takes screenshots."""
+"""Real browser: streamlit serves the seeds, Debian's Chromium opens every view and takes screenshots."""
 
 import pytest
 
@@ -8,27 +8,34 @@ from tests.conftest import SEEDS
 pytestmark = pytest.mark.browser
 
 
-def test_sources_and_reader_in_chromium(artifacts):
+def _charts(page, count: int) -> None:
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.first.wait_for(state="visible")
+    assert charts.count() == count
+    assert charts.first.bounding_box()["height"] > 100
+
+
+def test_every_view_in_chromium(artifacts):
     with streamlit_server(SEEDS) as base, chromium_page() as page:
         page.goto(f"{base}/")
         wait_ready(page)
-        assert page.get_by_role("heading", name="Sources").is_visible()
+        assert page.get_by_role("heading", name="Briefing Desk").is_visible()
+        assert page.get_by_text("Independent texts", exact=True).is_visible()
+        _charts(page, 1)
+        full_screenshot(page, artifacts / "overview.png")
+
+        page.goto(f"{base}/sources")
+        wait_ready(page)
         table = page.locator("[data-testid='stDataFrame']").first
         table.wait_for(state="visible")
         assert table.bounding_box()["height"] > 150  # five rows drawn, not an empty grid
-        assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "5"
+        assert page.get_by_text("Rewrites of one text").is_visible()
         full_screenshot(page, artifacts / "sources.png")
-
-        page.goto(f"{base}/reader?reader.document=004_12e71fb29c3e1acf.txt&reader.show_chrome=1")
-        wait_ready(page)
-        assert page.get_by_text("France and the United Kingdom have urged").is_visible()
-        assert page.get_by_text("removed, navigation or menu").first.is_visible()
-        full_screenshot(page, artifacts / "reader.png")
 
         page.goto(f"{base}/figures?figures.quantity=countries_committing_troops")
         wait_ready(page)
         assert page.get_by_text("Why the sources differ").is_visible()
-        assert page.locator("[data-testid='stVegaLiteChart']").count() == 1
+        _charts(page, 1)
         full_screenshot(page, artifacts / "figures.png")
 
         page.goto(f"{base}/positions")
@@ -37,19 +44,20 @@ def test_sources_and_reader_in_chromium(artifacts):
         chart = page.locator("[data-testid='stVegaLiteChart']").first
         chart.wait_for(state="visible")
         page.wait_for_timeout(1500)  # the map's shapes render after the chart frame
-        assert chart.locator("path").count() > 100  # country outlines drawn from the shipped GeoJSON, offline
+        assert chart.locator("path").count() > 100  # country outlines from the shipped GeoJSON, offline
         full_screenshot(page, artifacts / "positions.png")
 
         page.goto(f"{base}/entities?entities.actor=country")
         wait_ready(page)
         assert page.get_by_text("Most often together").is_visible()
-        charts = page.locator("[data-testid='stVegaLiteChart']")
-        assert charts.count() == 2
-        assert charts.first.bounding_box()["height"] > 200
+        _charts(page, 2)
         full_screenshot(page, artifacts / "entities.png")
 
         page.goto(f"{base}/reader?reader.document=004_12e71fb29c3e1acf.txt&reader.show_chrome=1")
         wait_ready(page)
+        assert page.get_by_text("France and the United Kingdom have urged").is_visible()
+        assert page.get_by_text("removed, navigation or menu").first.is_visible()
+        full_screenshot(page, artifacts / "reader.png")
         page.get_by_text("Show removed page chrome").click()
         wait_ready(page)
         assert page.get_by_text("removed, navigation or menu").count() == 0

@@ -21,7 +21,8 @@ def app(monkeypatch):
 
 
 def test_sources_view_lists_every_article(app):
-    at = app().run()
+    at = app()
+    at.switch_page("views/sources.py").run()
     assert not at.exception
     assert at.title[0].value == "Sources"
     assert [m.value for m in at.metric][:2] == ["5", "2"]
@@ -33,9 +34,10 @@ def test_sources_view_lists_every_article(app):
 def test_sources_view_lists_skipped_files(app, tmp_path):
     (tmp_path / "good.txt").write_text("The ministers met on Thursday and agreed a plan for the coming months.", encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
-    at = app(tmp_path).run()
+    at = app(tmp_path)
+    at.switch_page("views/sources.py").run()
     assert not at.exception
-    skipped = at.dataframe[1].value
+    skipped = at.dataframe[-1].value
     assert list(skipped.iloc[0]) == ["empty.txt", "empty file"]
 
 
@@ -192,3 +194,41 @@ def test_positions_view_applies_analyst_overrides(app, tmp_path):
     table = at.dataframe[0].value.set_index("country")
     assert table.loc["Germany", "stance_word"] == "Opposed"
     assert table.loc["Germany", "source_word"] == "analyst override" and table.loc["Germany", "note"] == "per ministry"
+
+
+def test_corpus_text_cannot_inject_markdown(app, tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "The ministers from [Evil](http://evil.example) and ![x](http://evil.example/t.png) France met today in Paris. "
+        "France pledged to send troops to the mission.", encoding="utf-8")
+    (tmp_path / "sources.csv").write_text("file,outlet\na.txt,[Click](http://evil.example)\n", encoding="utf-8")
+    at = app(tmp_path).run()
+    for page in ("views/overview.py", "views/sources.py", "views/entities.py", "views/reader.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        for block in at.markdown:
+            assert "](http" not in block.value.replace("\\]\\(", "")
+
+
+def test_overview_is_the_landing_page_and_links_to_details(app):
+    at = app().run()
+    assert not at.exception
+    assert at.title[0].value == "Briefing Desk"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Articles"] == "5" and metrics["Independent texts"] == "4"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Cap on Ukraine's army \\(troops\\): 800,000 troops" in text and "Kyiv Independent" in text
+    assert "Only with conditions:** Germany, Turkey (sources disagree)" in text
+    assert "Contributing countries" in text and "rewrites 001" in text
+
+
+def test_sources_view_heatmap_single_source_and_rewrites(app):
+    at = app()
+    at.switch_page("views/sources.py").run()
+    assert not at.exception
+    single = at.dataframe[1].value
+    twenty = single[single["item"].str.contains("20 countries")]
+    assert list(twenty["independent_texts"]) == [1]
+    text = " ".join(m.value for m in at.markdown)
+    assert "rewrites **001" in text and "Similarity" in text
+    at.radio(key="sources.kind").set_value("country").run()
+    assert not at.exception and dict(at.query_params) == {"sources.kind": "country"}

@@ -6,6 +6,7 @@ from analysis.entities import LABEL_NAMES, UNKNOWN_OUTLET, cooccurrence_table, e
 from analysis.export import table_bytes
 from dashboard import urlstate
 from dashboard.charts import cooccurrence_heatmap, entity_bars
+from dashboard.render import md
 from dashboard.data import load_tables
 
 tables = load_tables()
@@ -59,9 +60,9 @@ totals = data.drop_duplicates("entity")
 leader = totals.iloc[0]
 runner = totals.iloc[1] if len(totals) > 1 else None
 unit_text = "mentions per 1,000 words" if per_1000 else "mentions"
-summary = f"{leader['entity']} leads with {leader['total']:,.{2 if per_1000 else 0}f} {unit_text}"
+summary = f"{md(leader['entity'])} leads with {leader['total']:,.{2 if per_1000 else 0}f} {unit_text}"
 if runner is not None:
-    summary += f", ahead of {runner['entity']} ({runner['total']:,.{2 if per_1000 else 0}f})"
+    summary += f", ahead of {md(runner['entity'])} ({runner['total']:,.{2 if per_1000 else 0}f})"
 plural = "country actors" if actor == "country" else "entities"
 summary += f"; {len(totals)} {plural} shown across {data['outlet'].nunique()} outlets."
 st.markdown(summary)
@@ -82,7 +83,7 @@ if pairs.empty:
 else:
     st.altair_chart(cooccurrence_heatmap(pairs, order=order, title="Sentences that name both"), key="entities.heatmap")
     strongest = pairs.iloc[0]
-    st.markdown(f"Most often together: {strongest['entity_a']} and {strongest['entity_b']}, "
+    st.markdown(f"Most often together: {md(strongest['entity_a'])} and {md(strongest['entity_b'])}, "
                 f"in {int(strongest['sentences'])} sentences from {int(strongest['documents'])} articles.")
 
 st.subheader("Read the evidence")

@@ -1,13 +1,13 @@
 """Figures: every number the sources cite, grouped by what it measures, with where and why they disagree."""
 
-import pandas as pd
 import streamlit as st
 
 from analysis.entities import UNKNOWN_OUTLET
 from analysis.export import table_bytes
-from analysis.figures import format_value, lexicon
+from analysis.figures import format_value, headline_figures, lexicon
 from dashboard import urlstate
 from dashboard.charts import figure_timeline
+from dashboard.render import md
 from dashboard.data import load_tables
 
 tables = load_tables()
@@ -27,27 +27,17 @@ labels = dict(zip(figures["quantity"], figures["quantity_label"]))
 present = [k for k in defined if k in labels] + sorted((k for k in labels if k not in defined), key=lambda k: -int((figures["quantity"] == k).sum()))
 
 
-def latest(group: pd.DataFrame) -> pd.Series:
-    """The current value: newest report; on the same date a revised figure beats the original, exact beats approximate."""
-    dated = group[group["published"] != ""]
-    pool = dated if not dated.empty else group
-    pool = pool.assign(_version=pool["version"].map({"revised": 0, "original": 2}).fillna(1))
-    return pool.sort_values(["published", "_version", "approximate"], ascending=[False, True, True]).iloc[0]
-
-
 st.subheader("Headline figures")
-headline_keys = [k for k in defined if k in labels]
-for start in range(0, len(headline_keys), 3):
+headlines = headline_figures(tables.figures, originals=dict(zip(docs['document'], docs['original'])))
+rows = list(headlines.itertuples(index=False))
+for start in range(0, len(rows), 3):
     columns = st.columns(3)
-    for column, key in zip(columns, headline_keys[start : start + 3]):
-        group = figures[figures["quantity"] == key]
-        row = latest(group)
-        others = sorted({format_value(v, row["unit"]) for v in group["value"] if v != row["value"]})
-        number = ("≈ " if row["approximate"] else "") + format_value(row["value"], row["unit"], with_unit=False)
-        column.metric(labels[key], number, help=f"As written: “{row['phrase']}”")
-        source = f"{row['outlet']}, {row['published'] or 'undated'}"
-        column.caption(f"{source} · {len(group)} report{'s' if len(group) != 1 else ''} in {group['document'].nunique()} articles"
-                       + (f" · also reported: {', '.join(others)}" if others else ""))
+    for column, row in zip(columns, rows[start : start + 3]):
+        number = ("≈ " if row.approximate else "") + format_value(row.value, row.unit, with_unit=False)
+        column.metric(row.quantity_label, number, help=f"As written: “{row.phrase}”")
+        source = f"{row.outlet or UNKNOWN_OUTLET}, {row.published or 'undated'}"
+        column.caption(f"{source} · {row.reports} report{'s' if row.reports != 1 else ''} in {row.articles} "
+                       f"article{'s' if row.articles != 1 else ''}" + (f" · also reported: {row.other_values}" if row.other_values else ""))
 
 st.subheader("One quantity over time")
 choice = urlstate.selectbox("Quantity", present, key="figures.quantity", format_func=lambda k: labels.get(k, k))
@@ -75,9 +65,9 @@ if not disagreements.empty:
     st.markdown("**Why the sources differ**")
     for row in disagreements.itertuples(index=False):
         st.markdown(
-            f"- **{format_value(row.value_a, row.unit)}** ({row.outlet_a or UNKNOWN_OUTLET}, {row.published_a or 'undated'}) versus "
-            f"**{format_value(row.value_b, row.unit)}** ({row.outlet_b or UNKNOWN_OUTLET}, {row.published_b or 'undated'}): "
-            f"{row.explanation}."
+            f"- **{md(format_value(row.value_a, row.unit))}** ({md(row.outlet_a or UNKNOWN_OUTLET)}, {row.published_a or 'undated'}) "
+            f"versus **{md(format_value(row.value_b, row.unit))}** ({md(row.outlet_b or UNKNOWN_OUTLET)}, "
+            f"{row.published_b or 'undated'}): {md(row.explanation)}."
         )
 
 st.subheader("All figures")

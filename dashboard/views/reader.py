@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import urlstate
 from dashboard.data import load_tables
-from dashboard.render import article_html, document_label
+from dashboard.render import md, article_html, document_label
 
 tables = load_tables()
 docs = tables.documents
@@ -19,7 +19,7 @@ choice = urlstate.selectbox("Article", list(labels), format_func=labels.get, key
 show_chrome = urlstate.toggle("Show removed page chrome", key="reader.show_chrome")
 
 meta = docs.set_index("document").loc[choice]
-details = [f"**{k.title()}:** {meta[k]}" + (" *(inferred)*" if meta[f"{k}_source"] == "inferred" else "")
+details = [f"**{k.title()}:** {md(meta[k])}" + (" *(inferred)*" if meta[f"{k}_source"] == "inferred" else "")
            for k in ("outlet", "author", "published") if meta[k]]
 st.markdown(" · ".join(details) if details else "*No outlet, author or date known for this article.*")
 lines = tables.lines[tables.lines["document"] == choice]

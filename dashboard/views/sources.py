@@ -2,7 +2,11 @@
 
 import streamlit as st
 
+from analysis.entities import UNKNOWN_OUTLET
 from analysis.export import table_bytes
+from dashboard import urlstate
+from dashboard.charts import coverage_heatmap
+from dashboard.render import inert_html, md
 from dashboard.data import corpus_folder, load_tables
 
 tables = load_tables()
@@ -62,6 +66,78 @@ else:
         file_name="documents.csv",
         mime="text/csv",
         key="sources.download",
+    )
+
+if not docs.empty:
+    st.subheader("Who reports what")
+    kinds = {"entity": "Entities", "figure quantity": "Figures", "country": "Countries", "topic": "Topics"}
+    present = [k for k in kinds if k in set(tables.coverage["kind"])]
+    kind = urlstate.radio("Show", present, key="sources.kind", horizontal=True, format_func=kinds.get)
+    coverage = tables.coverage[tables.coverage["kind"] == kind]
+    if coverage.empty:
+        st.write("Nothing named or counted yet to compare across outlets.")
+    else:
+        top = list(coverage.groupby("item")["mentions"].sum().sort_values(ascending=False).index[:20])
+        st.altair_chart(coverage_heatmap(coverage, items=top, title=f"{kinds[kind]}: mentions by outlet (top {len(top)})"),
+                        key="sources.heatmap")
+        outlets_covering = coverage[coverage["item"].isin(top)].groupby("item")["outlet"].nunique()
+        one = [i for i in top if outlets_covering.get(i, 0) == 1]
+        st.markdown(f"{len(top) - len(one)} of the {len(top)} most mentioned {kinds[kind].lower()} appear in more than one "
+                    f"outlet's articles" + (f"; only one outlet mentions {md(', '.join(one[:6]))}." if one else "."))
+
+    st.subheader("Claims resting on one text")
+    support = tables.support
+    single = support[support["single_source"] & ~support["key"].str.startswith("other_")]
+    st.caption("Figures and stances carried by a single independent text: articles that rewrite another count once. "
+               f"{len(single)} of {len(support)} claims rest on one text.")
+    st.dataframe(
+        single[["kind", "item", "documents", "independent_texts", "outlet_list", "document_list"]], hide_index=True,
+        width="stretch", key="sources.single",
+        column_config={"kind": "Kind", "item": st.column_config.TextColumn("Claim", width="large"),
+                       "documents": st.column_config.NumberColumn("Articles", format="%d"),
+                       "independent_texts": st.column_config.NumberColumn("Independent texts", format="%d"),
+                       "outlet_list": "Outlets", "document_list": "Files"},
+    )
+
+    st.subheader("Rewrites of one text")
+    if tables.duplicates.empty:
+        st.write("No article rewrites another: every article counts as an independent text.")
+    else:
+        labels = {f"{r.rewrite} ← {r.original}": i for i, r in enumerate(tables.duplicates.itertuples(index=False))}
+        chosen = urlstate.selectbox("Pair", list(labels), key="sources.pair")
+        pair = tables.duplicates.iloc[labels[chosen]]
+        st.markdown(f"**{md(pair['rewrite'])}** rewrites **{md(pair['original'])}**: {int(pair['shared_sentences'])} sentences say the "
+                    f"same thing ({pair['score']:.0%} of the shorter text); the original is decided {pair['direction']}.")
+        passages = tables.duplicate_passages[(tables.duplicate_passages["original"] == pair["original"])
+                                             & (tables.duplicate_passages["rewrite"] == pair["rewrite"])]
+        rows = "".join(
+            f"<tr><td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(a)}</td>"
+            f"<td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(b)}</td>"
+            f"<td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{sim:.2f}</td></tr>"
+            for a, b, sim in zip(passages["text_original"], passages["text_rewrite"], passages["similarity"])
+        )
+        st.markdown(
+            "<table style='width:100%;border-collapse:collapse;font-size:0.9em'><tr>"
+            f"<th style='text-align:left'>Original ({inert_html(pair['original'])})</th>"
+            f"<th style='text-align:left'>Rewrite ({inert_html(pair['rewrite'])})</th><th>Similarity</th></tr>"
+            f"{rows}</table>",
+            unsafe_allow_html=True,
+        )
+
+    st.subheader("Outlet profile")
+    outlet_names = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
+    outlet = urlstate.selectbox("Outlet", outlet_names, key="sources.outlet")
+    mine = docs[docs["outlet"].where(docs["outlet"] != "", UNKNOWN_OUTLET) == outlet]
+    mine_cov = tables.coverage[tables.coverage["outlet"] == outlet]
+    def top_items(kind: str, n: int = 6) -> str:
+        items = mine_cov[mine_cov["kind"] == kind].nlargest(n, "mentions")
+        return ", ".join(f"{md(i)} ({m})" for i, m in zip(items["item"], items["mentions"])) or "none"
+    st.markdown(
+        f"**{md(outlet)}**: {len(mine)} article{'s' if len(mine) != 1 else ''}, {int(mine['words'].sum()):,} words"
+        + (f", {mine['published'].replace('', None).dropna().min()} to {mine['published'].replace('', None).dropna().max()}"
+           if (mine["published"] != "").any() else "") + ".  \n"
+        f"Countries it names most: {top_items('country')}.  \nFigures it reports: {top_items('figure quantity')}.  \n"
+        f"Topics of the stances it reports: {top_items('topic')}."
     )
 
 st.subheader("Skipped files")

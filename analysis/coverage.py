@@ -1,0 +1,264 @@
+"""Who reports what: outlet coverage, rewrites of one text, how many independent sources carry each claim, and a timeline."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from analysis.entities import UNKNOWN_OUTLET
+from analysis.figures import format_value
+from analysis.metadata import DATE_PATTERNS, MONTHS
+
+DUPLICATE_COLUMNS = ["original", "rewrite", "score", "shared_sentences", "document_similarity", "direction"]
+PASSAGE_COLUMNS = ["original", "rewrite", "sentence_original", "sentence_rewrite", "similarity", "text_original", "text_rewrite"]
+COVERAGE_COLUMNS = ["outlet", "kind", "item", "documents", "mentions"]
+SUPPORT_COLUMNS = ["kind", "item", "key", "outlets", "documents", "independent_texts", "single_source", "document_list", "outlet_list"]
+EVENT_COLUMNS = ["date", "precision", "kind", "date_text", "document", "sentence", "evidence", "published", "outlet"]
+
+# Candidate pairs need this much whole-text similarity before their sentences are aligned.
+CANDIDATE_SIMILARITY = 0.12
+# Two sentences "say the same" above this TF-IDF cosine; a text is a rewrite when this share of one side's sentences do.
+SENTENCE_SIMILARITY = 0.35
+REWRITE_SHARE = 0.3
+MIN_WORDS_PER_SENTENCE = 6
+
+
+def _outlet(value: str) -> str:
+    return value or UNKNOWN_OUTLET
+
+
+def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Pairs of articles where one rewrites (or copies) the other, and the sentence pairs they share.
+
+    Candidate pairs come from TF-IDF similarity of whole bodies; a pair is a rewrite when at least
+    REWRITE_SHARE of one article's sentences have a counterpart in the other (TF-IDF cosine >=
+    SENTENCE_SIMILARITY). The earlier-published article is the original.
+    """
+    empty = pd.DataFrame(columns=DUPLICATE_COLUMNS), pd.DataFrame(columns=PASSAGE_COLUMNS)
+    usable = sentences[sentences["text"].str.split().str.len() >= MIN_WORDS_PER_SENTENCE]
+    grouped = {doc: group for doc, group in usable.groupby("document")}
+    names = [d for d in documents["document"] if d in grouped]
+    if len(names) < 2:
+        return empty
+    bodies = [" ".join(grouped[d]["text"]) for d in names]
+    try:
+        doc_vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2)).fit_transform(bodies)
+        sentence_model = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit(usable["text"])
+    except ValueError:  # nothing but stop words
+        return empty
+    similarity = (doc_vectors @ doc_vectors.T).tocoo()
+    published = dict(zip(documents["document"], documents["published"]))
+    pairs, passages = [], []
+    for i, j, value in zip(similarity.row, similarity.col, similarity.data):
+        if i >= j or value < CANDIDATE_SIMILARITY:
+            continue
+        a, b = names[i], names[j]
+        texts_a, texts_b = list(grouped[a]["text"]), list(grouped[b]["text"])
+        matrix = cosine_similarity(sentence_model.transform(texts_a), sentence_model.transform(texts_b))
+        share_a = float((matrix.max(axis=1) >= SENTENCE_SIMILARITY).mean())
+        share_b = float((matrix.max(axis=0) >= SENTENCE_SIMILARITY).mean())
+        score = max(share_a, share_b)
+        if score < REWRITE_SHARE:
+            continue
+        date_a, date_b = published.get(a, ""), published.get(b, "")
+        if date_a and date_b and date_a != date_b:
+            original, rewrite, direction = (a, b, "by date") if date_a < date_b else (b, a, "by date")
+        else:
+            # Undecided by date: the text whose sentences are more fully contained in the other is the rewrite.
+            original, rewrite, direction = (b, a, "by containment") if share_a >= share_b else (a, b, "by containment")
+        flip = original == b
+        shared = []
+        for x, y in zip(*np.nonzero(matrix >= SENTENCE_SIMILARITY)):
+            if matrix[x].max() != matrix[x, y]:
+                continue  # keep each sentence's best counterpart only
+            sx, sy = grouped[a].iloc[x], grouped[b].iloc[y]
+            first, second = (sy, sx) if flip else (sx, sy)
+            shared.append({
+                "original": original, "rewrite": rewrite, "sentence_original": int(first["sentence"]),
+                "sentence_rewrite": int(second["sentence"]), "similarity": round(float(matrix[x, y]), 3),
+                "text_original": first["text"], "text_rewrite": second["text"],
+            })
+        passages += shared
+        pairs.append({"original": original, "rewrite": rewrite, "score": round(score, 3), "shared_sentences": len(shared),
+                      "document_similarity": round(float(value), 3), "direction": direction})
+    duplicates = pd.DataFrame(pairs, columns=DUPLICATE_COLUMNS).sort_values("score", ascending=False, ignore_index=True)
+    shared_frame = pd.DataFrame(passages, columns=PASSAGE_COLUMNS).sort_values(
+        ["original", "rewrite", "sentence_original"], ignore_index=True
+    )
+    return duplicates, shared_frame
+
+
+def independent_texts(documents: pd.DataFrame, duplicates: pd.DataFrame) -> dict[str, str]:
+    """Document -> the original text it derives from (itself when it is no rewrite); rewrites of rewrites included."""
+    parent = {d: d for d in documents["document"]}
+
+    def root(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    published = dict(zip(documents["document"], documents["published"]))
+    for row in duplicates.itertuples(index=False):
+        if row.original in parent and row.rewrite in parent:
+            a, b = root(row.original), root(row.rewrite)
+            if a != b:
+                # The earliest member names the group.
+                keep, drop = sorted([a, b], key=lambda d: (published.get(d, "") or "9999", d))
+                parent[drop] = keep
+    return {d: root(d) for d in parent}
+
+
+def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+    """Outlet x item counts: entities, figure quantities, countries (as actors) and topics."""
+    outlets = dict(zip(documents["document"], documents["outlet"].map(_outlet)))
+    frames = []
+
+    def add(frame: pd.DataFrame, kind: str, item_column: str) -> None:
+        if frame.empty:
+            return
+        data = frame.assign(outlet=frame["document"].map(outlets), item=frame[item_column])
+        counted = data.groupby(["outlet", "item"]).agg(documents=("document", "nunique"), mentions=("document", "size"))
+        frames.append(counted.reset_index().assign(kind=kind))
+
+    add(mentions, "entity", "entity")
+    add(figures, "figure quantity", "quantity_label")
+    if not mentions.empty:
+        from analysis.entities import country_names
+
+        names = country_names()
+        actors = mentions[mentions["country_iso3"] != ""]
+        add(actors.assign(country=actors["country_iso3"].map(lambda c: names.get(c, c))), "country", "country")
+    add(positions, "topic", "topic")
+    if not frames:
+        return pd.DataFrame(columns=COVERAGE_COLUMNS).astype({"documents": "int64", "mentions": "int64"})
+    return pd.concat(frames, ignore_index=True)[COVERAGE_COLUMNS].astype({"documents": "int64", "mentions": "int64"}).sort_values(
+        ["kind", "mentions", "outlet"], ascending=[True, False, True], ignore_index=True
+    )
+
+
+def support_table(documents: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame, roots: dict[str, str]) -> pd.DataFrame:
+    """For each figure value and each country stance: outlets, articles and independent texts carrying it."""
+    outlets = dict(zip(documents["document"], documents["outlet"].map(_outlet)))
+    rows = []
+
+    def add(kind: str, item: str, key: str, docs: list[str]) -> None:
+        docs = sorted(set(docs))
+        named = sorted({outlets.get(d, UNKNOWN_OUTLET) for d in docs})
+        independent = sorted({roots.get(d, d) for d in docs})
+        # Articles of unknown outlet count as one source per independent text not already carried by a named outlet.
+        known = {outlets[d] for d in docs if outlets.get(d, UNKNOWN_OUTLET) != UNKNOWN_OUTLET}
+        known_roots = {roots.get(d, d) for d in docs if outlets.get(d, UNKNOWN_OUTLET) != UNKNOWN_OUTLET}
+        unknown = {roots.get(d, d) for d in docs if outlets.get(d, UNKNOWN_OUTLET) == UNKNOWN_OUTLET} - known_roots
+        distinct_outlets = len(known) + len(unknown)
+        rows.append({"kind": kind, "item": item, "key": key, "outlets": distinct_outlets, "documents": len(docs),
+                     "independent_texts": len(independent), "single_source": len(independent) == 1,
+                     "document_list": ", ".join(docs), "outlet_list": ", ".join(named)})
+
+    if not figures.empty:
+        for (quantity, label, value, unit), group in figures.groupby(["quantity", "quantity_label", "value", "unit"]):
+            add("figure", f"{label}: {format_value(value, unit)}", f"{quantity}={value:g}", list(group["document"]))
+    if not positions.empty:
+        for (country, topic, stance), group in positions.groupby(["country", "topic", "stance"]):
+            add("position", f"{country}: {stance} ({topic.replace('_', ' ')})", f"{country}|{topic}|{stance}", list(group["document"]))
+    table = pd.DataFrame(rows, columns=SUPPORT_COLUMNS)
+    return table.sort_values(["kind", "independent_texts", "item"], ascending=[True, True, True], ignore_index=True)
+
+
+# --- Timeline -------------------------------------------------------------------------------------------------
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_NAMES})\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+_MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+_WEEKDAY = re.compile(r"\b(?:on|last|this|since|from)\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I)
+_IN_MONTH = re.compile(rf"\bin\s+(?P<month>{_MONTH_NAMES})\b(?:\s+(?P<year>(?:19|20)\d\d))?", re.I)
+_RELATIVE = re.compile(r"\b(?P<word>yesterday|today|earlier today)\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _event_kinds() -> dict[str, list[re.Pattern]]:
+    data = yaml.safe_load(resources.files("analysis").joinpath("data/events.yaml").read_text("utf-8"))
+    return {kind: [re.compile(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", re.I) for w in words] for kind, words in data["kinds"].items()}
+
+
+def _month(text: str) -> int:
+    return MONTHS[text.lower().rstrip(".")]
+
+
+def resolve_dates(sentence: str, published: str) -> list[tuple[str, str, str]]:
+    """Dates a sentence refers to as (ISO date, precision 'day'/'month', text), weekdays and yearless dates resolved
+    against the article's publication date (an undated article resolves only full dates)."""
+    anchor = date.fromisoformat(published) if published else None
+    found: list[tuple[str, str, str, int]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(span: tuple[int, int]) -> bool:
+        return all(span[1] <= a or span[0] >= b for a, b in taken)
+
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(sentence):
+            month_text = match.group("month")
+            month = int(month_text) if month_text.isdigit() else _month(month_text)
+            try:
+                value = date(int(match.group("year")), month, int(match.group("day")))
+            except ValueError:
+                continue
+            taken.append(match.span())
+            found.append((value.isoformat(), "day", match.group(), match.start()))
+    if anchor is not None:
+        for pattern in (_DAY_MONTH, _MONTH_DAY):
+            for match in pattern.finditer(sentence):
+                if not free(match.span()):
+                    continue
+                try:
+                    value = date(anchor.year, _month(match.group("month")), int(match.group("day")))
+                except ValueError:
+                    continue
+                if value > anchor + timedelta(days=31):
+                    value = value.replace(year=anchor.year - 1)  # "on 28 December" in a January article
+                taken.append(match.span())
+                found.append((value.isoformat(), "day", match.group(), match.start()))
+        for match in _WEEKDAY.finditer(sentence):
+            target = _WEEKDAYS.index(match.group("weekday").lower())
+            back = (anchor.weekday() - target) % 7
+            found.append(((anchor - timedelta(days=back)).isoformat(), "day", match.group(), match.start()))
+        for match in _RELATIVE.finditer(sentence):
+            shift = 1 if match.group("word").lower() == "yesterday" else 0
+            found.append(((anchor - timedelta(days=shift)).isoformat(), "day", match.group(), match.start()))
+    for match in _IN_MONTH.finditer(sentence):
+        if not free(match.span()):
+            continue
+        year = int(match.group("year")) if match.group("year") else (anchor.year if anchor else None)
+        if year is None:
+            continue
+        month = _month(match.group("month"))
+        if anchor and not match.group("year") and month > anchor.month:
+            year -= 1
+        found.append((date(year, month, 1).isoformat(), "month", match.group(), match.start()))
+    return [(iso, precision, text) for iso, precision, text, _ in sorted(found, key=lambda f: f[3])]
+
+
+def events_table(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Dated events the articles report (meetings, interviews, plan versions, statements), each with its sentence."""
+    meta = documents.set_index("document")[["published", "outlet"]].to_dict("index") if not documents.empty else {}
+    kinds = _event_kinds()
+    rows = []
+    for row in sentences.itertuples(index=False):
+        info = meta.get(row.document, {"published": "", "outlet": ""})
+        kind = next((k for k, patterns in kinds.items() if any(p.search(row.text) for p in patterns)), None)
+        if kind is None:
+            continue
+        for iso, precision, text in resolve_dates(row.text, info["published"])[:1]:
+            rows.append({"date": iso, "precision": precision, "kind": kind, "date_text": text, "document": row.document,
+                         "sentence": row.sentence, "evidence": row.text, "published": info["published"],
+                         "outlet": info["outlet"]})
+    return pd.DataFrame(rows, columns=EVENT_COLUMNS).sort_values(["date", "document", "sentence"], ignore_index=True)

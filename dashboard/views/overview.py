@@ -1,0 +1,95 @@
+"""Overview: what a briefing needs in one minute, every element linked to the view with its details."""
+
+import streamlit as st
+
+from analysis.entities import UNKNOWN_OUTLET, filter_mentions, top_entities
+from analysis.figures import format_value, headline_figures
+from analysis.overview import changes
+from dashboard.charts import STANCE_WORDS, timeline
+from dashboard.render import md
+from dashboard.data import load_tables
+
+tables = load_tables()
+docs = tables.documents
+st.title("Briefing Desk")
+if docs.empty:
+    st.info("No article could be read from this corpus. The Sources page lists each file and why it was skipped.")
+    st.page_link("views/sources.py", label="Open Sources", icon=":material/table_view:")
+    st.stop()
+
+dates = sorted(d for d in docs["published"] if d)
+outlets = sorted({o for o in docs["outlet"] if o})
+independent = docs["original"].nunique()
+st.caption(f"{len(docs)} articles from {len(outlets)} named outlets"
+           + (f", {dates[0]} to {dates[-1]}" if dates else "") + f"; corpus {tables.corpus_hash}.")
+kpis = st.columns(4)
+kpis[0].metric("Articles", len(docs))
+kpis[1].metric("Independent texts", independent, help="Articles that rewrite another article count once.")
+kpis[2].metric("Outlets named", len(outlets), help=", ".join(outlets) or None)
+kpis[3].metric("Files skipped", len(tables.skipped))
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Headline figures")
+    headlines = headline_figures(tables.figures, originals=dict(zip(docs['document'], docs['original'])))
+    support = tables.support.set_index("key") if not tables.support.empty else None
+    if headlines.empty:
+        st.write("No figure of a known quantity was found.")
+    for row in headlines.itertuples(index=False):
+        texts = ""
+        if support is not None and f"{row.quantity}={row.value:g}" in support.index:
+            n = int(support.loc[f"{row.quantity}={row.value:g}", "independent_texts"])
+            texts = f", {n} independent text{'s' if n != 1 else ''}"
+        value = ("about " if row.approximate else "") + format_value(row.value, row.unit)
+        also = f" (also reported: {row.other_values})" if row.other_values else ""
+        st.markdown(f"**{md(row.quantity_label)}: {md(value)}**{md(also)}  \n"
+                    f"{md(row.outlet or UNKNOWN_OUTLET)}, {row.published or 'undated'}{texts}")
+    st.page_link("views/figures.py", label="All figures and why sources differ", icon=":material/monitoring:")
+
+with right:
+    st.subheader("Positions on troops")
+    summary = tables.position_summary
+    topic = "troops" if (summary["topic"] == "troops").any() else (summary["topic"].iloc[0] if not summary.empty else None)
+    if topic is None:
+        st.write("No country stance was found.")
+    else:
+        shown = summary[summary["topic"] == topic]
+        for stance, word in STANCE_WORDS.items():
+            names = shown[shown["stance"] == stance]
+            if not names.empty:
+                listed = ", ".join(f"{c}{' (sources disagree)' if x else ''}" for c, x in zip(names["country"], names["conflict"]))
+                st.markdown(f"**{word}:** {listed}")
+        st.page_link("views/positions.py", label="Map, evidence and history", icon=":material/public:",
+                     query_params={"positions.topic": topic})
+    st.subheader("Most named")
+    filtered, kept = filter_mentions(tables.mentions, docs)
+    actors = top_entities(filtered, kept, n=6, actor="country").drop_duplicates("entity")
+    people = top_entities(filtered[filtered["label"] == "PERSON"], kept, n=5).drop_duplicates("entity")
+    st.markdown("**Countries:** " + ", ".join(f"{md(e)} ({int(t)})" for e, t in zip(actors["entity"], actors["total"])))
+    st.markdown("**People:** " + ", ".join(f"{md(e)} ({int(t)})" for e, t in zip(people["entity"], people["total"])))
+    st.page_link("views/entities.py", label="Who dominates coverage", icon=":material/groups:")
+
+st.subheader("Timeline")
+all_outlets = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
+if dates:
+    st.altair_chart(timeline(docs, tables.events, all_outlets=all_outlets, title="Articles by day, and the events they report"),
+                    width="stretch", key="overview.timeline")
+    undated = len(docs) - len(docs[docs["published"] != ""])
+    st.caption(f"{len(tables.events)} dated events in {tables.events['document'].nunique() if not tables.events.empty else 0} articles"
+               + (f"; {undated} undated article{'s are' if undated != 1 else ' is'} not shown." if undated else "."))
+else:
+    st.write("No article has a publication date, so there is no timeline.")
+
+st.subheader("What changed between the earliest and the latest articles")
+notes = changes(tables.figures, tables.positions, tables.mentions, docs)
+if notes:
+    st.markdown("\n".join(f"- {md(n)}" for n in notes))
+else:
+    st.write("The corpus covers a single date (or none), so there is nothing to compare.")
+
+if not tables.duplicates.empty:
+    st.subheader("Rewrites")
+    for row in tables.duplicates.itertuples(index=False):
+        st.markdown(f"- {md(row.rewrite)} rewrites {md(row.original)} ({row.shared_sentences} shared sentences): "
+                    "it counts once as a source.")
+    st.page_link("views/sources.py", label="Compare the texts side by side", icon=":material/table_view:")
