@@ -230,6 +230,29 @@ def read_manifest(data: bytes, *, known: set[str] | None, label: str = MANIFEST_
     return rows, warnings
 
 
+def prefix_manifest(data: bytes, prefix: str) -> bytes:
+    """The manifest with prefix put before every file name (for files stored under a folder), other cells untouched."""
+    try:
+        text = decode_bytes(data).text
+    except DecodeError:
+        return data
+    rows = list(csv.reader(io.StringIO(_normalise_text(text))))
+    if not rows:
+        return data
+    columns = [h.strip().lower() for h in rows[0]]
+    if "file" not in columns:
+        return data
+    index = columns.index("file")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(rows[0])
+    for row in rows[1:]:
+        if len(row) > index and row[index].strip():
+            row = [*row[:index], prefix + row[index].strip(), *row[index + 1 :]]
+        writer.writerow(row)
+    return out.getvalue().encode("utf-8")
+
+
 def _document_from_text(name: str, fmt: str, text: str, encoding: str, size: int, manifest_row: dict, warnings: list[str]) -> Document:
     text = _normalise_text(text)
     values: dict[str, str | None] = dict.fromkeys(METADATA_FIELDS)

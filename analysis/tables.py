@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from analysis import ANALYSIS_VERSION
-from analysis.corpus import METADATA_FIELDS, Corpus, read_corpus
+from analysis.corpus import METADATA_FIELDS, Corpus, Document, read_corpus
 from analysis.coverage import coverage_table, duplicates_table, events_table, independent_texts, support_table
-from analysis.entities import cooccurrence_table, entity_table, mentions_frame, mentions_from_doc, resolve
+from analysis.entities import Mention, cooccurrence_table, entity_table, mentions_frame, mentions_from_doc, resolve
 from analysis.figures import discrepancies_table, figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
 from analysis.positions import parse_candidates, positions_table, read_overrides, summarise
@@ -22,7 +22,7 @@ DOCUMENT_COLUMNS = [
     "title_source", "outlet_source", "author_source", "published_source", "url_source",
 ]
 SENTENCE_COLUMNS = ["document", "sentence", "start", "end", "text"]
-LINE_COLUMNS = ["document", "line", "kind", "reason", "text"]
+LINE_COLUMNS = ["document", "line", "kind", "reason", "text", "body_start", "body_text"]
 SKIPPED_COLUMNS = ["document", "reason"]
 
 
@@ -51,6 +51,8 @@ class Tables:
     model: str = ""
     model_warning: str | None = None
     built_at: str = ""
+    overrides: bytes | None = None  # positions_overrides.csv as read, so merged corpora keep it
+    parts: Parts | None = None  # per-article results, for merging new articles in without re-analysing these
 
     # Tables written by `python -m analysis export`, in order.
     EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "positions",
@@ -60,12 +62,32 @@ class Tables:
         return {name: getattr(self, name) for name in self.EXPORTED}
 
 
-def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None, batch_size: int = 32) -> Tables:
-    """Analyse a corpus (or the folder holding one) into every table: documents, sentences, mentions, entities, ..."""
-    if not isinstance(corpus, Corpus):
-        corpus = read_corpus(corpus)
+@dataclass
+class Parts:
+    """Per-article analysis results: each row depends on its own article only, so parts can be merged."""
+
+    documents: pd.DataFrame
+    sentences: pd.DataFrame
+    raw_mentions: pd.DataFrame  # before corpus-level resolution of names
+    figures: pd.DataFrame
+    positions: pd.DataFrame
+    events: pd.DataFrame
+    lines: pd.DataFrame
+
+    def merged(self, other: Parts) -> Parts:
+        """These parts plus other's; other's articles replace same-named ones here."""
+        replaced = set(other.documents["document"])
+        merged = {}
+        for name in ("documents", "sentences", "raw_mentions", "figures", "positions", "events", "lines"):
+            mine, theirs = getattr(self, name), getattr(other, name)
+            frames = [f for f in (mine[~mine["document"].isin(replaced)], theirs) if not f.empty]
+            merged[name] = pd.concat(frames, ignore_index=True) if frames else mine.iloc[0:0]
+        return Parts(**merged)
+
+
+def analyse_documents(docs: list[Document], *, model: str | None = None, batch_size: int = 32) -> Parts:
+    """Run the NLP pipeline over articles and extract everything that depends on one article alone."""
     pipeline = load_pipeline(model)
-    docs = corpus.documents
     sentence_rows = []
     sentence_counts = []
     mentions = []
@@ -92,50 +114,86 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None
         for key in METADATA_FIELDS:
             row[f"{key}_source"] = doc.metadata_source.get(key, "")
         document_rows.append(row)
-    line_rows = [
-        (doc.document, line.number, line.kind, line.reason, line.text)
-        for doc in docs
-        for line in doc.cleaned.lines
-        if line.kind != "blank"
-    ]
-    documents = pd.DataFrame(document_rows, columns=DOCUMENT_COLUMNS)
-    documents["words"] = documents["words"].astype("int64")
-    documents["chrome_lines"] = documents["chrome_lines"].astype("int64")
-    mention_frame = mentions_frame(resolve(mentions))
+    line_rows = []
+    for doc in docs:
+        starts = dict(doc.cleaned.paragraph_starts)
+        paragraphs = doc.body.split("\n\n")
+        for line in doc.cleaned.lines:
+            if line.kind == "blank":
+                continue
+            start = starts.get(line.number, -1)
+            body_text = paragraphs[list(starts).index(line.number)] if start >= 0 else ""
+            line_rows.append((doc.document, line.number, line.kind, line.reason, line.text, start, body_text))
+    documents = pd.DataFrame(document_rows, columns=DOCUMENT_COLUMNS).astype({"words": "int64", "chrome_lines": "int64"})
     sentence_frame = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
-    figure_frame = figures_table(sentence_frame, documents)
+    raw_mentions = mentions_frame(mentions)
     # Only sentences naming a country actor can state a country's position: parse just those.
-    actor_sentences = set(zip(mention_frame.loc[mention_frame["country_iso3"] != "", "document"],
-                              mention_frame.loc[mention_frame["country_iso3"] != "", "sentence"]))
+    actors = raw_mentions[raw_mentions["country_iso3"] != ""]
+    actor_sentences = set(zip(actors["document"], actors["sentence"]))
     candidates = ((d, i, t) for d, i, _, _, t in sentence_rows if (d, i) in actor_sentences)
-    position_frame = positions_table(parse_candidates(candidates, nlp=pipeline.nlp), sentence_frame, documents)
-    overrides, override_warnings = read_overrides(corpus.overrides)
-    duplicate_frame, passage_frame = duplicates_table(documents, sentence_frame)
+    return Parts(
+        documents=documents,
+        sentences=sentence_frame,
+        raw_mentions=raw_mentions,
+        figures=figures_table(sentence_frame, documents),
+        positions=positions_table(parse_candidates(candidates, nlp=pipeline.nlp), sentence_frame, documents),
+        events=events_table(sentence_frame, documents),
+        lines=pd.DataFrame(line_rows, columns=LINE_COLUMNS),
+    )
+
+
+def assemble(
+    parts: Parts,
+    *,
+    skipped: list | None = None,
+    warnings: list[str] | None = None,
+    overrides: bytes | None = None,
+    corpus_hash: str = "",
+    model: str | None = None,
+) -> Tables:
+    """Corpus-level tables from per-article parts: resolved names, entity and pair tables, discrepancies,
+    position summary, rewrites, coverage and support."""
+    pipeline = load_pipeline(model)
+    documents = parts.documents.copy()
+    mention_frame = mentions_frame(resolve(Mention(*row) for row in parts.raw_mentions.itertuples(index=False)))
+    override_frame, override_warnings = read_overrides(overrides)
+    duplicate_frame, passage_frame = duplicates_table(documents, parts.sentences)
     roots = independent_texts(documents, duplicate_frame)
     documents["original"] = documents["document"].map(roots)
     return Tables(
         documents=documents,
-        sentences=sentence_frame,
+        sentences=parts.sentences,
         mentions=mention_frame,
-        figures=figure_frame,
-        discrepancies=discrepancies_table(figure_frame),
-        positions=position_frame,
-        position_summary=summarise(position_frame, overrides),
+        figures=parts.figures,
+        discrepancies=discrepancies_table(parts.figures),
+        positions=parts.positions,
+        position_summary=summarise(parts.positions, override_frame),
         duplicates=duplicate_frame,
         duplicate_passages=passage_frame,
-        coverage=coverage_table(documents, mention_frame, figure_frame, position_frame),
-        support=support_table(documents, figure_frame, position_frame, roots),
-        events=events_table(sentence_frame, documents),
+        coverage=coverage_table(documents, mention_frame, parts.figures, parts.positions),
+        support=support_table(documents, parts.figures, parts.positions, roots),
+        events=parts.events,
         entities=entity_table(mention_frame, documents),
-        cooccurrence=cooccurrence_table(mention_frame, sentences_total=len(sentence_rows)),
-        lines=pd.DataFrame(line_rows, columns=LINE_COLUMNS),
-        skipped=pd.DataFrame([(s.document, s.reason) for s in corpus.skipped], columns=SKIPPED_COLUMNS),
-        warnings=list(corpus.warnings) + override_warnings,
-        corpus_hash=corpus.content_hash,
+        cooccurrence=cooccurrence_table(mention_frame, sentences_total=len(parts.sentences)),
+        lines=parts.lines,
+        skipped=pd.DataFrame([(s.document, s.reason) for s in skipped or []], columns=SKIPPED_COLUMNS),
+        warnings=list(warnings or []) + override_warnings,
+        corpus_hash=corpus_hash,
         model=pipeline.model,
         model_warning=pipeline.warning,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        overrides=overrides,
+        parts=parts,
     )
 
 
-__all__ = ["ANALYSIS_VERSION", "Tables", "build_tables"]
+def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None, batch_size: int = 32) -> Tables:
+    """Analyse a corpus (or the folder holding one) into every table: documents, sentences, mentions, entities, ..."""
+    if not isinstance(corpus, Corpus):
+        corpus = read_corpus(corpus)
+    parts = analyse_documents(corpus.documents, model=model, batch_size=batch_size)
+    return assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
+                    corpus_hash=corpus.content_hash, model=model)
+
+
+__all__ = ["ANALYSIS_VERSION", "Parts", "Tables", "analyse_documents", "assemble", "build_tables"]

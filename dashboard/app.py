@@ -10,6 +10,9 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboard import filters  # noqa: E402
+from dashboard.data import load_tables  # noqa: E402
+
 st.set_page_config(page_title="Briefing Desk", page_icon="📰", layout="wide")
 
 pages = [
@@ -19,5 +22,8 @@ pages = [
     st.Page("views/positions.py", title="Positions", icon=":material/public:", url_path="positions"),
     st.Page("views/entities.py", title="Entities", icon=":material/groups:", url_path="entities"),
     st.Page("views/reader.py", title="Reader", icon=":material/article:", url_path="reader"),
+    st.Page("views/upload.py", title="Add articles", icon=":material/upload_file:", url_path="upload"),
 ]
-st.navigation(pages).run()
+page = st.navigation(pages)
+filters.render(load_tables())
+page.run()

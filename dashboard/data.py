@@ -1,4 +1,4 @@
-"""The dashboard's only Streamlit cache layer: which corpus to show, and its tables, built once per content."""
+"""The dashboard's only Streamlit cache layer: which corpus to show, its tables, this session's uploads, filtered views."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from pathlib import Path
 import streamlit as st
 
 from analysis.corpus import read_corpus
+from analysis.query import Filters, subset
 from analysis.tables import Tables, build_tables
 
 CORPUS_ENV = "BRIEFING_CORPUS"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO_ROOT / "seeds"
 APP_PATH = REPO_ROOT / "dashboard" / "app.py"
+# Uploaded articles and their analysis live here, in this browser session only: never on disk, never shared.
+SESSION_TABLES = "uploads.tables"
 
 
 def corpus_folder() -> Path:
@@ -50,7 +53,39 @@ def _tables(folder: str, fingerprint: str) -> Tables:
     return build_tables(read_corpus(folder))
 
 
-def load_tables() -> Tables:
-    """Tables of the configured corpus; analysed again only when its files change. Treat them as read-only."""
+def corpus_tables() -> Tables:
+    """Tables of the configured corpus (shared by all sessions, read-only); analysed again only when its files change."""
     folder = corpus_folder()
     return _tables(str(folder), folder_fingerprint(folder))
+
+
+def load_tables() -> Tables:
+    """This session's tables: the corpus plus anything this browser session uploaded. Treat them as read-only."""
+    return st.session_state.get(SESSION_TABLES) or corpus_tables()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _filtered(key: str, filters: Filters, _tables: Tables) -> Tables:
+    return subset(_tables, filters)
+
+
+def view_tables() -> tuple[Tables, Tables]:
+    """(tables the sidebar filters leave, all of this session's tables), for a view to show."""
+    from dashboard.filters import current
+
+    tables = load_tables()
+    filters = current()
+    if not filters.active:
+        return tables, tables
+    return _filtered(f"{tables.corpus_hash}:{tables.built_at}", filters, tables), tables
+
+
+def filter_caption(view: Tables, full: Tables) -> None:
+    """The one line every view shows about what the filters leave."""
+    from dashboard.filters import current
+
+    filters = current()
+    if filters.active:
+        st.caption(f"{len(view.documents)} of {len(full.documents)} articles match the filters ({filters.describe()}).")
+    else:
+        st.caption(f"All {len(full.documents)} articles; narrow them with the filters in the sidebar.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 import streamlit as st
 
@@ -79,3 +80,29 @@ def slider(label: str, *, key: str, min_value: int, max_value: int, value: int, 
     chosen = st.slider(label, min_value=min_value, max_value=max_value, key=key, **kwargs)
     _publish(key, None if chosen == value else str(chosen))
     return chosen
+
+
+def text_input(label: str, *, key: str, **kwargs) -> str:
+    """A text field stored in the URL parameter `key` (absent when empty)."""
+    wanted = st.query_params.get(key)
+    if wanted is not None:
+        _seed(key, wanted)
+    value = st.text_input(label, key=key, **kwargs)
+    _publish(key, value.strip() or None)
+    return value.strip()
+
+
+def date_input(label: str, *, key: str, min_value: date | None = None, max_value: date | None = None, **kwargs) -> str:
+    """A date picker (empty means no bound) stored in the URL parameter `key` as YYYY-MM-DD; returns that text or ""."""
+    wanted = st.query_params.get(key)
+    if wanted:
+        try:
+            _seed(key, date.fromisoformat(wanted))
+        except ValueError:
+            pass
+    elif key not in st.session_state:
+        st.session_state[key] = None
+    value = st.date_input(label, key=key, min_value=min_value, max_value=max_value, format="YYYY-MM-DD", **kwargs)
+    text = value.isoformat() if isinstance(value, date) else ""
+    _publish(key, text or None)
+    return text

@@ -46,11 +46,11 @@ def test_reader_shows_body_and_toggles_chrome(app):
     at.switch_page("views/reader.py").run()
     assert not at.exception
     at.selectbox(key="reader.document").set_value("004_12e71fb29c3e1acf.txt").run()
-    article = at.markdown[-1].value
+    article = at.main.markdown[-1].value
     assert "France and the United Kingdom have urged" in article
     assert "Close Menu" not in article
     at.toggle(key="reader.show_chrome").set_value(True).run()
-    article = at.markdown[-1].value
+    article = at.main.markdown[-1].value
     assert "Close Menu" in article and "removed, navigation or menu (1 line)" in article
 
 
@@ -68,7 +68,7 @@ def test_reader_never_renders_article_html(app, tmp_path):
     )
     at = app(tmp_path).run()
     at.switch_page("views/reader.py").run()
-    article = at.markdown[-1].value
+    article = at.main.markdown[-1].value
     assert "<script>" not in article and "<img" not in article
     assert "&lt;script&gt;" in article
 
@@ -94,7 +94,7 @@ def test_reader_writes_its_state_to_the_url_and_a_copied_url_restores_it(app):
     fresh.switch_page("views/reader.py").run()
     assert fresh.selectbox(key="reader.document").value == "001_2efbc909c1ace07d.txt"
     assert fresh.toggle(key="reader.show_chrome").value is True
-    assert "Martin Fornusek is a reporter" in fresh.markdown[-1].value
+    assert "Martin Fornusek is a reporter" in fresh.main.markdown[-1].value
 
 
 def _entities(app, **params):
@@ -127,17 +127,17 @@ def test_entities_view_country_actor_and_rate(app):
 
 
 def test_entities_view_filters_by_type_and_outlet_from_the_url(app):
-    at = _entities(app, **{"entities.labels": "PERSON", "entities.outlets": "WTX News", "entities.n": "5"})
-    assert at.multiselect(key="entities.labels").value == ["PERSON"]
+    at = _entities(app, **{"f.types": "PERSON", "f.outlets": "WTX News", "entities.n": "5"})
+    assert at.multiselect(key="f.types").value == ["PERSON"]
     assert at.slider(key="entities.n").value == 5
-    assert "1 of 5 articles match" in at.caption[1].value
+    assert "1 of 5 articles match" in at.caption[0].value
     evidence = at.dataframe[-1].value
     assert set(evidence["outlet"]) == {"WTX News"}
 
 
 def test_entities_view_empty_state(app):
-    at = _entities(app, **{"entities.from": "2025-11-26", "entities.to": "2025-09-04"})
-    assert "Nothing to show" in at.info[0].value
+    at = _entities(app, **{"f.from": "2025-11-26", "f.to": "2025-09-04"})
+    assert "No entity mention" in at.info[0].value
 
 
 def test_figures_view_headlines_chart_and_explanations(app):
@@ -232,3 +232,83 @@ def test_sources_view_heatmap_single_source_and_rewrites(app):
     assert "rewrites **001" in text and "Similarity" in text
     at.radio(key="sources.kind").set_value("country").run()
     assert not at.exception and dict(at.query_params) == {"sources.kind": "country"}
+
+
+def test_global_filters_apply_to_every_view_and_survive_navigation(app):
+    at = app()
+    at.query_params["f.outlets"] = "WTX News"
+    at.query_params["f.from"] = "2025-11-01"
+    at.run()
+    assert not at.exception
+    assert at.metric[0].value == "1"  # Overview: one WTX article in November
+    for page in ("views/sources.py", "views/figures.py", "views/positions.py", "views/entities.py", "views/reader.py"):
+        at.switch_page(page).run()
+        assert not at.exception, page
+        assert "1 of 5 articles match the filters" in " ".join(c.value for c in at.caption), page
+        assert at.query_params["f.outlets"] == "WTX News" and at.query_params["f.from"] == "2025-11-01"
+    at.switch_page("views/figures.py").run()
+    assert {m.label for m in at.metric} >= {"Immobilised Russian assets", "Countries at the meeting"}
+    assert "Countries committed to the force" not in {m.label for m in at.metric}
+
+
+def test_search_and_country_filters(app):
+    at = app()
+    at.query_params["f.q"] = "ceasefire"
+    at.switch_page("views/reader.py").run()
+    assert not at.exception
+    assert "4 of 5 articles match" in at.caption[0].value
+    at = app()
+    at.query_params["f.countries"] = "TUR"
+    at.switch_page("views/positions.py").run()
+    table = at.dataframe[0].value
+    assert list(table["country"]) == ["Turkey"]
+
+
+def test_filter_state_round_trips_through_the_url(app):
+    at = app().run()
+    at.multiselect(key="f.outlets").set_value(["Kyiv Independent"]).run()
+    from datetime import date
+
+    at.date_input(key="f.to").set_value(date(2025, 11, 25)).run()
+    shared = dict(at.query_params)
+    assert shared == {"f.outlets": "Kyiv Independent", "f.to": "2025-11-25"}
+    fresh = app()
+    for key, value in shared.items():
+        fresh.query_params[key] = value
+    fresh.run()
+    assert fresh.multiselect(key="f.outlets").value == ["Kyiv Independent"]
+    assert fresh.date_input(key="f.to").value == date(2025, 11, 25)
+    assert fresh.metric[0].value == "1"
+
+
+UPLOAD = ("Estonia pledged to send a company of soldiers to the reassurance force, the defence ministry said. "
+          "Latvia ruled out any deployment of its troops before a ceasefire. The Baltic states met in Tallinn.")
+
+
+def test_pasted_article_joins_every_view_for_this_session_only(app):
+    at = app()
+    at.switch_page("views/upload.py").run()
+    at.text_area(key="add.text").set_value(UPLOAD)
+    at.text_input(key="add.outlet").set_value("Baltic Wire")
+    at.text_input(key="add.date").set_value("2025-11-27")
+    at.button(key="add.go").click().run()
+    assert not at.exception
+    added = at.dataframe[0].value
+    assert list(added["outlet"]) == ["Baltic Wire"] and list(added["published"]) == ["2025-11-27"]
+    at.switch_page("views/positions.py").run()
+    table = at.dataframe[0].value.set_index("country")
+    assert table.loc["Estonia", "stance_word"] == "Committed" and table.loc["Latvia", "stance_word"] == "Opposed"
+    at.switch_page("views/overview.py").run()
+    assert at.metric[0].value == "6"
+    other = app().run()  # another browser session of the same server
+    assert other.metric[0].value == "5"
+    other.switch_page("views/positions.py").run()
+    assert "Estonia" not in set(other.dataframe[0].value["country"])
+
+
+def test_upload_page_lists_rejected_input(app):
+    at = app()
+    at.switch_page("views/upload.py").run()
+    at.text_area(key="add.text").set_value("   ")
+    at.button(key="add.go").click().run()
+    assert "Nothing to add" in at.warning[0].value

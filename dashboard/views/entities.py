@@ -2,53 +2,41 @@
 
 import streamlit as st
 
-from analysis.entities import LABEL_NAMES, UNKNOWN_OUTLET, cooccurrence_table, evidence_for, filter_mentions, top_entities
+from analysis.entities import UNKNOWN_OUTLET, cooccurrence_table, evidence_for, filter_mentions, top_entities
 from analysis.export import table_bytes
 from dashboard import urlstate
 from dashboard.charts import cooccurrence_heatmap, entity_bars
 from dashboard.render import md
-from dashboard.data import load_tables
+from dashboard.data import filter_caption, view_tables
 
-tables = load_tables()
+tables, full = view_tables()
 docs = tables.documents
 st.title("Entities")
+filter_caption(tables, full)
 st.caption("People, countries, organisations and places named in the article text (page chrome excluded).")
 if tables.mentions.empty:
-    st.info("No entities were found: the corpus has no usable article text. See the Sources page.")
+    st.info("No entity mention in the articles the filters leave. Widen the filters in the sidebar.")
     st.stop()
 
-all_outlets = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
-dates = sorted({d for d in docs["published"] if d})
-present_labels = [label for label in LABEL_NAMES if label in set(tables.mentions["label"])]
+all_outlets = sorted({o or UNKNOWN_OUTLET for o in full.documents["outlet"]})
 
 with st.container(border=True):
     left, middle, right = st.columns([2, 2, 2])
     with left:
-        labels = urlstate.multiselect("Entity types", present_labels, key="entities.labels", format_func=LABEL_NAMES.get,
-                                      placeholder="All types")
         actor = urlstate.radio("Count by", ["entity", "country"], key="entities.actor", horizontal=True,
                                format_func={"entity": "Entity as named", "country": "Country actor"}.get,
                                help="Country actor adds up a country's name, capital, government seat, demonym and leaders.")
     with middle:
-        outlets = urlstate.multiselect("Outlets", all_outlets, key="entities.outlets", placeholder="All outlets")
         unit = urlstate.radio("Measure", ["mentions", "per1000"], key="entities.unit", horizontal=True,
                               format_func={"mentions": "Mentions", "per1000": "Per 1,000 words"}.get)
     with right:
-        date_options = ["any", *dates]
-        date_from = urlstate.selectbox("Published from", date_options, key="entities.from")
-        date_to = urlstate.selectbox("Published until", date_options, key="entities.to")
         top_n = urlstate.slider("How many", key="entities.n", min_value=5, max_value=40, value=15)
 
-filtered, kept_docs = filter_mentions(
-    tables.mentions, docs, labels=labels or None, outlets=outlets or None,
-    date_from=None if date_from == "any" else date_from, date_to=None if date_to == "any" else date_to,
-)
-st.caption(f"{len(kept_docs)} of {len(docs)} articles match the filters"
-           + ("; articles without a date are left out when a date is set." if date_from != "any" or date_to != "any" else "."))
+filtered, kept_docs = filter_mentions(tables.mentions, docs)
 per_1000 = unit == "per1000"
 data = top_entities(filtered, kept_docs, n=top_n, actor=actor, per_1000_words=per_1000)
 if data.empty:
-    st.info("Nothing to show: no entity mention matches these filters. Widen the types, outlets or dates.")
+    st.info("Nothing to show: no entity mention matches these filters. Widen the filters in the sidebar.")
     st.stop()
 
 value_title = "Mentions per 1,000 words" if per_1000 else "Mentions"

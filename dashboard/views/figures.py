@@ -8,20 +8,21 @@ from analysis.figures import format_value, headline_figures, lexicon
 from dashboard import urlstate
 from dashboard.charts import figure_timeline
 from dashboard.render import md
-from dashboard.data import load_tables
+from dashboard.data import filter_caption, view_tables
 
-tables = load_tables()
+tables, full = view_tables()
 docs = tables.documents
 figures = tables.figures.copy()
 st.title("Figures")
+filter_caption(tables, full)
 st.caption("Numbers cited in the article text, grouped by what they measure. Hover a point for its wording.")
 if figures.empty:
-    st.info("No figures were found in the article text of this corpus.")
+    st.info("No figures in the articles the filters leave. Widen the filters in the sidebar.")
     st.stop()
 
 figures["outlet"] = figures["outlet"].where(figures["outlet"] != "", UNKNOWN_OUTLET)
 figures["shown"] = [("≈ " if a else "") + format_value(v, u) for v, u, a in zip(figures["value"], figures["unit"], figures["approximate"])]
-all_outlets = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
+all_outlets = sorted({o or UNKNOWN_OUTLET for o in full.documents["outlet"]})
 defined = [q["key"] for q in lexicon().quantities]
 labels = dict(zip(figures["quantity"], figures["quantity_label"]))
 present = [k for k in defined if k in labels] + sorted((k for k in labels if k not in defined), key=lambda k: -int((figures["quantity"] == k).sum()))

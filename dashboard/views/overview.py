@@ -7,13 +7,15 @@ from analysis.figures import format_value, headline_figures
 from analysis.overview import changes
 from dashboard.charts import STANCE_WORDS, timeline
 from dashboard.render import md
-from dashboard.data import load_tables
+from dashboard.data import filter_caption, view_tables
 
-tables = load_tables()
+tables, full = view_tables()
 docs = tables.documents
 st.title("Briefing Desk")
+filter_caption(tables, full)
 if docs.empty:
-    st.info("No article could be read from this corpus. The Sources page lists each file and why it was skipped.")
+    st.info("No article matches the filters (or none could be read). Widen the filters in the sidebar; the Sources "
+            "page lists every file and why any was skipped.")
     st.page_link("views/sources.py", label="Open Sources", icon=":material/table_view:")
     st.stop()
 
@@ -26,7 +28,7 @@ kpis = st.columns(4)
 kpis[0].metric("Articles", len(docs))
 kpis[1].metric("Independent texts", independent, help="Articles that rewrite another article count once.")
 kpis[2].metric("Outlets named", len(outlets), help=", ".join(outlets) or None)
-kpis[3].metric("Files skipped", len(tables.skipped))
+kpis[3].metric("Files skipped", len(full.skipped))
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -70,7 +72,7 @@ with right:
     st.page_link("views/entities.py", label="Who dominates coverage", icon=":material/groups:")
 
 st.subheader("Timeline")
-all_outlets = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
+all_outlets = sorted({o or UNKNOWN_OUTLET for o in full.documents["outlet"]})
 if dates:
     st.altair_chart(timeline(docs, tables.events, all_outlets=all_outlets, title="Articles by day, and the events they report"),
                     width="stretch", key="overview.timeline")

@@ -9,21 +9,19 @@ from analysis.entities import UNKNOWN_OUTLET
 from analysis.export import table_bytes
 from dashboard import urlstate
 from dashboard.charts import STANCE_WORDS, position_map
-from dashboard.data import load_tables
+from dashboard.filters import TOPIC_WORDS
+from dashboard.data import filter_caption, view_tables
 
-TOPIC_WORDS = {
-    "troops": "Troops for a post-war force", "security_guarantees": "Security guarantees",
-    "frozen_assets": "Using frozen Russian assets", "peace_plan": "The US peace plan", "general": "Other",
-}
 
-tables = load_tables()
+tables, full = view_tables()
 summary = tables.position_summary.copy()
 positions = tables.positions
 st.title("Positions")
+filter_caption(tables, full)
 st.caption("Each country's latest stated stance per topic, from the sentence that states it. Hover a country for its source.")
 if summary.empty:
-    st.info("No country stances were found in this corpus: no sentence names a country together with a stance "
-            "(such as “pledged”, “ruled out”, “would require”).")
+    st.info("No country stance in the articles the filters leave: no sentence names a country together with a "
+            "stance (such as “pledged”, “ruled out”, “would require”). Widen the filters in the sidebar.")
     st.stop()
 
 topics = sorted(set(summary["topic"]), key=lambda t: list(TOPIC_WORDS).index(t) if t in TOPIC_WORDS else 99)

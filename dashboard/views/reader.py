@@ -3,15 +3,16 @@
 import streamlit as st
 
 from dashboard import urlstate
-from dashboard.data import load_tables
+from dashboard.data import filter_caption, view_tables
 from dashboard.render import md, article_html, document_label
 
-tables = load_tables()
+tables, full = view_tables()
 docs = tables.documents
 
 st.title("Reader")
+filter_caption(tables, full)
 if docs.empty:
-    st.info("No article to read: the corpus has no usable files. See the Sources page for the reasons.")
+    st.info("No article to read: none matches the filters, or the corpus has no usable files.")
     st.stop()
 
 labels = {row["document"]: document_label(row) for _, row in docs.iterrows()}

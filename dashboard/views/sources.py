@@ -7,12 +7,13 @@ from analysis.export import table_bytes
 from dashboard import urlstate
 from dashboard.charts import coverage_heatmap
 from dashboard.render import inert_html, md
-from dashboard.data import corpus_folder, load_tables
+from dashboard.data import corpus_folder, filter_caption, view_tables
 
-tables = load_tables()
+tables, full = view_tables()
 docs = tables.documents
 
 st.title("Sources")
+filter_caption(tables, full)
 st.caption(f"Corpus `{corpus_folder()}` · fingerprint {tables.corpus_hash} · analysed with {tables.model}")
 if tables.model_warning:
     st.warning(tables.model_warning)
@@ -25,13 +26,13 @@ kpis[1].metric("Outlets named", len(outlets), help=", ".join(outlets) or None)
 kpis[2].metric("Earliest article", dates[0] if dates else "—")
 kpis[3].metric("Latest article", dates[-1] if dates else "—")
 kpis[4].metric("Words of article text", f"{int(docs['words'].sum()):,}")
-kpis[5].metric("Files skipped", len(tables.skipped))
+kpis[5].metric("Files skipped", len(full.skipped))
 undated = int((docs["published"] == "").sum())
 if undated:
     st.caption(f"{undated} of {len(docs)} articles have no known publication date.")
 
 if docs.empty:
-    st.info("No article could be read from this corpus. The skipped files below say why.")
+    st.info("No article matches the filters, or none could be read: the skipped files below say why.")
 else:
     view = docs[["title", "outlet", "author", "published", "words", "sentences", "chrome_lines", "document"]].copy()
     # Say where each metadata value came from: an inferred value is a guess the analyst should check.
@@ -141,16 +142,16 @@ if not docs.empty:
     )
 
 st.subheader("Skipped files")
-if tables.skipped.empty:
+if full.skipped.empty:
     st.write("Every file in the folder was analysed.")
 else:
     st.dataframe(
-        tables.skipped.rename(columns={"document": "File", "reason": "Why it was skipped"}),
+        full.skipped.rename(columns={"document": "File", "reason": "Why it was skipped"}),
         hide_index=True,
         width="stretch",
         key="sources.skipped",
     )
-if tables.warnings:
+if full.warnings:
     st.subheader("Warnings")
-    for warning in tables.warnings:
+    for warning in full.warnings:
         st.write(f"- {warning}")

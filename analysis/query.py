@@ -1,0 +1,121 @@
+"""Filter a whole set of tables at once (outlets, dates, entity types, countries, topics, text) for every view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from analysis.coverage import coverage_table, support_table
+from analysis.entities import UNKNOWN_OUTLET, cooccurrence_table, entity_table
+from analysis.figures import discrepancies_table
+from analysis.positions import read_overrides, summarise
+from analysis.tables import Tables
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the analyst asked to see; empty means no restriction."""
+
+    outlets: tuple[str, ...] = ()
+    date_from: str = ""
+    date_to: str = ""
+    labels: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()  # ISO3 codes
+    topics: tuple[str, ...] = ()
+    search: str = ""
+
+    @property
+    def active(self) -> bool:
+        return self != Filters()
+
+    def describe(self) -> str:
+        """The filters in words, for captions and exported files."""
+        parts = []
+        if self.outlets:
+            parts.append("outlets: " + ", ".join(self.outlets))
+        if self.date_from or self.date_to:
+            parts.append(f"published {self.date_from or '…'} to {self.date_to or '…'}")
+        if self.labels:
+            parts.append("entity types: " + ", ".join(self.labels))
+        if self.countries:
+            parts.append("countries: " + ", ".join(self.countries))
+        if self.topics:
+            parts.append("topics: " + ", ".join(self.topics))
+        if self.search:
+            parts.append(f"sentences containing “{self.search}”")
+        return "; ".join(parts) if parts else "no filters"
+
+
+def _by_documents(frame: pd.DataFrame, keep: set[str]) -> pd.DataFrame:
+    return frame[frame["document"].isin(keep)]
+
+
+def subset(tables: Tables, filters: Filters) -> Tables:
+    """Tables restricted to what the filters keep, with corpus-level tables recomputed on that subset."""
+    if not filters.active:
+        return tables
+    docs = tables.documents
+    outlet = docs["outlet"].where(docs["outlet"] != "", UNKNOWN_OUTLET)
+    keep = pd.Series(True, index=docs.index)
+    if filters.outlets:
+        keep &= outlet.isin(filters.outlets)
+    if filters.date_from:
+        keep &= (docs["published"] != "") & (docs["published"] >= filters.date_from)
+    if filters.date_to:
+        keep &= (docs["published"] != "") & (docs["published"] <= filters.date_to)
+    sentences = _by_documents(tables.sentences, set(docs.loc[keep, "document"]))
+    mentions = _by_documents(tables.mentions, set(docs.loc[keep, "document"]))
+    if filters.search:
+        sentences = sentences[sentences["text"].str.contains(filters.search, case=False, regex=False)]
+    if filters.countries:
+        named = mentions[mentions["country_iso3"].isin(filters.countries)]
+        sentences = sentences.merge(named[["document", "sentence"]].drop_duplicates(), on=["document", "sentence"])
+    kept_docs = set(sentences["document"]) if (filters.search or filters.countries) else set(docs.loc[keep, "document"])
+    keys = pd.MultiIndex.from_frame(sentences[["document", "sentence"]])
+
+    def in_sentences(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = _by_documents(frame, kept_docs)
+        if not (filters.search or filters.countries):
+            return frame
+        return frame[pd.MultiIndex.from_frame(frame[["document", "sentence"]]).isin(keys)]
+
+    mentions = in_sentences(mentions)
+    if filters.labels:
+        mentions = mentions[mentions["label"].isin(filters.labels)]
+    figures = in_sentences(tables.figures)
+    positions = in_sentences(tables.positions)
+    if filters.countries:
+        positions = positions[positions["iso3"].isin(filters.countries)]
+    if filters.topics:
+        positions = positions[positions["topic"].isin(filters.topics)]
+    events = in_sentences(tables.events)
+    documents = docs[docs["document"].isin(kept_docs)]
+    roots = dict(zip(documents["document"], documents["original"]))
+    duplicates = tables.duplicates[tables.duplicates["original"].isin(kept_docs) & tables.duplicates["rewrite"].isin(kept_docs)]
+    passages = tables.duplicate_passages[tables.duplicate_passages["original"].isin(kept_docs)
+                                         & tables.duplicate_passages["rewrite"].isin(kept_docs)]
+    overrides, _ = read_overrides(tables.overrides)
+    if filters.countries:
+        overrides = overrides[overrides["iso3"].isin(filters.countries)]
+    if filters.topics:
+        overrides = overrides[overrides["topic"].isin(filters.topics)]
+    return replace(
+        tables,
+        documents=documents,
+        sentences=sentences if (filters.search or filters.countries) else _by_documents(tables.sentences, kept_docs),
+        mentions=mentions,
+        figures=figures,
+        discrepancies=discrepancies_table(figures),
+        positions=positions,
+        position_summary=summarise(positions, overrides),
+        duplicates=duplicates,
+        duplicate_passages=passages,
+        coverage=coverage_table(documents, mentions, figures, positions),
+        support=support_table(documents, figures, positions, roots),
+        events=events,
+        entities=entity_table(mentions, documents),
+        cooccurrence=cooccurrence_table(mentions, sentences_total=len(sentences)),
+        lines=_by_documents(tables.lines, kept_docs),
+        parts=None,
+    )

@@ -1,0 +1,57 @@
+"""The sidebar filters every view shares; their values live in the URL."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from analysis.entities import LABEL_NAMES, UNKNOWN_OUTLET, country_names
+from analysis.query import Filters
+from analysis.tables import Tables
+from dashboard import urlstate
+
+TOPIC_WORDS = {
+    "troops": "Troops for a post-war force", "security_guarantees": "Security guarantees",
+    "frozen_assets": "Using frozen Russian assets", "peace_plan": "The US peace plan", "general": "Other",
+}
+SESSION_KEY = "filters.current"
+
+
+def render(tables: Tables) -> Filters:
+    """Draw the filters in the sidebar and return what they select (also kept in the session for the views)."""
+    docs = tables.documents
+    outlets = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
+    dates = sorted({d for d in docs["published"] if d})
+    labels = [label for label in LABEL_NAMES if label in set(tables.mentions["label"])]
+    names = country_names()
+    countries = sorted({c for c in tables.mentions["country_iso3"] if c}, key=lambda c: names.get(c, c))
+    topics = sorted(set(tables.positions["topic"]), key=lambda t: list(TOPIC_WORDS).index(t) if t in TOPIC_WORDS else 99)
+    with st.sidebar:
+        st.markdown("**Filters**")
+        chosen_outlets = urlstate.multiselect("Outlets", outlets, key="f.outlets", placeholder="All outlets")
+        left, right = st.columns(2)
+        low = date.fromisoformat(dates[0]) - timedelta(days=366) if dates else None
+        high = date.fromisoformat(dates[-1]) + timedelta(days=366) if dates else None
+        with left:
+            date_from = urlstate.date_input("Published from", key="f.from", min_value=low, max_value=high)
+        with right:
+            date_to = urlstate.date_input("until", key="f.to", min_value=low, max_value=high)
+        chosen_labels = urlstate.multiselect("Entity types", labels, key="f.types", format_func=LABEL_NAMES.get,
+                                             placeholder="All types")
+        chosen_countries = urlstate.multiselect("Countries", countries, key="f.countries",
+                                                format_func=lambda c: names.get(c, c), placeholder="All countries")
+        chosen_topics = urlstate.multiselect("Topics", topics, key="f.topics", format_func=lambda t: TOPIC_WORDS.get(t, t),
+                                             placeholder="All topics")
+        search = urlstate.text_input("Sentences containing", key="f.q", placeholder="e.g. ceasefire")
+    filters = Filters(
+        outlets=tuple(chosen_outlets), date_from=date_from, date_to=date_to, labels=tuple(chosen_labels),
+        countries=tuple(chosen_countries), topics=tuple(chosen_topics), search=search,
+    )
+    st.session_state[SESSION_KEY] = filters
+    return filters
+
+
+def current() -> Filters:
+    """The filters the sidebar set on this run (none before it has been drawn)."""
+    return st.session_state.get(SESSION_KEY, Filters())
