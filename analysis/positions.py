@@ -21,7 +21,7 @@ POSITION_COLUMNS = [
     "document", "country", "iso3", "topic", "stance", "evidence", "conditions", "attributed_to", "published", "outlet",
     "sentence", "cue", "source",
 ]
-SUMMARY_COLUMNS = ["country", "iso3", "topic", "stance", "published", "outlet", "document", "evidence", "conditions",
+SUMMARY_COLUMNS = ["country", "iso3", "topic", "stance", "published", "outlet", "document", "sentence", "evidence", "conditions",
                    "attributed_to", "reports", "outlets", "conflict", "conflict_note", "source", "note"]
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 _RELATIVE = {"that", "which", "who", "whom"}
@@ -446,6 +446,7 @@ def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) ->
         rows.append({
             "country": latest["country"], "iso3": iso3, "topic": topic, "stance": latest["stance"],
             "published": latest["published"], "outlet": latest["outlet"], "document": latest["document"],
+            "sentence": int(latest["sentence"]),
             "evidence": latest["evidence"], "conditions": latest["conditions"], "attributed_to": latest["attributed_to"],
             "reports": len(group), "outlets": group["outlet"].replace("", pd.NA).nunique(),
             "conflict": bool(conflict_note), "conflict_note": conflict_note, "source": "extracted", "note": "",
@@ -461,7 +462,7 @@ def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) ->
             else:
                 summary.loc[len(summary)] = {
                     **dict.fromkeys(SUMMARY_COLUMNS, ""), "country": row.country, "iso3": row.iso3, "topic": row.topic,
-                    "reports": 0, "outlets": 0, "conflict": False, **values,
+                    "sentence": -1, "reports": 0, "outlets": 0, "conflict": False, **values,
                 }
     return summary.sort_values(["topic", "country"], ignore_index=True)
 

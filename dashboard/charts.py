@@ -71,7 +71,8 @@ def figure_timeline(data: pd.DataFrame, *, all_outlets: list[str], title: str, v
     points = base.mark_point(size=140, filled=True, opacity=0.9).encode(
         x=alt.X("published:T", title="Publication date", scale=alt.Scale(padding=60),
                 axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
-        y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False, padding=30)),
+        y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False, padding=30),
+                axis=alt.Axis(format="d" if value_title == "Value" else ",~f", tickCount=5)),
         color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets), legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
         shape=alt.Shape("quantity_label:N", title="What is counted", legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
         tooltip=[

@@ -30,13 +30,10 @@ def render(tables: Tables) -> Filters:
     with st.sidebar:
         st.markdown("**Filters**")
         chosen_outlets = urlstate.multiselect("Outlets", outlets, key="f.outlets", placeholder="All outlets")
-        left, right = st.columns(2)
         low = date.fromisoformat(dates[0]) - timedelta(days=366) if dates else None
         high = date.fromisoformat(dates[-1]) + timedelta(days=366) if dates else None
-        with left:
-            date_from = urlstate.date_input("Published from", key="f.from", min_value=low, max_value=high)
-        with right:
-            date_to = urlstate.date_input("until", key="f.to", min_value=low, max_value=high)
+        date_from = urlstate.date_input("Published from", key="f.from", min_value=low, max_value=high)
+        date_to = urlstate.date_input("Published until", key="f.to", min_value=low, max_value=high)
         chosen_labels = urlstate.multiselect("Entity types", labels, key="f.types", format_func=LABEL_NAMES.get,
                                              placeholder="All types")
         chosen_countries = urlstate.multiselect("Countries", countries, key="f.countries",

@@ -22,44 +22,6 @@ BODY_STYLE = "margin:0 0 0.8em 0;line-height:1.6"
 HEADING_STYLE = "font-weight:600;margin:0.8em 0 0.4em 0"
 
 
-def article_html(lines: pd.DataFrame, *, show_chrome: bool) -> str:
-    """The article's lines as HTML: body as paragraphs, headings bold, removed lines (optionally) greyed.
-
-    Consecutive removed lines with the same reason are shown as one block, so a 70-line menu reads as one item.
-    """
-    parts = ['<div class="bd-article">']
-    pending: list[str] = []
-    pending_reason = None
-
-    def flush() -> None:
-        if pending and show_chrome:
-            reason = inert_html(str(pending_reason))
-            count = f"{len(pending)} lines" if len(pending) > 1 else "1 line"
-            joined = " · ".join(pending)
-            parts.append(
-                f'<div style="{CHROME_STYLE}" title="removed: {reason}">'
-                f'<span style="font-style:italic">removed, {reason} ({count}):</span> {joined}</div>'
-            )
-        pending.clear()
-
-    for row in lines.itertuples(index=False):
-        text = inert_html(str(row.text).strip())
-        if row.kind not in ("body", "heading", "title"):
-            if pending and row.reason != pending_reason:
-                flush()
-            pending_reason = row.reason
-            pending.append(_LIST_BULLET.sub("", text))
-            continue
-        flush()
-        if row.kind == "body":
-            parts.append(f'<p style="{BODY_STYLE}">{text}</p>')
-        else:
-            parts.append(f'<p style="{HEADING_STYLE}">{text}</p>')
-    flush()
-    parts.append("</div>")
-    return "\n".join(parts)
-
-
 def document_label(row) -> str:
     """How an article is named in pickers: title (or file name), outlet and date."""
     title = row["title"] or row["document"]
@@ -73,3 +35,104 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 def md(value: object) -> str:
     """Corpus text made inert for st.markdown: no links, images, emphasis or HTML from an article or manifest."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+
+
+# Highlight styles: colour-blind-safe hues that read on light and dark backgrounds.
+ENTITY_STYLES = {
+    "PERSON": ("#0072B2", "person"), "ORG": ("#E69F00", "organisation"), "GPE": ("#009E73", "country or city"),
+    "LOC": ("#009E73", "place"), "NORP": ("#CC79A7", "nationality or group"), "FAC": ("#999999", "building or site"),
+    "EVENT": ("#999999", "event"), "LAW": ("#999999", "law or treaty"),
+}
+FIGURE_STYLE = "background:rgba(240,228,66,0.45);font-weight:600;border-radius:2px"
+STANCE_STYLE = "background:rgba(86,180,233,0.16)"
+FOCUS_STYLE = "outline:2px solid #D55E00;outline-offset:1px;border-radius:2px"
+
+
+def legend_html() -> str:
+    """The key to the reader's highlights."""
+    items = [f'<span style="border-bottom:3px solid {colour};padding:0 2px">{inert_html(word)}</span>'
+             for colour, word in dict.fromkeys(ENTITY_STYLES.values())]
+    items.append(f'<span style="{FIGURE_STYLE};padding:0 3px">figure</span>')
+    items.append(f'<span style="{STANCE_STYLE};padding:0 3px">sentence stating a country’s stance</span>')
+    items.append(f'<span style="{FOCUS_STYLE};padding:0 3px">sentence you came to read</span>')
+    return '<div style="font-size:0.85em;margin:0 0 1em 0;line-height:2">' + " &nbsp; ".join(items) + "</div>"
+
+
+def highlighted_article_html(
+    lines: pd.DataFrame,
+    *,
+    mentions: pd.DataFrame,
+    figures: pd.DataFrame,
+    stances: pd.DataFrame,
+    sentences: pd.DataFrame,
+    show_chrome: bool,
+    focus: int | None = None,
+) -> str:
+    """The article with entities underlined by type, figures marked, stance sentences tinted and one sentence outlined.
+
+    Offsets index the cleaned body; each body line knows where its paragraph starts. All text is made inert.
+    """
+    marks: list[tuple[int, int, str, str]] = []  # start, end, css, tooltip
+    for row in mentions.itertuples(index=False):
+        colour, word = ENTITY_STYLES.get(row.label, ("#999999", row.label))
+        marks.append((row.start, row.end, f"border-bottom:3px solid {colour}", f"{word}: {row.entity}"))
+    for row in figures.itertuples(index=False):
+        marks.append((row.start, row.end, FIGURE_STYLE, f"figure: {row.quantity_label}"))
+    bounds = {r.sentence: (r.start, r.end) for r in sentences.itertuples(index=False)}
+    for row in stances.itertuples(index=False):
+        if row.sentence in bounds:
+            marks.append((*bounds[row.sentence], STANCE_STYLE, f"{row.country}: {row.stance} ({row.topic})"))
+    if focus is not None and focus in bounds:
+        marks.append((*bounds[focus], FOCUS_STYLE, "the sentence you came to read"))
+
+    def paragraph(text: str, start: int) -> str:
+        end = start + len(text)
+        inside = [m for m in marks if m[0] < end and m[1] > start]
+        cuts = sorted({start, end, *(max(start, m[0]) for m in inside), *(min(end, m[1]) for m in inside)})
+        out = []
+        for a, b in zip(cuts, cuts[1:]):
+            piece = inert_html(text[a - start : b - start])
+            active = [m for m in inside if m[0] <= a and m[1] >= b]
+            if active:
+                css = ";".join(m[2] for m in active)
+                tip = inert_html(" · ".join(dict.fromkeys(m[3] for m in active)))
+                out.append(f'<span style="{css}" title="{tip}">{piece}</span>')
+            else:
+                out.append(piece)
+        return "".join(out)
+
+    parts = ['<div class="bd-article">']
+    pending: list[str] = []
+    pending_reason = None
+
+    def flush() -> None:
+        if pending and show_chrome:
+            count = f"{len(pending)} lines" if len(pending) > 1 else "1 line"
+            parts.append(f'<div style="{CHROME_STYLE}"><span style="font-style:italic">removed, '
+                         f'{inert_html(str(pending_reason))} ({count}):</span> {" · ".join(pending)}</div>')
+        pending.clear()
+
+    for row in lines.itertuples(index=False):
+        if row.kind not in ("body", "heading", "title"):
+            if pending and row.reason != pending_reason:
+                flush()
+            pending_reason = row.reason
+            pending.append(inert_html(_LIST_BULLET.sub("", str(row.text).strip())))
+            continue
+        flush()
+        if row.kind == "body" and row.body_start >= 0:
+            parts.append(f'<p style="{BODY_STYLE}">{paragraph(row.body_text, int(row.body_start))}</p>')
+        elif row.kind == "body":
+            parts.append(f'<p style="{BODY_STYLE}">{inert_html(str(row.text).strip())}</p>')
+        else:
+            parts.append(f'<p style="{HEADING_STYLE}">{inert_html(str(row.text).strip())}</p>')
+    flush()
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def reader_link(document: str, sentence: int) -> str:
+    """Relative link that opens the Reader on one article with one sentence outlined."""
+    from urllib.parse import urlencode
+
+    return "reader?" + urlencode({"reader.document": document, "reader.sentence": int(sentence)})

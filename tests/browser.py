@@ -76,17 +76,23 @@ def streamlit_server(corpus: Path, *, timeout: float = 180):
 
 
 @contextmanager
-def chromium_page(*, width: int = 1280, height: int = 900):
+def chromium():
+    """Debian's Chromium driven by Playwright; new contexts from it are fresh, isolated browsers."""
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
-            yield context.new_page()
+            yield browser
         finally:
             browser.close()
+
+
+def new_page(browser, *, width: int = 1280, height: int = 900, color_scheme: str = "light"):
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
+                                  color_scheme=color_scheme)
+    return context.new_page()
 
 
 def wait_ready(page, *, timeout_ms: int = 120_000) -> None:

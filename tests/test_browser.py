@@ -1,11 +1,25 @@
-"""Real browser: streamlit serves the seeds, Debian's Chromium opens every view and takes screenshots."""
+"""Real browser: streamlit serves the seeds, Debian's Chromium opens every view, filters, shares and uploads."""
 
 import pytest
 
-from tests.browser import chromium_page, full_screenshot, streamlit_server, wait_ready
+from tests.browser import chromium, full_screenshot, new_page, streamlit_server, wait_ready
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.browser
+
+VIEWS = ["overview", "sources", "figures", "positions", "entities", "reader", "upload"]
+
+
+@pytest.fixture(scope="module")
+def base():
+    with streamlit_server(SEEDS) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as instance:
+        yield instance
 
 
 def _charts(page, count: int) -> None:
@@ -15,50 +29,123 @@ def _charts(page, count: int) -> None:
     assert charts.first.bounding_box()["height"] > 100
 
 
-def test_every_view_in_chromium(artifacts):
-    with streamlit_server(SEEDS) as base, chromium_page() as page:
-        page.goto(f"{base}/")
-        wait_ready(page)
-        assert page.get_by_role("heading", name="Briefing Desk").is_visible()
-        assert page.get_by_text("Independent texts", exact=True).is_visible()
-        _charts(page, 1)
-        full_screenshot(page, artifacts / "overview.png")
+def test_every_view_in_chromium(base, browser, artifacts):
+    page = new_page(browser)
+    page.goto(f"{base}/")
+    wait_ready(page)
+    assert page.get_by_role("heading", name="Briefing Desk").is_visible()
+    assert page.get_by_text("Independent texts", exact=True).is_visible()
+    _charts(page, 1)
+    full_screenshot(page, artifacts / "overview.png")
 
-        page.goto(f"{base}/sources")
-        wait_ready(page)
-        table = page.locator("[data-testid='stDataFrame']").first
-        table.wait_for(state="visible")
-        assert table.bounding_box()["height"] > 150  # five rows drawn, not an empty grid
-        assert page.get_by_text("Rewrites of one text").is_visible()
-        full_screenshot(page, artifacts / "sources.png")
+    page.goto(f"{base}/sources")
+    wait_ready(page)
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.wait_for(state="visible")
+    assert table.bounding_box()["height"] > 150  # five rows drawn, not an empty grid
+    assert page.get_by_text("Rewrites of one text").is_visible()
+    full_screenshot(page, artifacts / "sources.png")
 
-        page.goto(f"{base}/figures?figures.quantity=countries_committing_troops")
-        wait_ready(page)
-        assert page.get_by_text("Why the sources differ").is_visible()
-        _charts(page, 1)
-        full_screenshot(page, artifacts / "figures.png")
+    page.goto(f"{base}/figures?figures.quantity=countries_committing_troops")
+    wait_ready(page)
+    assert page.get_by_text("Why the sources differ").is_visible()
+    _charts(page, 1)
+    full_screenshot(page, artifacts / "figures.png")
 
-        page.goto(f"{base}/positions")
-        wait_ready(page)
-        assert page.get_by_text("Sources of similar dates disagree on Turkey").is_visible()
-        chart = page.locator("[data-testid='stVegaLiteChart']").first
-        chart.wait_for(state="visible")
-        page.wait_for_timeout(1500)  # the map's shapes render after the chart frame
-        assert chart.locator("path").count() > 100  # country outlines from the shipped GeoJSON, offline
-        full_screenshot(page, artifacts / "positions.png")
+    page.goto(f"{base}/positions")
+    wait_ready(page)
+    assert page.get_by_text("Sources of similar dates disagree on Turkey").is_visible()
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for(state="visible")
+    page.wait_for_timeout(1500)  # the map's shapes render after the chart frame
+    assert chart.locator("path").count() > 100  # country outlines from the shipped GeoJSON, offline
+    full_screenshot(page, artifacts / "positions.png")
 
-        page.goto(f"{base}/entities?entities.actor=country")
-        wait_ready(page)
-        assert page.get_by_text("Most often together").is_visible()
-        _charts(page, 2)
-        full_screenshot(page, artifacts / "entities.png")
+    page.goto(f"{base}/entities?entities.actor=country")
+    wait_ready(page)
+    assert page.get_by_text("Most often together").is_visible()
+    _charts(page, 2)
+    full_screenshot(page, artifacts / "entities.png")
 
-        page.goto(f"{base}/reader?reader.document=004_12e71fb29c3e1acf.txt&reader.show_chrome=1")
+    page.goto(f"{base}/reader?reader.document=004_12e71fb29c3e1acf.txt&reader.show_chrome=1&reader.sentence=18")
+    wait_ready(page)
+    assert page.get_by_text("Sentence 19 of").is_visible()
+    assert page.get_by_text("removed, navigation or menu").first.is_visible()
+    full_screenshot(page, artifacts / "reader.png")
+    page.get_by_text("Show removed page chrome").click()
+    wait_ready(page)
+    assert page.get_by_text("removed, navigation or menu").count() == 0
+    assert "reader.show_chrome" not in page.url
+    page.context.close()
+
+
+def test_filter_then_share_the_url_with_a_fresh_browser(base, browser, artifacts):
+    page = new_page(browser)
+    page.goto(f"{base}/figures")
+    wait_ready(page)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="WTX News").click()
+    page.keyboard.press("Escape")
+    wait_ready(page)
+    page.wait_for_function("() => window.location.search.includes('f.outlets=WTX')")
+    for part, digits in (("year", "2025"), ("month", "11"), ("day", "01")):
+        sidebar.get_by_role("spinbutton", name=f"{part}, Published from").click()
+        page.keyboard.type(digits)
+    page.get_by_role("heading", name="Figures", exact=True).click()  # leaving the field commits the date
+    wait_ready(page)
+    page.wait_for_function("() => window.location.search.includes('f.from=2025-11-01')")
+    assert page.get_by_text("1 of 5 articles match the filters").is_visible()
+    shared = page.url
+    page.context.close()
+
+    fresh = new_page(browser)  # a new browser context: no cookies, no session, only the URL
+    fresh.goto(shared)
+    wait_ready(fresh)
+    assert fresh.get_by_text("1 of 5 articles match the filters").is_visible()
+    assert fresh.get_by_text("Immobilised Russian assets").first.is_visible()
+    assert fresh.get_by_text("Countries committed to the force").count() == 0
+    full_screenshot(fresh, artifacts / "shared_view.png")
+    fresh.context.close()
+
+
+def test_upload_an_article_in_the_browser(base, browser, artifacts, tmp_path):
+    article = tmp_path / "baltic.txt"
+    article.write_text(
+        "By Anna Berg\n\nEstonia pledged to send a company of soldiers to the reassurance force, the defence ministry "
+        "said on Monday.\n\nLatvia ruled out any deployment of its troops before a ceasefire is agreed.\n",
+        encoding="utf-8",
+    )
+    page = new_page(browser)
+    page.goto(f"{base}/upload")
+    wait_ready(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(article))
+    page.get_by_text("baltic.txt").wait_for()
+    page.get_by_role("button", name="Analyse and add").click()
+    wait_ready(page)
+    assert page.get_by_text("Added in this session").is_visible()
+    full_screenshot(page, artifacts / "upload.png")
+    page.goto(f"{base}/positions")  # a new page load keeps the session's uploads? No: uploads live in the session
+    wait_ready(page)
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["dark"])
+def test_views_in_the_dark_theme(base, browser, artifacts, scheme):
+    page = new_page(browser, color_scheme=scheme)
+    for view in ("overview", "positions", "reader"):
+        page.goto(f"{base}/{view}")
         wait_ready(page)
-        assert page.get_by_text("France and the United Kingdom have urged").is_visible()
-        assert page.get_by_text("removed, navigation or menu").first.is_visible()
-        full_screenshot(page, artifacts / "reader.png")
-        page.get_by_text("Show removed page chrome").click()
-        wait_ready(page)
-        assert page.get_by_text("removed, navigation or menu").count() == 0
-        assert "reader.show_chrome" not in page.url
+        background = page.evaluate("() => getComputedStyle(document.querySelector(\"[data-testid='stApp']\")).backgroundColor")
+        assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
+        full_screenshot(page, artifacts / f"{view}_{scheme}.png")
+    page.context.close()
+
+
+def test_narrow_window(base, browser, artifacts):
+    page = new_page(browser, width=420, height=900)
+    page.goto(f"{base}/figures")
+    wait_ready(page)
+    assert page.get_by_role("heading", name="Figures", exact=True).is_visible()
+    full_screenshot(page, artifacts / "figures_narrow.png")
+    page.context.close()

@@ -5,9 +5,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.render import article_html
+from dashboard.render import highlighted_article_html
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+def visible(markup: str) -> str:
+    """What a reader sees of an HTML block: tags dropped, entities decoded."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 @pytest.fixture
@@ -46,11 +54,11 @@ def test_reader_shows_body_and_toggles_chrome(app):
     at.switch_page("views/reader.py").run()
     assert not at.exception
     at.selectbox(key="reader.document").set_value("004_12e71fb29c3e1acf.txt").run()
-    article = at.main.markdown[-1].value
+    article = visible(at.main.markdown[-1].value)
     assert "France and the United Kingdom have urged" in article
     assert "Close Menu" not in article
     at.toggle(key="reader.show_chrome").set_value(True).run()
-    article = at.main.markdown[-1].value
+    article = visible(at.main.markdown[-1].value)
     assert "Close Menu" in article and "removed, navigation or menu (1 line)" in article
 
 
@@ -76,9 +84,30 @@ def test_reader_never_renders_article_html(app, tmp_path):
 def test_article_html_escapes_chrome_reasons_and_text():
     import pandas as pd
 
-    lines = pd.DataFrame([{"text": "<b>x</b>", "kind": "chrome", "reason": "<i>why</i>"}])
-    out = article_html(lines, show_chrome=True)
-    assert "<b>" not in out and "<i>" not in out and "&lt;b&gt;" in out
+    lines = pd.DataFrame([{"text": "<b>x</b>", "kind": "chrome", "reason": "<i>why</i>", "body_start": -1, "body_text": ""},
+                          {"text": "[a](http://x) <s>", "kind": "body", "reason": "", "body_start": 0,
+                           "body_text": "[a](http://x) <s>"}])
+    empty = pd.DataFrame(columns=["document", "sentence", "start", "end", "label", "entity", "quantity_label", "country",
+                                  "stance", "topic", "text"])
+    out = highlighted_article_html(lines, mentions=empty, figures=empty, stances=empty, sentences=empty, show_chrome=True)
+    assert "<b>" not in out and "<i>" not in out and "<s>" not in out and "&lt;b&gt;" in out
+    assert "](" not in out
+
+
+def test_reader_highlights_entities_figures_stances_and_the_linked_sentence(app):
+    at = app()
+    at.query_params["reader.document"] = "004_12e71fb29c3e1acf.txt"
+    at.query_params["reader.sentence"] = "18"
+    at.switch_page("views/reader.py").run()
+    assert not at.exception
+    import html
+
+    article = html.unescape(at.main.markdown[-1].value)
+    assert 'title="person: Emmanuel Macron"' in article
+    assert "figure: Immobilised Russian assets" in article
+    assert "Sweden: open (troops)" in article
+    assert "the sentence you came to read" in article
+    assert at.info[0].value.startswith("Sentence 19 of")
 
 
 def test_reader_writes_its_state_to_the_url_and_a_copied_url_restores_it(app):

@@ -6,7 +6,7 @@ from analysis.entities import UNKNOWN_OUTLET, cooccurrence_table, evidence_for, 
 from analysis.export import table_bytes
 from dashboard import urlstate
 from dashboard.charts import cooccurrence_heatmap, entity_bars
-from dashboard.render import md
+from dashboard.render import md, reader_link
 from dashboard.data import filter_caption, view_tables
 
 tables, full = view_tables()
@@ -78,6 +78,7 @@ st.subheader("Read the evidence")
 chosen = urlstate.selectbox(f"{subject} to read about", order, key="entities.entity")
 evidence = evidence_for(filtered, tables.sentences, kept_docs, entity=chosen, actor=actor)
 st.caption(f"{len(evidence)} sentences in {evidence['document'].nunique()} articles name {chosen}.")
+evidence["read"] = [reader_link(d, s) for d, s in zip(evidence["document"], evidence["sentence"])]
 st.dataframe(
     evidence.drop(columns=["sentence"]),
     hide_index=True,
@@ -85,11 +86,11 @@ st.dataframe(
     column_config={
         "text": st.column_config.TextColumn("Sentence", width="large"), "as_written": "As written",
         "outlet": "Outlet", "published": "Published", "title": st.column_config.TextColumn("Article", width="medium"),
-        "document": "File",
+        "document": "File", "read": st.column_config.LinkColumn("Read", display_text="Open in Reader", help="The article, with this sentence outlined"),
     },
     key="entities.evidence",
 )
-st.download_button("Download these sentences (CSV)", data=lambda: table_bytes(evidence, "csv"),
+st.download_button("Download these sentences (CSV)", data=lambda: table_bytes(evidence.drop(columns=["read"]), "csv"),
                    file_name=f"evidence_{chosen.replace(' ', '_')}.csv", mime="text/csv", key="entities.download_evidence")
 st.download_button("Download the entity counts (CSV)", data=lambda: table_bytes(data, "csv"),
                    file_name="entity_counts.csv", mime="text/csv", key="entities.download_counts")

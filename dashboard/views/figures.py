@@ -7,7 +7,7 @@ from analysis.export import table_bytes
 from analysis.figures import format_value, headline_figures, lexicon
 from dashboard import urlstate
 from dashboard.charts import figure_timeline
-from dashboard.render import md
+from dashboard.render import md, reader_link
 from dashboard.data import filter_caption, view_tables
 
 tables, full = view_tables()
@@ -92,7 +92,9 @@ evidence = view.merge(tables.sentences[["document", "sentence", "text"]].rename(
                       on=["document", "sentence"], how="left")
 evidence = evidence.merge(docs[["document", "title"]], on="document", how="left")
 evidence["title"] = evidence["title"].where(evidence["title"] != "", evidence["document"])
-shown = evidence[["shown", "quantity_label", "text", "evidence", "outlet", "published", "title", "value", "unit", "approximate"]]
+evidence["read"] = [reader_link(d, s) for d, s in zip(evidence["document"], evidence["sentence"])]
+shown = evidence[["shown", "quantity_label", "text", "evidence", "read", "outlet", "published", "title", "value", "unit",
+                  "approximate"]]
 st.caption(f"{len(shown)} of {len(figures)} figures.")
 st.dataframe(
     shown, hide_index=True, width="stretch", key="figures.table",
@@ -100,9 +102,9 @@ st.dataframe(
         "shown": "Figure", "quantity_label": "What it counts", "text": "As written",
         "evidence": st.column_config.TextColumn("Sentence", width="large"), "outlet": "Outlet", "published": "Published",
         "title": "Article", "value": st.column_config.NumberColumn("Value", format="%g"), "unit": "Unit",
-        "approximate": "Approximate",
+        "approximate": "Approximate", "read": st.column_config.LinkColumn("Read", display_text="Open in Reader", help="The article, with this sentence outlined"),
     },
 )
-export = evidence.drop(columns=["shown"])
+export = evidence.drop(columns=["shown", "read"])
 st.download_button("Download these figures (CSV)", data=lambda: table_bytes(export, "csv"), file_name="figures.csv",
                    mime="text/csv", key="figures.download")

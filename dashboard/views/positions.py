@@ -11,6 +11,7 @@ from dashboard import urlstate
 from dashboard.charts import STANCE_WORDS, position_map
 from dashboard.filters import TOPIC_WORDS
 from dashboard.data import filter_caption, view_tables
+from dashboard.render import reader_link
 
 
 tables, full = view_tables()
@@ -52,15 +53,16 @@ if not off_map.empty:
     st.caption(f"Not drawn on the map (no outline): {', '.join(off_map['country'])}.")
 
 st.subheader("Country by country")
-table = shown[["country", "stance_word", "conditions", "attributed_to", "outlet", "published", "evidence", "conflict_note",
-               "reports", "source_word", "note"]]
+shown["read"] = [reader_link(d, s) if d and s >= 0 else None for d, s in zip(shown["document"], shown["sentence"])]
+table = shown[["country", "stance_word", "conditions", "attributed_to", "outlet", "published", "evidence", "read",
+               "conflict_note", "reports", "source_word", "note"]]
 st.dataframe(
     table, hide_index=True, width="stretch", key="positions.table",
     column_config={
         "country": "Country", "stance_word": "Stance", "conditions": "Conditions", "attributed_to": "Attributed to",
         "outlet": "Source", "published": "Date", "evidence": st.column_config.TextColumn("Evidence", width="large"),
         "conflict_note": "Sources disagree", "reports": st.column_config.NumberColumn("Reports", format="%d"),
-        "source_word": "Set by", "note": "Analyst note",
+        "source_word": "Set by", "note": "Analyst note", "read": st.column_config.LinkColumn("Read", display_text="Open in Reader", help="The article, with this sentence outlined"),
     },
 )
 st.download_button("Download this table (CSV)", data=lambda: table_bytes(table, "csv"),
@@ -74,13 +76,15 @@ history["topic"] = history["topic"].map(lambda t: TOPIC_WORDS.get(t, t))
 history["stance"] = history["stance"].map(STANCE_WORDS)
 history["outlet"] = history["outlet"].where(history["outlet"] != "", UNKNOWN_OUTLET)
 history = history.sort_values(["published", "document"], ascending=[False, True])
+history["read"] = [reader_link(d, s) for d, s in zip(history["document"], history["sentence"])]
 reports = f"{len(history)} report{'s' if len(history) != 1 else ''}"
 articles = f"{history['document'].nunique()} article{'s' if history['document'].nunique() != 1 else ''}"
 st.caption(f"{reports} of {country}'s stance in {articles}, newest first.")
 st.dataframe(
-    history[["published", "topic", "stance", "conditions", "attributed_to", "outlet", "evidence", "document"]],
+    history[["published", "topic", "stance", "conditions", "attributed_to", "outlet", "evidence", "read", "document"]],
     hide_index=True, width="stretch", key="positions.history",
     column_config={"published": "Date", "topic": "Topic", "stance": "Stance", "conditions": "Conditions",
                    "attributed_to": "Attributed to", "outlet": "Source",
-                   "evidence": st.column_config.TextColumn("Evidence", width="large"), "document": "File"},
+                   "evidence": st.column_config.TextColumn("Evidence", width="large"), "document": "File",
+                   "read": st.column_config.LinkColumn("Read", display_text="Open in Reader", help="The article, with this sentence outlined")},
 )
