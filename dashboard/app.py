@@ -27,3 +27,4 @@ pages = [
 page = st.navigation(pages)
 filters.render(load_tables())
 page.run()
+filters.share_link()

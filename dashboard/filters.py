@@ -52,3 +52,15 @@ def render(tables: Tables) -> Filters:
 def current() -> Filters:
     """The filters the sidebar set on this run (none before it has been drawn)."""
     return st.session_state.get(SESSION_KEY, Filters())
+
+
+def share_link() -> None:
+    """A copyable link that reopens exactly this view: page, filters and the view's own selections."""
+    from urllib.parse import urlencode
+
+    base = st.context.url or ""
+    query = urlencode(st.query_params.to_dict())
+    with st.sidebar:
+        st.markdown("**Share this view**")
+        st.code(f"{base}?{query}" if query else base or "(open in a browser to get a link)", language=None, wrap_lines=True)
+        st.caption("Copy the link (button at the right of the box): it opens this page with these filters and selections.")

@@ -136,3 +136,8 @@ def reader_link(document: str, sentence: int) -> str:
     from urllib.parse import urlencode
 
     return "reader?" + urlencode({"reader.document": document, "reader.sentence": int(sentence)})
+
+
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    """'1 report', '3 reports'."""
+    return f"{count:,} {word if count == 1 else (plural_form or word + 's')}"

@@ -97,14 +97,17 @@ def test_filter_then_share_the_url_with_a_fresh_browser(base, browser, artifacts
     page.wait_for_function("() => window.location.search.includes('f.from=2025-11-01')")
     assert page.get_by_text("1 of 5 articles match the filters").is_visible()
     shared = page.url
+    offered = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text().strip()
+    assert offered == shared, (offered, shared)  # the "Share this view" box holds the very URL in the address bar
     page.context.close()
 
     fresh = new_page(browser)  # a new browser context: no cookies, no session, only the URL
     fresh.goto(shared)
     wait_ready(fresh)
     assert fresh.get_by_text("1 of 5 articles match the filters").is_visible()
-    assert fresh.get_by_text("Immobilised Russian assets").first.is_visible()
-    assert fresh.get_by_text("Countries committed to the force").count() == 0
+    labels = fresh.locator("[data-testid='stMetric']")
+    labels.filter(has_text="Immobilised Russian assets").wait_for()
+    assert labels.filter(has_text="Countries committed to the force").count() == 0
     full_screenshot(fresh, artifacts / "shared_view.png")
     fresh.context.close()
 

@@ -7,7 +7,7 @@ from analysis.export import table_bytes
 from analysis.figures import format_value, headline_figures, lexicon
 from dashboard import urlstate
 from dashboard.charts import figure_timeline
-from dashboard.render import md, reader_link
+from dashboard.render import md, plural, reader_link
 from dashboard.data import filter_caption, view_tables
 
 tables, full = view_tables()
@@ -57,9 +57,10 @@ else:
 values = sorted({r for r in related["shown"]})
 undated = len(related) - len(dated)
 st.markdown(
-    f"{len(related)} reports in {related['document'].nunique()} articles from {related['outlet'].nunique()} outlets give "
-    f"{len(set(related['value']))} distinct value{'s' if len(set(related['value'])) != 1 else ''} ({', '.join(values)})"
-    + (f"; {undated} undated report{'s are' if undated != 1 else ' is'} not on the chart." if undated else ".")
+    f"{plural(len(related), 'report')} in {plural(related['document'].nunique(), 'article')} from "
+    f"{plural(related['outlet'].nunique(), 'outlet')} give {plural(len(set(related['value'])), 'distinct value')} "
+    f"({md(', '.join(values))})"
+    + (f"; {plural(undated, 'undated report')} not on the chart." if undated else ".")
 )
 disagreements = tables.discrepancies[tables.discrepancies["family"] == family]
 if not disagreements.empty:
