@@ -107,11 +107,22 @@ REGIONS = {
 }
 
 
-def position_map(summary: pd.DataFrame, *, world: dict, region: str, title: str, width: int = 800, height: int = 560) -> alt.Chart:
+# Country outlines as the dashboard serves them (dashboard/static, enableStaticServing): the chart spec stays
+# small and fast to rerun. Exports pass the outlines inline instead (world_shapes(inline=True)).
+WORLD_URL = "app/static/world.geojson"
+
+
+def world_shapes(*, inline: dict | None = None) -> alt.Data:
+    """The map's country features: fetched from the app's own static files, or inline for offline rendering."""
+    if inline is not None:
+        return alt.Data(values=inline["features"])
+    return alt.Data(url=WORLD_URL, format=alt.DataFormat(type="json", property="features"))
+
+
+def position_map(summary: pd.DataFrame, *, shapes: alt.Data, region: str, title: str, width: int = 800, height: int = 560) -> alt.Chart:
     """Choropleth of each country's latest stance; countries with no reported stance stay grey."""
     spec = REGIONS.get(region, REGIONS["europe"])
     projection = alt.Projection(type=spec["type"], center=spec["center"], scale=spec["scale"])
-    shapes = alt.Data(values=world["features"])
     fields = ["country", "stance_word", "outlet", "published", "conflict_text", "conditions", "source_word"]
     background = alt.Chart(shapes).mark_geoshape(fill=NO_DATA_COLOUR, stroke="white", strokeWidth=0.5).encode(
         tooltip=[alt.Tooltip("properties.name:N", title="Country")]

@@ -89,3 +89,13 @@ def filter_caption(view: Tables, full: Tables) -> None:
         st.caption(f"{len(view.documents)} of {len(full.documents)} articles match the filters ({filters.describe()}).")
     else:
         st.caption(f"All {len(full.documents)} articles; narrow them with the filters in the sidebar.")
+
+
+@st.cache_resource
+def mapped_countries() -> frozenset[str]:
+    """ISO3 codes the shipped map can draw."""
+    import json
+    from importlib import resources
+
+    world = json.loads(resources.files("analysis").joinpath("data/world.geojson").read_text("utf-8"))
+    return frozenset(feature["id"] for feature in world["features"])

@@ -128,9 +128,22 @@ def test_upload_an_article_in_the_browser(base, browser, artifacts, tmp_path):
     wait_ready(page)
     assert page.get_by_text("Added in this session").is_visible()
     full_screenshot(page, artifacts / "upload.png")
-    page.goto(f"{base}/positions")  # a new page load keeps the session's uploads? No: uploads live in the session
+    # Navigate inside the app (same session): the upload is in every view. A fresh page load is a new session.
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Positions").click()
     wait_ready(page)
+    page.get_by_text("Sources of similar dates disagree").wait_for()
+    assert page.get_by_text("13 countries have a reported stance").is_visible()
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Overview").click()
+    wait_ready(page)
+    assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "6"
     page.context.close()
+
+    other = new_page(browser)  # another visitor of the same server never sees it
+    other.goto(f"{base}/")
+    wait_ready(other)
+    other.locator("[data-testid='stMetricValue']").first.wait_for()
+    assert other.locator("[data-testid='stMetricValue']").first.inner_text() == "5"
+    other.context.close()
 
 
 @pytest.mark.parametrize("scheme", ["dark"])

@@ -160,3 +160,5 @@ def test_shipped_gazetteer_matches_its_sources():
     assert PATTERNS_FILE.read_text("utf-8") == jsonl, "run `python -m analysis.gazetteer` and commit the data files"
     assert CATALOG_FILE.read_text("utf-8") == catalog_json
     assert WORLD_FILE.read_text("utf-8") == world_geojson(CountryInfo.all())
+    served = WORLD_FILE.parent.parent.parent / "dashboard" / "static" / "world.geojson"
+    assert served.read_text("utf-8") == WORLD_FILE.read_text("utf-8"), "copy analysis/data/world.geojson to dashboard/static/"

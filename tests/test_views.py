@@ -341,3 +341,22 @@ def test_upload_page_lists_rejected_input(app):
     at.text_area(key="add.text").set_value("   ")
     at.button(key="add.go").click().run()
     assert "Nothing to add" in at.warning[0].value
+
+
+def test_filter_changes_never_rerun_the_nlp(app, monkeypatch):
+    import streamlit as st
+
+    import analysis.tables as tables_module
+
+    calls = []
+    real = tables_module.analyse_documents
+    monkeypatch.setattr(tables_module, "analyse_documents", lambda *a, **k: calls.append(1) or real(*a, **k))
+    st.cache_resource.clear()
+    at = app().run()
+    assert calls == [1]
+    at.multiselect(key="f.outlets").set_value(["WTX News"]).run()
+    at.text_input(key="f.q").set_value("troops").run()
+    at.switch_page("views/entities.py").run()
+    at.radio(key="entities.actor").set_value("country").run()
+    assert not at.exception
+    assert calls == [1]  # four reruns, one analysis

@@ -1,16 +1,13 @@
 """Positions: where each country stands on each topic, on a map and in a table, every cell with its sentence."""
 
-import json
-from importlib import resources
-
 import streamlit as st
 
 from analysis.entities import UNKNOWN_OUTLET
 from analysis.export import table_bytes
 from dashboard import urlstate
-from dashboard.charts import STANCE_WORDS, position_map
+from dashboard.charts import STANCE_WORDS, position_map, world_shapes
+from dashboard.data import filter_caption, mapped_countries, view_tables
 from dashboard.filters import TOPIC_WORDS
-from dashboard.data import filter_caption, view_tables
 from dashboard.render import reader_link
 
 
@@ -38,8 +35,7 @@ shown["outlet"] = shown["outlet"].where(shown["outlet"] != "", UNKNOWN_OUTLET)
 shown["conflict_text"] = shown["conflict_note"].where(shown["conflict"], "")
 shown["source_word"] = shown["source"].map({"analyst": "analyst override", "extracted": "extracted from text"})
 
-world = json.loads(resources.files("analysis").joinpath("data/world.geojson").read_text("utf-8"))
-st.altair_chart(position_map(shown, world=world, region=region, title=f"{TOPIC_WORDS.get(topic, topic)}: latest stance"),
+st.altair_chart(position_map(shown, shapes=world_shapes(), region=region, title=f"{TOPIC_WORDS.get(topic, topic)}: latest stance"),
                 key="positions.map")
 counts = shown["stance"].value_counts()
 parts = [f"{counts[s]} {STANCE_WORDS[s].lower()}" for s in STANCE_WORDS if s in counts]
@@ -48,7 +44,7 @@ sentence = f"{len(shown)} countries have a reported stance on {TOPIC_WORDS.get(t
 if not conflicts.empty:
     sentence += f" Sources of similar dates disagree on {', '.join(conflicts['country'])}."
 st.markdown(sentence)
-off_map = shown[~shown["iso3"].isin({f["id"] for f in world["features"]})]
+off_map = shown[~shown["iso3"].isin(mapped_countries())]
 if not off_map.empty:
     st.caption(f"Not drawn on the map (no outline): {', '.join(off_map['country'])}.")
 
