@@ -22,12 +22,13 @@ exit codes: 0 when at least one article was analysed (skipped files are listed o
 examples:
   python -m analysis build seeds
   python -m analysis export seeds --out out --format xlsx
+  python -m analysis brief seeds --out briefing
 """
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m analysis",
+        prog="python -m analysis",  # build | export | brief
         description="Briefing Desk: analyse a folder of news articles (.txt, .md, .html, optional sources.csv).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -51,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     common(export)
     export.add_argument("--out", metavar="DIR", required=True, help="folder to write one file per table into")
     export.add_argument("--format", choices=FORMATS, default="csv", help="file format (default csv)")
+    brief = commands.add_parser("brief", help="analyse a corpus and write the briefing pack (ZIP, summary HTML and PDF)",
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    common(brief)
+    brief.add_argument("--out", metavar="DIR", required=True, help="folder to write the pack into")
     return parser
 
 
@@ -107,4 +112,27 @@ def main(argv: list[str] | None = None) -> int:
         for path in write_tables(tables.exported(), args.out, args.format):
             if not args.quiet:
                 print(f"wrote {path}")
+    if args.command == "brief":
+        for path in _write_brief(tables, Path(args.out)):
+            if not args.quiet:
+                print(f"wrote {path}")
     return 0
+
+
+def _write_brief(tables: Tables, out: Path) -> list[Path]:
+    """The pack as a ZIP, plus its summary HTML and PDF next to it for a quick look."""
+    import zipfile
+
+    from analysis.briefing import briefing_pack, dated_name
+
+    out.mkdir(parents=True, exist_ok=True)
+    data = briefing_pack(tables)
+    target = out / dated_name("briefing", "zip")
+    target.write_bytes(data)
+    written = [target]
+    with zipfile.ZipFile(target) as archive:
+        for name in archive.namelist():
+            if name.startswith("summary_"):
+                (out / name).write_bytes(archive.read(name))
+                written.append(out / name)
+    return written

@@ -155,7 +155,7 @@ def main() -> int:
     PATTERNS_FILE.write_text(jsonl, "utf-8")
     CATALOG_FILE.write_text(catalog_json, "utf-8")
     WORLD_FILE.write_text(world_geojson(countries), "utf-8")
-    # The dashboard serves the same outlines as a static file (see dashboard/charts.py WORLD_URL).
+    # The dashboard serves the same outlines as a static file (see analysis/charts.py WORLD_URL).
     (Path(__file__).parent.parent / "dashboard" / "static" / "world.geojson").write_text(world_geojson(countries), "utf-8")
     print(f"wrote {len(patterns)} patterns for {len(catalog)} entities to {PATTERNS_FILE.name} and {CATALOG_FILE.name}, "
           f"and {WORLD_FILE.name}")

@@ -165,3 +165,20 @@ def test_narrow_window(base, browser, artifacts):
     assert page.get_by_role("heading", name="Figures", exact=True).is_visible()
     full_screenshot(page, artifacts / "figures_narrow.png")
     page.context.close()
+
+
+def test_download_a_chart_and_a_table(base, browser, tmp_path):
+    page = new_page(browser)
+    page.goto(f"{base}/figures?figures.quantity=ukraine_army_cap")
+    wait_ready(page)
+    with page.expect_download(timeout=120_000) as info:
+        page.locator("[data-testid='stDownloadButton']").filter(has_text="PNG").first.click()
+    png = tmp_path / info.value.suggested_filename
+    info.value.save_as(png)
+    assert png.name.startswith("figure_ukraine_army_cap_") and png.read_bytes().startswith(b"\x89PNG")
+    with page.expect_download(timeout=60_000) as info:
+        page.locator("[data-testid='stDownloadButton']").filter(has_text="CSV").first.click()
+    csv = tmp_path / info.value.suggested_filename
+    info.value.save_as(csv)
+    assert csv.name.startswith("figures_") and "800,000" in csv.read_text("utf-8-sig")
+    page.context.close()

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from analysis.entities import UNKNOWN_OUTLET, cooccurrence_table, evidence_for, filter_mentions, top_entities
-from analysis.export import table_bytes
-from dashboard import urlstate
-from dashboard.charts import cooccurrence_heatmap, entity_bars
+from dashboard import downloads, urlstate
+from analysis.charts import cooccurrence_heatmap, entity_bars
 from dashboard.render import md, reader_link
 from dashboard.data import filter_caption, view_tables
 
@@ -42,8 +41,9 @@ if data.empty:
 value_title = "Mentions per 1,000 words" if per_1000 else "Mentions"
 subject = "Country" if actor == "country" else "Entity"
 title = f"Most mentioned {'country actors' if actor == 'country' else 'entities'} ({value_title.lower()})"
-st.altair_chart(entity_bars(data, all_outlets=all_outlets, value_title=value_title, title=title, subject=subject),
-                width="stretch", key="entities.chart")
+bars = entity_bars(data, all_outlets=all_outlets, value_title=value_title, title=title, subject=subject)
+st.altair_chart(bars, width="stretch", key="entities.chart")
+downloads.chart(bars, name="entities", title=title, tables=tables, key="entities.chart_files")
 totals = data.drop_duplicates("entity")
 leader = totals.iloc[0]
 runner = totals.iloc[1] if len(totals) > 1 else None
@@ -69,7 +69,10 @@ pairs = pairs[pairs["entity_a"].isin(order) & pairs["entity_b"].isin(order)]
 if pairs.empty:
     st.write("None of the entities above are named in the same sentence.")
 else:
-    st.altair_chart(cooccurrence_heatmap(pairs, order=order, title="Sentences that name both"), key="entities.heatmap")
+    heat = cooccurrence_heatmap(pairs, order=order, title="Sentences that name both")
+    st.altair_chart(heat, key="entities.heatmap")
+    downloads.chart(heat, name="cooccurrence", title="Entities named in the same sentence", tables=tables,
+                    key="entities.heatmap_files")
     strongest = pairs.iloc[0]
     st.markdown(f"Most often together: {md(strongest['entity_a'])} and {md(strongest['entity_b'])}, "
                 f"in {int(strongest['sentences'])} sentences from {int(strongest['documents'])} articles.")
@@ -90,7 +93,6 @@ st.dataframe(
     },
     key="entities.evidence",
 )
-st.download_button("Download these sentences (CSV)", data=lambda: table_bytes(evidence.drop(columns=["read"]), "csv"),
-                   file_name=f"evidence_{chosen.replace(' ', '_')}.csv", mime="text/csv", key="entities.download_evidence")
-st.download_button("Download the entity counts (CSV)", data=lambda: table_bytes(data, "csv"),
-                   file_name="entity_counts.csv", mime="text/csv", key="entities.download_counts")
+downloads.table(evidence.drop(columns=["read"]), name="entity_evidence", key="entities.evidence_files")
+st.caption("The counts behind the chart:")
+downloads.table(data, name="entity_counts", key="entities.count_files")

@@ -3,10 +3,9 @@
 import streamlit as st
 
 from analysis.entities import UNKNOWN_OUTLET
-from analysis.export import table_bytes
 from analysis.figures import format_value, headline_figures, lexicon
-from dashboard import urlstate
-from dashboard.charts import figure_timeline
+from dashboard import downloads, urlstate
+from analysis.charts import figure_timeline
 from dashboard.render import md, plural, reader_link
 from dashboard.data import filter_caption, view_tables
 
@@ -49,11 +48,11 @@ dated = related[related["published"] != ""]
 if dated.empty:
     st.info("None of the reports of this quantity carry a publication date, so there is nothing to place on a time axis.")
 else:
-    st.altair_chart(
-        figure_timeline(dated, all_outlets=all_outlets, title=f"{labels[choice]}: every report by date",
-                        value_title=unit if unit not in ("year", "number") else "Value"),
-        width="stretch", key="figures.chart",
-    )
+    timeline_chart = figure_timeline(dated, all_outlets=all_outlets, title=f"{labels[choice]}: every report by date",
+                                     value_title=unit if unit not in ("year", "number") else "Value")
+    st.altair_chart(timeline_chart, width="stretch", key="figures.chart")
+    downloads.chart(timeline_chart, name=f"figure_{choice}", title=f"{labels[choice]}: every report by date",
+                    tables=tables, key="figures.chart_files")
 values = sorted({r for r in related["shown"]})
 undated = len(related) - len(dated)
 st.markdown(
@@ -107,5 +106,4 @@ st.dataframe(
     },
 )
 export = evidence.drop(columns=["shown", "read"])
-st.download_button("Download these figures (CSV)", data=lambda: table_bytes(export, "csv"), file_name="figures.csv",
-                   mime="text/csv", key="figures.download")
+downloads.table(export, name="figures", key="figures.table_files")

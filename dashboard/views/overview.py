@@ -5,8 +5,9 @@ import streamlit as st
 from analysis.entities import UNKNOWN_OUTLET, filter_mentions, top_entities
 from analysis.figures import format_value, headline_figures
 from analysis.overview import changes
-from dashboard.charts import STANCE_WORDS, timeline
+from analysis.charts import STANCE_WORDS, timeline
 from dashboard.render import md
+from dashboard import downloads
 from dashboard.data import filter_caption, view_tables
 
 tables, full = view_tables()
@@ -29,6 +30,7 @@ kpis[0].metric("Articles", len(docs))
 kpis[1].metric("Independent texts", independent, help="Articles that rewrite another article count once.")
 kpis[2].metric("Outlets named", len(outlets), help=", ".join(outlets) or None)
 kpis[3].metric("Files skipped", len(full.skipped))
+downloads.pack(tables, key="overview.pack")
 
 left, right = st.columns(2, gap="large")
 with left:
@@ -74,8 +76,10 @@ with right:
 st.subheader("Timeline")
 all_outlets = sorted({o or UNKNOWN_OUTLET for o in full.documents["outlet"]})
 if dates:
-    st.altair_chart(timeline(docs, tables.events, all_outlets=all_outlets, title="Articles by day, and the events they report"),
-                    width="stretch", key="overview.timeline")
+    timeline_chart = timeline(docs, tables.events, all_outlets=all_outlets, title="Articles by day, and the events they report")
+    st.altair_chart(timeline_chart, width="stretch", key="overview.timeline")
+    downloads.chart(timeline_chart, name="timeline", title="Articles by day, and the events they report", tables=tables,
+                    key="overview.timeline_files")
     undated = len(docs) - len(docs[docs["published"] != ""])
     st.caption(f"{len(tables.events)} dated events in {tables.events['document'].nunique() if not tables.events.empty else 0} articles"
                + (f"; {undated} undated article{'s are' if undated != 1 else ' is'} not shown." if undated else "."))

@@ -3,9 +3,8 @@
 import streamlit as st
 
 from analysis.entities import UNKNOWN_OUTLET
-from analysis.export import table_bytes
-from dashboard import urlstate
-from dashboard.charts import STANCE_WORDS, position_map, world_shapes
+from dashboard import downloads, urlstate
+from analysis.charts import STANCE_WORDS, position_map, world_shapes
 from dashboard.data import filter_caption, mapped_countries, view_tables
 from dashboard.filters import TOPIC_WORDS
 from dashboard.render import reader_link
@@ -35,8 +34,10 @@ shown["outlet"] = shown["outlet"].where(shown["outlet"] != "", UNKNOWN_OUTLET)
 shown["conflict_text"] = shown["conflict_note"].where(shown["conflict"], "")
 shown["source_word"] = shown["source"].map({"analyst": "analyst override", "extracted": "extracted from text"})
 
-st.altair_chart(position_map(shown, shapes=world_shapes(), region=region, title=f"{TOPIC_WORDS.get(topic, topic)}: latest stance"),
-                key="positions.map")
+map_title = f"{TOPIC_WORDS.get(topic, topic)}: latest stance"
+stance_map = position_map(shown, shapes=world_shapes(), region=region, title=map_title)
+st.altair_chart(stance_map, key="positions.map")
+downloads.chart(stance_map, name=f"positions_{topic}", title=map_title, tables=tables, key="positions.map_files")
 counts = shown["stance"].value_counts()
 parts = [f"{counts[s]} {STANCE_WORDS[s].lower()}" for s in STANCE_WORDS if s in counts]
 conflicts = shown[shown["conflict"]]
@@ -61,8 +62,7 @@ st.dataframe(
         "source_word": "Set by", "note": "Analyst note", "read": st.column_config.LinkColumn("Read", display_text="Open in Reader", help="The article, with this sentence outlined"),
     },
 )
-st.download_button("Download this table (CSV)", data=lambda: table_bytes(table, "csv"),
-                   file_name=f"positions_{topic}.csv", mime="text/csv", key="positions.download")
+downloads.table(table.drop(columns=["read"]), name=f"positions_{topic}", key="positions.table_files")
 
 st.subheader("One country's history")
 countries = list(shown.sort_values("country")["country"])

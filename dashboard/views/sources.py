@@ -3,9 +3,8 @@
 import streamlit as st
 
 from analysis.entities import UNKNOWN_OUTLET
-from analysis.export import table_bytes
-from dashboard import urlstate
-from dashboard.charts import coverage_heatmap
+from dashboard import downloads, urlstate
+from analysis.charts import coverage_heatmap
 from dashboard.render import inert_html, md
 from dashboard.data import corpus_folder, filter_caption, view_tables
 
@@ -61,13 +60,7 @@ else:
         "“(inferred)” marks a value read from the article text rather than from sources.csv or front matter. "
         "Open the Reader to see each article's text and what was removed."
     )
-    st.download_button(
-        "Download this table (CSV)",
-        data=lambda: table_bytes(docs, "csv"),
-        file_name="documents.csv",
-        mime="text/csv",
-        key="sources.download",
-    )
+    downloads.table(docs, name="documents", key="sources.table_files")
 
 if not docs.empty:
     st.subheader("Who reports what")
@@ -79,8 +72,11 @@ if not docs.empty:
         st.write("Nothing named or counted yet to compare across outlets.")
     else:
         top = list(coverage.groupby("item")["mentions"].sum().sort_values(ascending=False).index[:20])
-        st.altair_chart(coverage_heatmap(coverage, items=top, title=f"{kinds[kind]}: mentions by outlet (top {len(top)})"),
-                        key="sources.heatmap")
+        heat_title = f"{kinds[kind]}: mentions by outlet (top {len(top)})"
+        heat = coverage_heatmap(coverage, items=top, title=heat_title)
+        st.altair_chart(heat, key="sources.heatmap")
+        downloads.chart(heat, name=f"coverage_{kind.replace(' ', '_')}", title=heat_title, tables=tables,
+                        key="sources.heatmap_files")
         outlets_covering = coverage[coverage["item"].isin(top)].groupby("item")["outlet"].nunique()
         one = [i for i in top if outlets_covering.get(i, 0) == 1]
         st.markdown(f"{len(top) - len(one)} of the {len(top)} most mentioned {kinds[kind].lower()} appear in more than one "

@@ -1,4 +1,4 @@
-"""Pure chart builders: data in, alt.Chart out. No Streamlit here, so exports can reuse them."""
+"""Pure chart builders: data in, alt.Chart out. The dashboard renders them; exports and the briefing pack reuse them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from analysis.entities import UNKNOWN_OUTLET
 # Okabe-Ito: distinguishable with the common forms of colour blindness, and in light and dark themes.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7F4FC9", "#8C6D31", "#2F4B7C"]
 UNKNOWN_COLOUR = "#999999"
+DAY_MS = 86_400_000  # time axes never tick more often than daily: articles carry dates, not times
 
 
 def outlet_scale(outlets: list[str]) -> alt.Scale:
@@ -70,7 +71,7 @@ def figure_timeline(data: pd.DataFrame, *, all_outlets: list[str], title: str, v
     base = alt.Chart(data, title=alt.TitleParams(title, anchor="start"))
     points = base.mark_point(size=140, filled=True, opacity=0.9).encode(
         x=alt.X("published:T", title="Publication date", scale=alt.Scale(padding=60),
-                axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
+                axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),
         y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False, padding=30),
                 axis=alt.Axis(format="d" if value_title == "Value" else ",~f", tickCount=5)),
         color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets), legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
@@ -153,7 +154,7 @@ def timeline(documents: pd.DataFrame, events: pd.DataFrame, *, all_outlets: list
     docs = documents[documents["published"] != ""].assign(outlet=lambda f: f["outlet"].where(f["outlet"] != "", UNKNOWN_OUTLET))
     per_day = docs.groupby(["published", "outlet"]).size().reset_index(name="articles")
     bars = alt.Chart(per_day).mark_bar(size=14).encode(
-        x=alt.X("published:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
+        x=alt.X("published:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),
         y=alt.Y("articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("published:T", title="Published", format="%d %b %Y"), "outlet:N", "articles:Q"],
@@ -161,7 +162,7 @@ def timeline(documents: pd.DataFrame, events: pd.DataFrame, *, all_outlets: list
     layers = [bars]
     if not events.empty:
         dots = alt.Chart(events.assign(kind_word=events["kind"].str.capitalize())).mark_point(filled=True, size=90).encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6)),
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),
             y=alt.Y("kind_word:N", title="Events reported", sort=["Meeting", "Interview", "Plan", "Statement"]),
             shape=alt.Shape("kind_word:N", legend=None),
             color=alt.value("#444444"),
