@@ -231,7 +231,7 @@ def summary_html(tables: Tables, blocks: dict, citation_table: pd.DataFrame, *, 
     for topic, word, items in blocks["positions"]:
         listed = ", ".join(f"{e(name)}{refs([n])}" for name, n in items)
         parts.append(f"<li><b>{e(topic.capitalize())}, {e(word.lower())}:</b> {listed}</li>")
-    parts.append("</ul><h2>Most named</h2>")
+    parts.append("</ul><h2>Most named</h2><p class='meta'>Mentions counted in the articles listed under Outlets.</p>")
     parts.append(f"<p><b>Countries:</b> {e(', '.join(blocks['countries']))}<br><b>People:</b> {e(', '.join(blocks['people']))}</p>")
     parts.append(f"<h2>Outlets</h2><p>{e('; '.join(blocks['outlets']))}</p>")
     parts.append("<h2>Citations</h2><ol class='cites'>")
@@ -285,6 +285,7 @@ def summary_pdf(tables: Tables, blocks: dict, citation_table: pd.DataFrame, *, s
         text(8, f"{topic.capitalize()}, {word.lower()}: " + ", ".join(f"{name}{refs([n])}" for name, n in items), gap=0.2)
     pdf.ln(1)
     text(11, "Most named", bold=True)
+    text(7, "Mentions counted in the articles listed under Outlets.", colour=90, gap=0.3)
     text(8, "Countries: " + ", ".join(blocks["countries"]), gap=0.2)
     text(8, "People: " + ", ".join(blocks["people"]), gap=0.8)
     text(11, "Outlets", bold=True)

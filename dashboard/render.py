@@ -7,13 +7,14 @@ import re
 
 import pandas as pd
 
-# Characters markdown could act on, as HTML entities: escaped article text stays text whatever renders it.
-_MARKDOWN_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "[]()!*_`#|~$\\"}
+# HTML's special characters and those markdown could act on, as numeric entities, in one pass (a second
+# pass would mangle the first one's entities): escaped article text stays text whatever renders it.
+_MARKDOWN_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'[]()!*_`#|~$\\"}
 
 
 def inert_html(text: str) -> str:
     """Text for an HTML block: HTML-escaped, and markdown punctuation as entities."""
-    return html.escape(text).translate(_MARKDOWN_ENTITIES)
+    return text.translate(_MARKDOWN_ENTITIES)
 
 
 _LIST_BULLET = re.compile(r"^[•·▪►*–—-]\s+")

@@ -149,7 +149,7 @@ def test_upload_an_article_in_the_browser(base, browser, artifacts, tmp_path):
 @pytest.mark.parametrize("scheme", ["dark"])
 def test_views_in_the_dark_theme(base, browser, artifacts, scheme):
     page = new_page(browser, color_scheme=scheme)
-    for view in ("overview", "positions", "reader"):
+    for view in VIEWS:
         page.goto(f"{base}/{view}")
         wait_ready(page)
         background = page.evaluate("() => getComputedStyle(document.querySelector(\"[data-testid='stApp']\")).backgroundColor")

@@ -78,7 +78,7 @@ def test_reader_never_renders_article_html(app, tmp_path):
     at.switch_page("views/reader.py").run()
     article = at.main.markdown[-1].value
     assert "<script>" not in article and "<img" not in article
-    assert "&lt;script&gt;" in article
+    assert "&#60;script&#62;" in article
 
 
 def test_article_html_escapes_chrome_reasons_and_text():
@@ -90,7 +90,7 @@ def test_article_html_escapes_chrome_reasons_and_text():
     empty = pd.DataFrame(columns=["document", "sentence", "start", "end", "label", "entity", "quantity_label", "country",
                                   "stance", "topic", "text"])
     out = highlighted_article_html(lines, mentions=empty, figures=empty, stances=empty, sentences=empty, show_chrome=True)
-    assert "<b>" not in out and "<i>" not in out and "<s>" not in out and "&lt;b&gt;" in out
+    assert "<b>" not in out and "<i>" not in out and "<s>" not in out and "&#60;b&#62;" in out
     assert "](" not in out
 
 
@@ -360,3 +360,14 @@ def test_filter_changes_never_rerun_the_nlp(app, monkeypatch):
     at.radio(key="entities.actor").set_value("country").run()
     assert not at.exception
     assert calls == [1]  # four reruns, one analysis
+
+
+def test_inert_html_escapes_once():
+    from dashboard.render import inert_html
+
+    assert inert_html("country's <b>[x](y)</b> & more") == (
+        "country&#39;s &#60;b&#62;&#91;x&#93;&#40;y&#41;&#60;/b&#62; &#38; more"
+    )
+    import html
+
+    assert html.unescape(inert_html("Kyiv's “force” & <i>")) == "Kyiv's “force” & <i>"

@@ -19,16 +19,14 @@ if tables.model_warning:
 
 dates = sorted(d for d in docs["published"] if d)
 outlets = sorted({o for o in docs["outlet"] if o})
-kpis = st.columns(6)
+kpis = st.columns(4)
 kpis[0].metric("Articles", len(docs))
 kpis[1].metric("Outlets named", len(outlets), help=", ".join(outlets) or None)
-kpis[2].metric("Earliest article", dates[0] if dates else "—")
-kpis[3].metric("Latest article", dates[-1] if dates else "—")
-kpis[4].metric("Words of article text", f"{int(docs['words'].sum()):,}")
-kpis[5].metric("Files skipped", len(full.skipped))
+kpis[2].metric("Words of article text", f"{int(docs['words'].sum()):,}")
+kpis[3].metric("Files skipped", len(full.skipped))
 undated = int((docs["published"] == "").sum())
-if undated:
-    st.caption(f"{undated} of {len(docs)} articles have no known publication date.")
+st.caption((f"Published {dates[0]} to {dates[-1]}" if dates else "No publication dates known")
+           + (f"; {undated} of {len(docs)} articles have no known date." if undated else "."))
 
 if docs.empty:
     st.info("No article matches the filters, or none could be read: the skipped files below say why.")
