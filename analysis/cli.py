@@ -28,7 +28,7 @@ examples:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m analysis",  # build | export | brief
+        prog="python -m analysis",
         description="Briefing Desk: analyse a folder of news articles (.txt, .md, .html, optional sources.csv).",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import streamlit as st
 
@@ -16,6 +16,7 @@ TOPIC_WORDS = {
     "frozen_assets": "Using frozen Russian assets", "peace_plan": "The US peace plan", "general": "Other",
 }
 SESSION_KEY = "filters.current"
+EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 
 
 def render(tables: Tables) -> Filters:
@@ -30,10 +31,9 @@ def render(tables: Tables) -> Filters:
     with st.sidebar:
         st.markdown("**Filters**")
         chosen_outlets = urlstate.multiselect("Outlets", outlets, key="f.outlets", placeholder="All outlets")
-        low = date.fromisoformat(dates[0]) - timedelta(days=366) if dates else None
-        high = date.fromisoformat(dates[-1]) + timedelta(days=366) if dates else None
-        date_from = urlstate.date_input("Published from", key="f.from", min_value=low, max_value=high)
-        date_to = urlstate.date_input("Published until", key="f.to", min_value=low, max_value=high)
+        # Any date is a valid bound (a link from a larger corpus may carry one far from these articles).
+        date_from = urlstate.date_input("Published from", key="f.from", min_value=EARLIEST, max_value=LATEST)
+        date_to = urlstate.date_input("Published until", key="f.to", min_value=EARLIEST, max_value=LATEST)
         chosen_labels = urlstate.multiselect("Entity types", labels, key="f.types", format_func=LABEL_NAMES.get,
                                              placeholder="All types")
         chosen_countries = urlstate.multiselect("Countries", countries, key="f.countries",

@@ -97,9 +97,13 @@ def date_input(label: str, *, key: str, min_value: date | None = None, max_value
     wanted = st.query_params.get(key)
     if wanted:
         try:
-            _seed(key, date.fromisoformat(wanted))
+            chosen = date.fromisoformat(wanted)
         except ValueError:
-            pass
+            chosen = None  # a malformed link is ignored, never an error page
+        if chosen and (min_value is None or chosen >= min_value) and (max_value is None or chosen <= max_value):
+            _seed(key, chosen)
+        elif key not in st.session_state:
+            st.session_state[key] = None
     elif key not in st.session_state:
         st.session_state[key] = None
     value = st.date_input(label, key=key, min_value=min_value, max_value=max_value, format="YYYY-MM-DD", **kwargs)

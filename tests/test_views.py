@@ -371,3 +371,25 @@ def test_inert_html_escapes_once():
     import html
 
     assert html.unescape(inert_html("Kyiv's “force” & <i>")) == "Kyiv's “force” & <i>"
+
+
+@pytest.mark.parametrize("params", [{"f.q": "zzzz-no-such-text"}, {"f.from": "2030-01-01"}, {"f.countries": "NZL", "f.topics": "frozen_assets"}])
+def test_every_view_has_an_empty_state(app, params):
+    at = app()
+    for key, value in params.items():
+        at.query_params[key] = value
+    for page in ("views/overview.py", "views/sources.py", "views/figures.py", "views/positions.py", "views/entities.py",
+                 "views/reader.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception[0].message if at.exception else "")
+
+
+@pytest.mark.parametrize("params", [{"f.from": "not-a-date"}, {"f.to": "3000-01-01"}, {"f.outlets": "Nobody|Nothing"},
+                                    {"entities.n": "999"}, {"figures.quantity": "no_such_quantity"}])
+def test_malformed_links_never_break_a_view(app, params):
+    at = app()
+    for key, value in params.items():
+        at.query_params[key] = value
+    for page in ("views/overview.py", "views/figures.py", "views/entities.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception[0].message if at.exception else "")
