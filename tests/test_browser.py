@@ -7,6 +7,11 @@ from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.browser
 
+def see(locator, timeout: int = 30_000) -> None:
+    """Wait until the (first) element is visible: Streamlit streams elements in after the script finishes."""
+    locator.first.wait_for(state="visible", timeout=timeout)
+
+
 VIEWS = ["overview", "sources", "figures", "positions", "entities", "reader", "upload"]
 
 
@@ -33,8 +38,8 @@ def test_every_view_in_chromium(base, browser, artifacts):
     page = new_page(browser)
     page.goto(f"{base}/")
     wait_ready(page)
-    assert page.get_by_role("heading", name="Briefing Desk").is_visible()
-    assert page.get_by_text("Independent texts", exact=True).is_visible()
+    see(page.get_by_role("heading", name="Briefing Desk"))
+    see(page.get_by_text("Independent texts", exact=True))
     _charts(page, 1)
     full_screenshot(page, artifacts / "overview.png")
 
@@ -43,18 +48,18 @@ def test_every_view_in_chromium(base, browser, artifacts):
     table = page.locator("[data-testid='stDataFrame']").first
     table.wait_for(state="visible")
     assert table.bounding_box()["height"] > 150  # five rows drawn, not an empty grid
-    assert page.get_by_text("Rewrites of one text").is_visible()
+    see(page.get_by_text("Rewrites of one text"))
     full_screenshot(page, artifacts / "sources.png")
 
     page.goto(f"{base}/figures?figures.quantity=countries_committing_troops")
     wait_ready(page)
-    assert page.get_by_text("Why the sources differ").is_visible()
+    see(page.get_by_text("Why the sources differ"))
     _charts(page, 1)
     full_screenshot(page, artifacts / "figures.png")
 
     page.goto(f"{base}/positions")
     wait_ready(page)
-    assert page.get_by_text("Sources of similar dates disagree on Turkey").is_visible()
+    see(page.get_by_text("Sources of similar dates disagree on Turkey"))
     chart = page.locator("[data-testid='stVegaLiteChart']").first
     chart.wait_for(state="visible")
     page.wait_for_timeout(1500)  # the map's shapes render after the chart frame
@@ -63,14 +68,14 @@ def test_every_view_in_chromium(base, browser, artifacts):
 
     page.goto(f"{base}/entities?entities.actor=country")
     wait_ready(page)
-    assert page.get_by_text("Most often together").is_visible()
+    see(page.get_by_text("Most often together"))
     _charts(page, 2)
     full_screenshot(page, artifacts / "entities.png")
 
     page.goto(f"{base}/reader?reader.document=004_12e71fb29c3e1acf.txt&reader.show_chrome=1&reader.sentence=18")
     wait_ready(page)
-    assert page.get_by_text("Sentence 19 of").is_visible()
-    assert page.get_by_text("removed, navigation or menu").first.is_visible()
+    see(page.get_by_text("Sentence 19 of"))
+    see(page.get_by_text("removed, navigation or menu"))
     full_screenshot(page, artifacts / "reader.png")
     page.get_by_text("Show removed page chrome").click()
     wait_ready(page)
@@ -95,7 +100,7 @@ def test_filter_then_share_the_url_with_a_fresh_browser(base, browser, artifacts
     page.get_by_role("heading", name="Figures", exact=True).click()  # leaving the field commits the date
     wait_ready(page)
     page.wait_for_function("() => window.location.search.includes('f.from=2025-11-01')")
-    assert page.get_by_text("1 of 5 articles match the filters").is_visible()
+    see(page.get_by_text("1 of 5 articles match the filters"))
     shared = page.url
     offered = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").inner_text().strip()
     assert offered == shared, (offered, shared)  # the "Share this view" box holds the very URL in the address bar
@@ -104,7 +109,7 @@ def test_filter_then_share_the_url_with_a_fresh_browser(base, browser, artifacts
     fresh = new_page(browser)  # a new browser context: no cookies, no session, only the URL
     fresh.goto(shared)
     wait_ready(fresh)
-    assert fresh.get_by_text("1 of 5 articles match the filters").is_visible()
+    see(fresh.get_by_text("1 of 5 articles match the filters"))
     labels = fresh.locator("[data-testid='stMetric']")
     labels.filter(has_text="Immobilised Russian assets").wait_for()
     assert labels.filter(has_text="Countries committed to the force").count() == 0
@@ -126,13 +131,13 @@ def test_upload_an_article_in_the_browser(base, browser, artifacts, tmp_path):
     page.get_by_text("baltic.txt").wait_for()
     page.get_by_role("button", name="Analyse and add").click()
     wait_ready(page)
-    assert page.get_by_text("Added in this session").is_visible()
+    see(page.get_by_text("Added in this session"))
     full_screenshot(page, artifacts / "upload.png")
     # Navigate inside the app (same session): the upload is in every view. A fresh page load is a new session.
     page.locator("[data-testid='stSidebarNav']").get_by_text("Positions").click()
     wait_ready(page)
     page.get_by_text("Sources of similar dates disagree").wait_for()
-    assert page.get_by_text("13 countries have a reported stance").is_visible()
+    see(page.get_by_text("13 countries have a reported stance"))
     page.locator("[data-testid='stSidebarNav']").get_by_text("Overview").click()
     wait_ready(page)
     assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "6"
@@ -162,7 +167,7 @@ def test_narrow_window(base, browser, artifacts):
     page = new_page(browser, width=420, height=900)
     page.goto(f"{base}/figures")
     wait_ready(page)
-    assert page.get_by_role("heading", name="Figures", exact=True).is_visible()
+    see(page.get_by_role("heading", name="Figures", exact=True))
     full_screenshot(page, artifacts / "figures_narrow.png")
     page.context.close()
 
