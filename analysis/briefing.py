@@ -5,29 +5,21 @@ from __future__ import annotations
 import copy
 import html
 import io
-import json
 import zipfile
 from datetime import datetime, timezone
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import altair as alt
 import pandas as pd
 
-from analysis.charts import STANCE_WORDS, WORLD_URL, entity_bars, figure_timeline, position_map, timeline, world_shapes
-from analysis.entities import UNKNOWN_OUTLET, filter_mentions, top_entities
+from analysis.charts import STANCE_WORDS, WORLD_URL, entity_bars, figure_timeline, position_map, timeline, world, world_shapes
+from analysis.entities import UNKNOWN_OUTLET, filter_mentions, outlet_labels, top_entities
 from analysis.export import table_bytes
 from analysis.figures import format_value, headline_figures
 from analysis.tables import Tables
 
 EXPORT_WIDTH = 900  # points: fills a 16:9 slide at 200 ppi (2,500 px)
 EXPORT_PPI = 200
-
-
-@lru_cache(maxsize=1)
-def _world() -> dict:
-    return json.loads(resources.files("analysis").joinpath("data/world.geojson").read_text("utf-8"))
 
 
 def source_line(documents: pd.DataFrame) -> str:
@@ -61,7 +53,7 @@ def _prepare(node, world: dict):
 
 def export_spec(chart: alt.TopLevelMixin, *, title: str, source: str, caption: str = "") -> dict:
     """The chart's Vega-Lite spec with a title, the source line and the filter state, ready for vl-convert."""
-    spec = _prepare(copy.deepcopy(chart.to_dict()), _world())
+    spec = _prepare(copy.deepcopy(chart.to_dict()), world())
     subtitle = [source] + ([caption] if caption else [])
     spec["title"] = {"text": title, "subtitle": subtitle, "anchor": "start", "fontSize": 18, "subtitleFontSize": 12,
                      "subtitleColor": "#444444", "offset": 14}
@@ -130,17 +122,17 @@ class Citations:
 def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
     """The charts a briefing carries: name -> (title, chart), built by the dashboard's own builders."""
     docs = tables.documents
-    all_outlets = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
+    all_outlets = sorted(set(outlet_labels(docs["outlet"])))
     charts: dict[str, tuple[str, alt.TopLevelMixin]] = {}
     summary = tables.position_summary
     if not summary.empty:
         topic = "troops" if (summary["topic"] == "troops").any() else summary["topic"].iloc[0]
         shown = summary[summary["topic"] == topic].assign(
             stance_word=lambda f: f["stance"].map(STANCE_WORDS), conflict_text=lambda f: f["conflict_note"],
-            source_word=lambda f: f["source"], outlet=lambda f: f["outlet"].where(f["outlet"] != "", UNKNOWN_OUTLET),
+            source_word=lambda f: f["source"], outlet=lambda f: outlet_labels(f["outlet"]),
         )
         title = f"Where countries stand: {topic.replace('_', ' ')}"
-        charts["positions_map"] = (title, position_map(shown, shapes=world_shapes(inline=_world()), region="europe", title=title))
+        charts["positions_map"] = (title, position_map(shown, shapes=world_shapes(inline=world()), region="europe", title=title))
     filtered, kept = filter_mentions(tables.mentions, docs)
     actors = top_entities(filtered, kept, n=12, actor="country")
     if not actors.empty:
@@ -152,8 +144,8 @@ def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
         if family.startswith("other_") or group["value"].nunique() < 2:
             continue
         shown = group.assign(
-            outlet=group["outlet"].where(group["outlet"] != "", UNKNOWN_OUTLET),
-            shown=[("≈ " if a else "") + format_value(v, u) for v, u, a in zip(group["value"], group["unit"], group["approximate"])],
+            outlet=outlet_labels(group["outlet"]),
+            shown=[format_value(v, u, approximate=a) for v, u, a in zip(group["value"], group["unit"], group["approximate"])],
         )
         title = f"{family.replace('_', ' ').capitalize()}: every report by date"
         charts[f"figure_{family}"] = (title, figure_timeline(shown, all_outlets=all_outlets, title=title,
@@ -170,7 +162,7 @@ def _summary_blocks(tables: Tables, citations: Citations) -> dict:
     headlines = []
     for row in headline_figures(tables.figures, originals=dict(zip(docs["document"], docs["original"]))).itertuples(index=False):
         n = citations.cite(row.document, row.sentence)
-        value = ("about " if row.approximate else "") + format_value(row.value, row.unit)
+        value = format_value(row.value, row.unit, approximate=row.approximate, prose=True)
         also = f" (also reported: {row.other_values})" if row.other_values else ""
         headlines.append((f"{row.quantity_label}: {value}{also}", f"{row.outlet or UNKNOWN_OUTLET}, {row.published or 'undated'}", n))
     discrepancies = []
@@ -198,7 +190,7 @@ def _summary_blocks(tables: Tables, citations: Citations) -> dict:
     filtered, kept = filter_mentions(tables.mentions, docs)
     actors = top_entities(filtered, kept, n=8, actor="country").drop_duplicates("entity")
     people = top_entities(filtered[filtered["label"] == "PERSON"], kept, n=6).drop_duplicates("entity")
-    outlets = docs.assign(outlet=docs["outlet"].where(docs["outlet"] != "", UNKNOWN_OUTLET)).groupby("outlet").size()
+    outlets = docs.assign(outlet=outlet_labels(docs["outlet"])).groupby("outlet").size()
     return {
         "headlines": headlines, "discrepancies": discrepancies, "positions": positions,
         "countries": [f"{e} ({int(t)})" for e, t in zip(actors["entity"], actors["total"])],

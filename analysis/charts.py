@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from importlib import resources
+
 import altair as alt
 import pandas as pd
 
-from analysis.entities import UNKNOWN_OUTLET
+from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, and in light and dark themes.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7F4FC9", "#8C6D31", "#2F4B7C"]
@@ -113,6 +117,12 @@ REGIONS = {
 WORLD_URL = "app/static/world.geojson"
 
 
+@lru_cache(maxsize=1)
+def world() -> dict:
+    """The shipped country outlines (GeoJSON FeatureCollection, features keyed by ISO3)."""
+    return json.loads(resources.files("analysis").joinpath("data/world.geojson").read_text("utf-8"))
+
+
 def world_shapes(*, inline: dict | None = None) -> alt.Data:
     """The map's country features: fetched from the app's own static files, or inline for offline rendering."""
     if inline is not None:
@@ -151,7 +161,7 @@ def position_map(summary: pd.DataFrame, *, shapes: alt.Data, region: str, title:
 
 def timeline(documents: pd.DataFrame, events: pd.DataFrame, *, all_outlets: list[str], title: str) -> alt.Chart:
     """Articles as bars on their publication day (by outlet) and the dated events they report as ticks above."""
-    docs = documents[documents["published"] != ""].assign(outlet=lambda f: f["outlet"].where(f["outlet"] != "", UNKNOWN_OUTLET))
+    docs = documents[documents["published"] != ""].assign(outlet=lambda f: outlet_labels(f["outlet"]))
     per_day = docs.groupby(["published", "outlet"]).size().reset_index(name="articles")
     bars = alt.Chart(per_day).mark_bar(size=14).encode(
         x=alt.X("published:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),

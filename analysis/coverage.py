@@ -13,7 +13,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from analysis.entities import UNKNOWN_OUTLET
+from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.figures import format_value
 from analysis.metadata import DATE_PATTERNS, MONTHS
 
@@ -29,10 +29,6 @@ CANDIDATE_SIMILARITY = 0.12
 SENTENCE_SIMILARITY = 0.35
 REWRITE_SHARE = 0.3
 MIN_WORDS_PER_SENTENCE = 6
-
-
-def _outlet(value: str) -> str:
-    return value or UNKNOWN_OUTLET
 
 
 def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -119,7 +115,7 @@ def independent_texts(documents: pd.DataFrame, duplicates: pd.DataFrame) -> dict
 
 def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
     """Outlet x item counts: entities, figure quantities, countries (as actors) and topics."""
-    outlets = dict(zip(documents["document"], documents["outlet"].map(_outlet)))
+    outlets = dict(zip(documents["document"], outlet_labels(documents["outlet"])))
     frames = []
 
     def add(frame: pd.DataFrame, kind: str, item_column: str) -> None:
@@ -147,7 +143,7 @@ def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.
 
 def support_table(documents: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame, roots: dict[str, str]) -> pd.DataFrame:
     """For each figure value and each country stance: outlets, articles and independent texts carrying it."""
-    outlets = dict(zip(documents["document"], documents["outlet"].map(_outlet)))
+    outlets = dict(zip(documents["document"], outlet_labels(documents["outlet"])))
     rows = []
 
     def add(kind: str, item: str, key: str, docs: list[str]) -> None:

@@ -33,6 +33,25 @@ _SPACE = re.compile(r"\s+")
 _NOT_NAMES = {"the", "a", "an", "this", "that", "these", "those", "it", "he", "she", "they", "we", "i"}
 
 
+def outlet_labels(outlets: pd.Series) -> pd.Series:
+    """Outlet names as shown and counted: a blank outlet becomes UNKNOWN_OUTLET."""
+    return outlets.where(outlets != "", UNKNOWN_OUTLET)
+
+
+def document_mask(
+    documents: pd.DataFrame, *, outlets: Sequence[str] | None = None, date_from: str | None = None, date_to: str | None = None
+) -> pd.Series:
+    """Which articles pass outlet and date filters; undated articles pass only when no date bound is set."""
+    keep = pd.Series(True, index=documents.index)
+    if outlets:
+        keep &= outlet_labels(documents["outlet"]).isin(outlets)
+    if date_from:
+        keep &= (documents["published"] != "") & (documents["published"] >= date_from)
+    if date_to:
+        keep &= (documents["published"] != "") & (documents["published"] <= date_to)
+    return keep
+
+
 @dataclass(frozen=True)
 class Mention:
     document: str
@@ -165,8 +184,7 @@ def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
 
 
 def _with_documents(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    meta = documents[["document", "outlet", "published"]].copy()
-    meta["outlet"] = meta["outlet"].where(meta["outlet"] != "", UNKNOWN_OUTLET)
+    meta = documents[["document", "outlet", "published"]].assign(outlet=lambda f: outlet_labels(f["outlet"]))
     return mentions.merge(meta, on="document", how="left")
 
 
@@ -223,17 +241,9 @@ def filter_mentions(
     date_to: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentions (with outlet and date) and documents left by the filters; undated articles pass date filters only when none is set."""
-    docs = documents.copy()
-    docs["outlet"] = docs["outlet"].where(docs["outlet"] != "", UNKNOWN_OUTLET)
-    if outlets:
-        docs = docs[docs["outlet"].isin(outlets)]
-    if date_from:
-        docs = docs[(docs["published"] != "") & (docs["published"] >= date_from)]
-    if date_to:
-        docs = docs[(docs["published"] != "") & (docs["published"] <= date_to)]
-    joined = mentions[mentions["document"].isin(docs["document"])].merge(
-        docs[["document", "outlet", "published"]], on="document", how="left"
-    )
+    docs = documents[document_mask(documents, outlets=outlets, date_from=date_from, date_to=date_to)].copy()
+    docs["outlet"] = outlet_labels(docs["outlet"])
+    joined = _with_documents(mentions[mentions["document"].isin(docs["document"])], docs)
     if labels:
         joined = joined[joined["label"].isin(labels)]
     return joined, docs
@@ -286,7 +296,7 @@ def evidence_for(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.
     out = keys.merge(sentences, on=["document", "sentence"], how="left").merge(
         documents[["document", "title", "outlet", "published"]], on="document", how="left"
     )
-    out["outlet"] = out["outlet"].where(out["outlet"] != "", UNKNOWN_OUTLET)
+    out["outlet"] = outlet_labels(out["outlet"])
     out["title"] = out["title"].where(out["title"] != "", out["document"])
     # Newest first; undated articles last, in file order.
     out["_undated"] = out["published"] == ""

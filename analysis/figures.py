@@ -388,8 +388,13 @@ def figures_table(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
     return frame.astype({"value": "float64", "approximate": "bool", "low": "float64", "high": "float64"})
 
 
-def format_value(value: float, unit: str, *, with_unit: bool = True) -> str:
-    """A figure as a reader writes it: 600,000 troops, €210bn, 2030, 12.5% (counts without their noun if asked)."""
+def format_value(value: float, unit: str, *, with_unit: bool = True, approximate: bool = False, prose: bool = False) -> str:
+    """A figure as a reader writes it: 600,000 troops, €210bn, 2030, 12.5% (counts without their noun if asked).
+
+    An approximate figure is marked "≈ 20 countries", or "about 20 countries" in running prose.
+    """
+    if approximate:
+        return ("about " if prose else "≈ ") + format_value(value, unit, with_unit=with_unit)
     if unit == "year":
         return f"{int(value)}"
     symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(unit)

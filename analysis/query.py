@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from analysis.coverage import coverage_table, support_table
-from analysis.entities import UNKNOWN_OUTLET, cooccurrence_table, entity_table
+from analysis.entities import cooccurrence_table, document_mask, entity_table
 from analysis.figures import discrepancies_table
 from analysis.positions import read_overrides, summarise
 from analysis.tables import Tables
@@ -56,22 +56,16 @@ def subset(tables: Tables, filters: Filters) -> Tables:
     if not filters.active:
         return tables
     docs = tables.documents
-    outlet = docs["outlet"].where(docs["outlet"] != "", UNKNOWN_OUTLET)
-    keep = pd.Series(True, index=docs.index)
-    if filters.outlets:
-        keep &= outlet.isin(filters.outlets)
-    if filters.date_from:
-        keep &= (docs["published"] != "") & (docs["published"] >= filters.date_from)
-    if filters.date_to:
-        keep &= (docs["published"] != "") & (docs["published"] <= filters.date_to)
-    sentences = _by_documents(tables.sentences, set(docs.loc[keep, "document"]))
-    mentions = _by_documents(tables.mentions, set(docs.loc[keep, "document"]))
+    in_range = set(docs.loc[document_mask(docs, outlets=filters.outlets, date_from=filters.date_from,
+                                          date_to=filters.date_to), "document"])
+    sentences = _by_documents(tables.sentences, in_range)
+    mentions = _by_documents(tables.mentions, in_range)
     if filters.search:
         sentences = sentences[sentences["text"].str.contains(filters.search, case=False, regex=False)]
     if filters.countries:
         named = mentions[mentions["country_iso3"].isin(filters.countries)]
         sentences = sentences.merge(named[["document", "sentence"]].drop_duplicates(), on=["document", "sentence"])
-    kept_docs = set(sentences["document"]) if (filters.search or filters.countries) else set(docs.loc[keep, "document"])
+    kept_docs = set(sentences["document"]) if (filters.search or filters.countries) else in_range
     keys = pd.MultiIndex.from_frame(sentences[["document", "sentence"]])
 
     def in_sentences(frame: pd.DataFrame) -> pd.DataFrame:

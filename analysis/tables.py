@@ -116,14 +116,14 @@ def analyse_documents(docs: list[Document], *, model: str | None = None, batch_s
         document_rows.append(row)
     line_rows = []
     for doc in docs:
+        # Body paragraphs are joined by blank lines, in line order: the i-th paragraph belongs to the i-th start.
+        paragraphs = dict(zip((number for number, _ in doc.cleaned.paragraph_starts), doc.body.split("\n\n")))
         starts = dict(doc.cleaned.paragraph_starts)
-        paragraphs = doc.body.split("\n\n")
         for line in doc.cleaned.lines:
             if line.kind == "blank":
                 continue
-            start = starts.get(line.number, -1)
-            body_text = paragraphs[list(starts).index(line.number)] if start >= 0 else ""
-            line_rows.append((doc.document, line.number, line.kind, line.reason, line.text, start, body_text))
+            line_rows.append((doc.document, line.number, line.kind, line.reason, line.text,
+                              starts.get(line.number, -1), paragraphs.get(line.number, "")))
     documents = pd.DataFrame(document_rows, columns=DOCUMENT_COLUMNS).astype({"words": "int64", "chrome_lines": "int64"})
     sentence_frame = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
     raw_mentions = mentions_frame(mentions)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from analysis.charts import world
 from analysis.corpus import read_corpus
 from analysis.query import Filters, subset
 from analysis.tables import Tables, build_tables
@@ -91,11 +92,6 @@ def filter_caption(view: Tables, full: Tables) -> None:
         st.caption(f"All {len(full.documents)} articles; narrow them with the filters in the sidebar.")
 
 
-@st.cache_resource
 def mapped_countries() -> frozenset[str]:
     """ISO3 codes the shipped map can draw."""
-    import json
-    from importlib import resources
-
-    world = json.loads(resources.files("analysis").joinpath("data/world.geojson").read_text("utf-8"))
-    return frozenset(feature["id"] for feature in world["features"])
+    return frozenset(feature["id"] for feature in world()["features"])

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from analysis.entities import LABEL_NAMES, UNKNOWN_OUTLET, country_names
+from analysis.entities import LABEL_NAMES, country_names, outlet_labels
 from analysis.query import Filters
 from analysis.tables import Tables
 from dashboard import urlstate
@@ -22,8 +22,7 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 def render(tables: Tables) -> Filters:
     """Draw the filters in the sidebar and return what they select (also kept in the session for the views)."""
     docs = tables.documents
-    outlets = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
-    dates = sorted({d for d in docs["published"] if d})
+    outlets = sorted(set(outlet_labels(docs["outlet"])))
     labels = [label for label in LABEL_NAMES if label in set(tables.mentions["label"])]
     names = country_names()
     countries = sorted({c for c in tables.mentions["country_iso3"] if c}, key=lambda c: names.get(c, c))

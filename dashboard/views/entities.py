@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis.entities import UNKNOWN_OUTLET, cooccurrence_table, evidence_for, filter_mentions, top_entities
+from analysis.entities import cooccurrence_table, evidence_for, filter_mentions, outlet_labels, top_entities
 from dashboard import downloads, urlstate
 from analysis.charts import cooccurrence_heatmap, entity_bars
 from dashboard.render import md, reader_link
@@ -17,7 +17,7 @@ if tables.mentions.empty:
     st.info("No entity mention in the articles the filters leave. Widen the filters in the sidebar.")
     st.stop()
 
-all_outlets = sorted({o or UNKNOWN_OUTLET for o in full.documents["outlet"]})
+all_outlets = sorted(set(outlet_labels(full.documents["outlet"])))
 
 with st.container(border=True):
     left, middle, right = st.columns([2, 2, 2])

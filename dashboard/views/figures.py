@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis.entities import UNKNOWN_OUTLET
+from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.figures import format_value, headline_figures, lexicon
 from dashboard import downloads, urlstate
 from analysis.charts import figure_timeline
@@ -19,9 +19,9 @@ if figures.empty:
     st.info("No figures in the articles the filters leave. Widen the filters in the sidebar.")
     st.stop()
 
-figures["outlet"] = figures["outlet"].where(figures["outlet"] != "", UNKNOWN_OUTLET)
-figures["shown"] = [("≈ " if a else "") + format_value(v, u) for v, u, a in zip(figures["value"], figures["unit"], figures["approximate"])]
-all_outlets = sorted({o or UNKNOWN_OUTLET for o in full.documents["outlet"]})
+figures["outlet"] = outlet_labels(figures["outlet"])
+figures["shown"] = [format_value(v, u, approximate=a) for v, u, a in zip(figures["value"], figures["unit"], figures["approximate"])]
+all_outlets = sorted(set(outlet_labels(full.documents["outlet"])))
 defined = [q["key"] for q in lexicon().quantities]
 labels = dict(zip(figures["quantity"], figures["quantity_label"]))
 present = [k for k in defined if k in labels] + sorted((k for k in labels if k not in defined), key=lambda k: -int((figures["quantity"] == k).sum()))
@@ -33,7 +33,7 @@ rows = list(headlines.itertuples(index=False))
 for start in range(0, len(rows), 3):
     columns = st.columns(3)
     for column, row in zip(columns, rows[start : start + 3]):
-        number = ("≈ " if row.approximate else "") + format_value(row.value, row.unit, with_unit=False)
+        number = format_value(row.value, row.unit, with_unit=False, approximate=row.approximate)
         column.metric(row.quantity_label, number, help=f"As written: “{row.phrase}”")
         source = f"{row.outlet or UNKNOWN_OUTLET}, {row.published or 'undated'}"
         column.caption(f"{source} · {row.reports} report{'s' if row.reports != 1 else ''} in {row.articles} "

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis.entities import UNKNOWN_OUTLET, filter_mentions, top_entities
+from analysis.entities import UNKNOWN_OUTLET, filter_mentions, outlet_labels, top_entities
 from analysis.figures import format_value, headline_figures
 from analysis.overview import changes
 from analysis.charts import STANCE_WORDS, timeline
@@ -44,7 +44,7 @@ with left:
         if support is not None and f"{row.quantity}={row.value:g}" in support.index:
             n = int(support.loc[f"{row.quantity}={row.value:g}", "independent_texts"])
             texts = f", {n} independent text{'s' if n != 1 else ''}"
-        value = ("about " if row.approximate else "") + format_value(row.value, row.unit)
+        value = format_value(row.value, row.unit, approximate=row.approximate, prose=True)
         also = f" (also reported: {row.other_values})" if row.other_values else ""
         st.markdown(f"**{md(row.quantity_label)}: {md(value)}**{md(also)}  \n"
                     f"{md(row.outlet or UNKNOWN_OUTLET)}, {row.published or 'undated'}{texts}")
@@ -74,7 +74,7 @@ with right:
     st.page_link("views/entities.py", label="Who dominates coverage", icon=":material/groups:")
 
 st.subheader("Timeline")
-all_outlets = sorted({o or UNKNOWN_OUTLET for o in full.documents["outlet"]})
+all_outlets = sorted(set(outlet_labels(full.documents["outlet"])))
 if dates:
     timeline_chart = timeline(docs, tables.events, all_outlets=all_outlets, title="Articles by day, and the events they report")
     st.altair_chart(timeline_chart, width="stretch", key="overview.timeline")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis.entities import UNKNOWN_OUTLET
+from analysis.entities import outlet_labels
 from dashboard import downloads, urlstate
 from analysis.charts import STANCE_WORDS, position_map, world_shapes
 from dashboard.data import filter_caption, mapped_countries, view_tables
@@ -30,7 +30,7 @@ with right:
                             format_func={"europe": "Europe", "world": "World"}.get)
 shown = summary[summary["topic"] == topic].copy()
 shown["stance_word"] = shown["stance"].map(STANCE_WORDS)
-shown["outlet"] = shown["outlet"].where(shown["outlet"] != "", UNKNOWN_OUTLET)
+shown["outlet"] = outlet_labels(shown["outlet"])
 shown["conflict_text"] = shown["conflict_note"].where(shown["conflict"], "")
 shown["source_word"] = shown["source"].map({"analyst": "analyst override", "extracted": "extracted from text"})
 
@@ -70,7 +70,7 @@ country = urlstate.selectbox("Country", countries, key="positions.country")
 history = positions[positions["country"] == country].copy()
 history["topic"] = history["topic"].map(lambda t: TOPIC_WORDS.get(t, t))
 history["stance"] = history["stance"].map(STANCE_WORDS)
-history["outlet"] = history["outlet"].where(history["outlet"] != "", UNKNOWN_OUTLET)
+history["outlet"] = outlet_labels(history["outlet"])
 history = history.sort_values(["published", "document"], ascending=[False, True])
 history["read"] = [reader_link(d, s) for d, s in zip(history["document"], history["sentence"])]
 reports = f"{len(history)} report{'s' if len(history) != 1 else ''}"

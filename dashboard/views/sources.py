@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analysis.entities import UNKNOWN_OUTLET
+from analysis.entities import outlet_labels
 from dashboard import downloads, urlstate
 from analysis.charts import coverage_heatmap
 from dashboard.render import inert_html, md
@@ -120,9 +120,9 @@ if not docs.empty:
         )
 
     st.subheader("Outlet profile")
-    outlet_names = sorted({o or UNKNOWN_OUTLET for o in docs["outlet"]})
+    outlet_names = sorted(set(outlet_labels(docs["outlet"])))
     outlet = urlstate.selectbox("Outlet", outlet_names, key="sources.outlet")
-    mine = docs[docs["outlet"].where(docs["outlet"] != "", UNKNOWN_OUTLET) == outlet]
+    mine = docs[outlet_labels(docs["outlet"]) == outlet]
     mine_cov = tables.coverage[tables.coverage["outlet"] == outlet]
     def top_items(kind: str, n: int = 6) -> str:
         items = mine_cov[mine_cov["kind"] == kind].nlargest(n, "mentions")
