@@ -4,23 +4,24 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from analysis import __version__
 from analysis.corpus import CorpusError, read_corpus
+from analysis.engine import ENGINES, analyse_all, terminal_progress
 from analysis.export import FORMATS, write_tables
-from analysis.tables import Tables, build_tables
+from analysis.store import STORE_DIRNAME, Store, StoreError, default_store
+from analysis.tables import Tables, assemble, build_tables
 
 EPILOG = """\
 exit codes: 0 when at least one article was analysed (skipped files are listed on stderr),
 1 when nothing usable was read, 2 for a usage error or a corpus folder that cannot be read.
 
 examples:
-  python -m analysis build seeds
+  python -m analysis build seeds                      # analyse into seeds/.briefing-store; again: only what changed
+  python -m analysis build big-corpus --jobs 2        # two processes
+  python -m analysis build big-corpus --engine dask --scheduler tcp://10.0.0.5:8786
   python -m analysis export seeds --out out --format xlsx
   python -m analysis brief seeds --out briefing
 """
@@ -41,11 +42,21 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--max-bytes", type=int, default=None, help="skip files larger than this (default 5 MB)")
         sub.add_argument("--model", default=None, help="spaCy model name (default: BRIEFING_MODEL or en_core_web_sm)")
         sub.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+        sub.add_argument("--store", metavar="DIR", default=None,
+                         help=f"analysis store to update and read (default: CORPUS/{STORE_DIRNAME}, or a per-user "
+                              "cache folder when CORPUS is not writable)")
+        sub.add_argument("--no-store", action="store_true", help="analyse in memory only; read and write no store")
+        sub.add_argument("--full", action="store_true", help="re-analyse every article, ignoring stored results")
+        sub.add_argument("-j", "--jobs", type=int, default=1,
+                         help="processes analysing articles in parallel (default 1; about one per CPU core helps)")
+        sub.add_argument("--engine", choices=ENGINES, default="local",
+                         help="local processes, or a Dask cluster (needs --scheduler; pip install '.[cluster]')")
+        sub.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                         help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786")
 
-    build = commands.add_parser("build", help="analyse a corpus and print a summary", epilog=EPILOG,
+    build = commands.add_parser("build", help="analyse a corpus into its store and print a summary", epilog=EPILOG,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     common(build)
-    build.add_argument("--store", metavar="DIR", default=None, help="also save every table as Parquet in DIR")
 
     export = commands.add_parser("export", help="analyse a corpus and write its tables to files", epilog=EPILOG,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -74,40 +85,46 @@ def _report(tables: Tables, *, quiet: bool) -> None:
         )
 
 
-def _save_store(tables: Tables, store: Path) -> None:
-    """Write every table as Parquet next to the store, then swap it in whole."""
-    store.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=store.parent, prefix=f".{store.name}."))
-    try:
-        for name, frame in tables.exported().items():
-            frame.to_parquet(staging / f"{name}.parquet", index=False)
-        old = store.with_name(f".{store.name}.old")
-        if store.exists():
-            os.replace(store, old)
-        os.replace(staging, store)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.ERROR if args.quiet else logging.WARNING, format="%(levelname)s %(message)s")
+    if args.jobs < 1:
+        print("error --jobs must be at least 1", file=sys.stderr)
+        return 2
+    if args.engine == "dask" and not args.scheduler:
+        print("error --engine dask needs --scheduler ADDRESS", file=sys.stderr)
+        return 2
+    progress = None if args.quiet else terminal_progress()
     try:
-        corpus = read_corpus(args.corpus, max_bytes=args.max_bytes)
+        if args.no_store:
+            if args.engine != "local" or args.jobs > 1:
+                corpus = read_corpus(args.corpus, max_bytes=args.max_bytes)
+                parts = analyse_all(corpus.documents, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                                    model=args.model, progress=progress)
+                tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings,
+                                  overrides=corpus.overrides, corpus_hash=corpus.content_hash, model=args.model)
+            else:
+                tables = build_tables(read_corpus(args.corpus, max_bytes=args.max_bytes), model=args.model)
+            result = None
+        else:
+            store = Path(args.store) if args.store else default_store(args.corpus)
+            result = Store(store).update(args.corpus, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
+                                         model=args.model, max_bytes=args.max_bytes, progress=progress,
+                                         full=args.full)
+            tables = result.tables
     except CorpusError as exc:
         print(f"error {exc}", file=sys.stderr)
         return 2
-    tables = build_tables(corpus, model=args.model)
+    except StoreError as exc:
+        print(f"error {exc}", file=sys.stderr)
+        return 2
     _report(tables, quiet=args.quiet)
     if tables.documents.empty:
         print(f"error {args.corpus}: no usable article was read", file=sys.stderr)
         return 1
-    if args.command == "build" and args.store:
-        _save_store(tables, Path(args.store))
-        if not args.quiet:
-            print(f"tables saved as Parquet in {args.store}")
+    if result is not None and not args.quiet:
+        print(f"store {store}: {result.analysed} articles analysed, {result.reused} reused, {result.removed} removed "
+              f"in {result.seconds:.1f} s")
     if args.command == "export":
         for path in write_tables(tables.exported(), args.out, args.format):
             if not args.quiet:

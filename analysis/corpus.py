@@ -8,7 +8,7 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -87,6 +87,8 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     overrides: bytes | None = None  # positions_overrides.csv, applied by analysis.positions
+    # Per document: its file's signature and its sources.csv row, which a store compares to reuse a reading.
+    provenance: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
     @property
     def content_hash(self) -> str:
@@ -106,6 +108,11 @@ class SourceFile:
     name: str
     size: int
     read: object  # Callable[[], bytes]
+    signature: str = ""  # size and modification time: what a store compares to reuse an earlier reading
+
+
+# reuse(file, manifest_row) -> an earlier reading of an unchanged file, or None to read it now.
+Reuse = Callable[[SourceFile, dict], "Document | None"]
 
 
 def max_bytes_default() -> int:
@@ -301,8 +308,12 @@ def read_sources(
     manifest: bytes | None = None,
     root: str = "",
     max_bytes: int | None = None,
+    reuse: Reuse | None = None,
 ) -> Corpus:
-    """Analyse-ready documents from files; each bad file becomes one Skipped line and never stops the rest."""
+    """Analyse-ready documents from files; each bad file becomes one Skipped line and never stops the rest.
+
+    reuse lets a store hand back its own record of a file it has seen unchanged, instead of reading and cleaning it.
+    """
     limit = max_bytes if max_bytes is not None else max_bytes_default()
     corpus = Corpus(root=root)
     offered = sorted(files, key=lambda f: f.name)
@@ -327,6 +338,15 @@ def read_sources(
         if item.size == 0:
             corpus.skipped.append(Skipped(name, "empty file"))
             continue
+        earlier = reuse(item, rows.get(name, {})) if reuse is not None else None
+        if earlier is not None:
+            if earlier.content_hash in seen:
+                corpus.skipped.append(Skipped(name, f"duplicate of {seen[earlier.content_hash]} (same text)"))
+                continue
+            seen[earlier.content_hash] = name
+            corpus.documents.append(earlier)
+            corpus.provenance[name] = (item.signature, rows.get(name, {}))
+            continue
         try:
             data = item.read()
         except OSError as exc:
@@ -350,10 +370,11 @@ def read_sources(
             continue
         seen[doc.content_hash] = name
         corpus.documents.append(doc)
+        corpus.provenance[name] = (item.signature, rows.get(name, {}))
     return corpus
 
 
-def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None) -> Corpus:
+def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None, reuse: Reuse | None = None) -> Corpus:
     """Read every article file below folder (recursively, hidden files excepted) and its sources.csv."""
     root = Path(folder)
     if not root.exists():
@@ -388,11 +409,11 @@ def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None) -> C
             if name in CONTROL_FILES:
                 continue
             try:
-                size = path.stat().st_size
+                stat = path.stat()
             except OSError as exc:
                 outside.append(Skipped(name, f"cannot be read: {exc.strerror or exc}"))
                 continue
-            files.append(SourceFile(name, size, path.read_bytes))
+            files.append(SourceFile(name, stat.st_size, path.read_bytes, f"{stat.st_size}:{stat.st_mtime_ns}"))
     manifest_bytes = None
     manifest_problem = None
     if manifest is not None:
@@ -400,7 +421,7 @@ def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None) -> C
             manifest_bytes = manifest.read_bytes()
         except OSError as exc:
             manifest_problem = f"{MANIFEST_NAME}: cannot be read: {exc.strerror or exc}; manifest ignored"
-    corpus = read_sources(files, manifest=manifest_bytes, root=str(root), max_bytes=max_bytes)
+    corpus = read_sources(files, manifest=manifest_bytes, root=str(root), max_bytes=max_bytes, reuse=reuse)
     corpus.skipped.extend(outside)
     if overrides is not None:
         try:

@@ -101,12 +101,13 @@ def _trimmed_span(text: str, start: int, end: int) -> tuple[int, int]:
 def mentions_from_doc(doc, *, document: str, sentence_starts: Sequence[int]) -> Iterator[Mention]:
     """Mentions of a processed spaCy Doc; gazetteer ids give canonical names, types and countries."""
     known = catalog()
+    text = doc.text  # Doc.text joins every token on each access: read it once
     for ent in doc.ents:
         info = known.get(ent.ent_id_) if ent.ent_id_ else None
         if info is None and ent.label_ not in ENTITY_LABELS:
             continue
-        start, end = _trimmed_span(doc.text, ent.start_char, ent.end_char)
-        surface = doc.text[start:end]
+        start, end = _trimmed_span(text, ent.start_char, ent.end_char)
+        surface = text[start:end]
         if info is not None:
             entity, label, entity_id, iso3 = info["name"], info["label"], ent.ent_id_, info.get("iso3")
         else:

@@ -9,7 +9,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import spacy
@@ -28,6 +28,8 @@ class Pipeline:
     nlp: Language
     model: str
     warning: str | None
+    # nlp.memory_zone() is process-wide state: threads sharing this pipeline take turns through this lock.
+    lock: threading.RLock = field(default_factory=threading.RLock, compare=False)
 
 
 _lock = threading.Lock()
@@ -127,7 +129,7 @@ def sentence_spans(doc) -> list[tuple[int, int, str]]:
     return spans
 
 
-def process(texts: Iterable[str], *, nlp: Language, batch_size: int = 32) -> Iterator:
+def process(texts: Iterable[str], *, nlp: Language, batch_size: int = 16) -> Iterator:
     """Docs with sentences and entities for texts, running only the components the analysis needs."""
     with nlp.select_pipes(enable=analysis_pipes(nlp)):
         yield from nlp.pipe(texts, batch_size=batch_size)

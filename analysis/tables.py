@@ -11,7 +11,14 @@ import pandas as pd
 from analysis import ANALYSIS_VERSION
 from analysis.corpus import METADATA_FIELDS, Corpus, Document, read_corpus
 from analysis.coverage import coverage_table, duplicates_table, events_table, independent_texts, support_table
-from analysis.entities import Mention, cooccurrence_table, entity_table, mentions_frame, mentions_from_doc, resolve
+from analysis.entities import (
+    Mention,
+    cooccurrence_table,
+    entity_table,
+    mentions_frame,
+    mentions_from_doc,
+    resolve,
+)
 from analysis.figures import discrepancies_table, figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
 from analysis.positions import parse_candidates, positions_table, read_overrides, summarise
@@ -62,6 +69,9 @@ class Tables:
         return {name: getattr(self, name) for name in self.EXPORTED}
 
 
+PARTS_TABLES = ("documents", "sentences", "raw_mentions", "figures", "positions", "events", "lines")
+
+
 @dataclass
 class Parts:
     """Per-article analysis results: each row depends on its own article only, so parts can be merged."""
@@ -78,16 +88,35 @@ class Parts:
         """These parts plus other's; other's articles replace same-named ones here."""
         replaced = set(other.documents["document"])
         merged = {}
-        for name in ("documents", "sentences", "raw_mentions", "figures", "positions", "events", "lines"):
+        for name in PARTS_TABLES:
             mine, theirs = getattr(self, name), getattr(other, name)
             frames = [f for f in (mine[~mine["document"].isin(replaced)], theirs) if not f.empty]
             merged[name] = pd.concat(frames, ignore_index=True) if frames else mine.iloc[0:0]
         return Parts(**merged)
 
 
-def analyse_documents(docs: list[Document], *, model: str | None = None, batch_size: int = 32) -> Parts:
+def concat_parts(pieces: list[Parts]) -> Parts:
+    """Parts of several disjoint sets of articles, in the order given."""
+    if not pieces:
+        return analyse_documents([])
+    merged = {}
+    for name in PARTS_TABLES:
+        frames = [getattr(p, name) for p in pieces]
+        non_empty = [f for f in frames if not f.empty]
+        merged[name] = pd.concat(non_empty, ignore_index=True) if non_empty else frames[0]
+    return Parts(**merged)
+
+
+def analyse_documents(docs: list[Document], *, model: str | None = None, batch_size: int = 16) -> Parts:
     """Run the NLP pipeline over articles and extract everything that depends on one article alone."""
     pipeline = load_pipeline(model)
+    # Strings spaCy interns while reading these articles are freed when the zone ends; everything kept below
+    # is copied into plain Python values first. One chunk at a time per process: the zone is process-wide.
+    with pipeline.lock, pipeline.nlp.memory_zone():
+        return _analyse(docs, pipeline, batch_size)
+
+
+def _analyse(docs: list[Document], pipeline, batch_size: int) -> Parts:
     sentence_rows = []
     sentence_counts = []
     mentions = []
@@ -150,10 +179,14 @@ def assemble(
     overrides: bytes | None = None,
     corpus_hash: str = "",
     model: str | None = None,
+    model_name: str | None = None,
+    model_warning: str | None = None,
 ) -> Tables:
     """Corpus-level tables from per-article parts: resolved names, entity and pair tables, discrepancies,
-    position summary, rewrites, coverage and support."""
-    pipeline = load_pipeline(model)
+    position summary, rewrites, coverage and support. model_name (as recorded by a store) spares loading spaCy."""
+    if model_name is None:
+        pipeline = load_pipeline(model)
+        model_name, model_warning = pipeline.model, pipeline.warning
     documents = parts.documents.copy()
     mention_frame = mentions_frame(resolve(Mention(*row) for row in parts.raw_mentions.itertuples(index=False)))
     override_frame, override_warnings = read_overrides(overrides)
@@ -172,22 +205,23 @@ def assemble(
         duplicate_passages=passage_frame,
         coverage=coverage_table(documents, mention_frame, parts.figures, parts.positions),
         support=support_table(documents, parts.figures, parts.positions, roots),
-        events=parts.events,
+        # Per-article parts arrive in any order (chunks, stores): corpus-level order is decided here.
+        events=parts.events.sort_values(["date", "document", "sentence"], ignore_index=True, kind="stable"),
         entities=entity_table(mention_frame, documents),
         cooccurrence=cooccurrence_table(mention_frame, sentences_total=len(parts.sentences)),
         lines=parts.lines,
         skipped=pd.DataFrame([(s.document, s.reason) for s in skipped or []], columns=SKIPPED_COLUMNS),
         warnings=list(warnings or []) + override_warnings,
         corpus_hash=corpus_hash,
-        model=pipeline.model,
-        model_warning=pipeline.warning,
+        model=model_name,
+        model_warning=model_warning,
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         overrides=overrides,
         parts=parts,
     )
 
 
-def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None, batch_size: int = 32) -> Tables:
+def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None, batch_size: int = 16) -> Tables:
     """Analyse a corpus (or the folder holding one) into every table: documents, sentences, mentions, entities, ..."""
     if not isinstance(corpus, Corpus):
         corpus = read_corpus(corpus)
@@ -196,4 +230,4 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None
                     corpus_hash=corpus.content_hash, model=model)
 
 
-__all__ = ["ANALYSIS_VERSION", "Parts", "Tables", "analyse_documents", "assemble", "build_tables"]
+__all__ = ["ANALYSIS_VERSION", "PARTS_TABLES", "Parts", "Tables", "analyse_documents", "assemble", "build_tables", "concat_parts"]

@@ -1,0 +1,364 @@
+"""The analysis store: per-article results in Parquet, keyed by content and analysis version, plus the
+corpus-level tables of the last build, swapped in atomically.
+
+Layout of a store folder::
+
+    CURRENT                 name of the generation readers use (replaced atomically, last step of a build)
+    gen-<id>/files.parquet  one row per article file: signature (size, mtime), key, the shard holding its results
+    gen-<id>/tables/*.parquet   every table of `Tables` (what the dashboard and the CLI read)
+    gen-<id>/meta.json      model, corpus hash, build time, warnings, overrides
+    shards/<id>/*.parquet   per-article results (`Parts`) of one batch of articles; never changed once written
+
+A build re-reads only files whose size or modification time changed, re-analyses only articles whose key
+(analysis version, model, name, text, metadata) is new, and reuses every other article's shard rows. Nothing
+a reader can see is modified in place: a new generation is written beside the old one and CURRENT is
+switched with one rename, so a build killed at any point leaves the previous generation complete.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import ANALYSIS_VERSION
+from analysis.clean import Cleaned
+from analysis.corpus import Corpus, Document, SourceFile, read_corpus
+from analysis.tables import PARTS_TABLES, Parts, Tables, assemble, concat_parts
+
+STORE_FORMAT = 1
+STORE_DIRNAME = ".briefing-store"
+CURRENT = "CURRENT"
+FILE_COLUMNS = ["document", "signature", "manifest_key", "key", "shard", "content_hash", "metadata",
+                "metadata_source", "format", "encoding", "size_bytes"]
+
+
+class StoreError(RuntimeError):
+    """A store that cannot be used: unreadable, written by an incompatible version, or not a store."""
+
+
+@dataclass
+class UpdateResult:
+    tables: Tables
+    analysed: int  # articles run through the NLP pipeline in this build
+    reused: int  # articles whose stored results were kept
+    removed: int  # articles in the previous build that are gone
+    seconds: float
+
+
+def default_store(folder: str | os.PathLike) -> Path:
+    """Where a corpus's store lives: a hidden folder inside it when writable, else a per-user cache folder."""
+    folder = Path(folder).expanduser().resolve()
+    inside = folder / STORE_DIRNAME
+    if inside.exists() or os.access(folder, os.W_OK):
+        return inside
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "briefing-desk" / "stores" / hashlib.sha256(str(folder).encode()).hexdigest()[:16]
+
+
+def article_key(doc: Document, model_name: str) -> str:
+    """What an article's results depend on: analysis version, model, its name, text and metadata."""
+    digest = hashlib.sha256()
+    for part in (ANALYSIS_VERSION, model_name, doc.document, doc.content_hash, doc.format, doc.encoding,
+                 str(doc.size_bytes), json.dumps(doc.metadata, sort_keys=True),
+                 json.dumps(doc.metadata_source, sort_keys=True)):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:24]
+
+
+def _manifest_key(row: dict) -> str:
+    return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+_EMPTY = Cleaned(lines=(), body="", paragraph_starts=())
+
+
+def _remembered(row) -> Document:
+    """A stored reading of an unchanged file: everything but its text, which its stored results already cover."""
+    return Document(
+        document=row.document, format=row.format, encoding=row.encoding, text="", content_hash=row.content_hash,
+        metadata=json.loads(row.metadata), metadata_source=json.loads(row.metadata_source), cleaned=_EMPTY,
+        size_bytes=int(row.size_bytes),
+    )
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=False)
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _sorted_by_document(parts: Parts, order: list[str]) -> Parts:
+    """Rows of every part table in the corpus's document order, each article's rows in their own order."""
+    rank = {name: i for i, name in enumerate(order)}
+    tables = {}
+    for name in PARTS_TABLES:
+        frame = getattr(parts, name)
+        if not frame.empty:
+            frame = frame.iloc[frame["document"].map(rank).argsort(kind="stable")].reset_index(drop=True)
+        tables[name] = frame
+    return Parts(**tables)
+
+
+class Store:
+    """One corpus's analysis store (see the module docstring for the layout)."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    # ---- reading -------------------------------------------------------------------------------------------
+
+    def generation(self) -> Path | None:
+        """The folder of the generation readers should use, or None when nothing was built yet."""
+        try:
+            name = (self.root / CURRENT).read_text("utf-8").strip()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"{self.root}: cannot read the store: {exc.strerror or exc}") from exc
+        path = self.root / name
+        if not name.startswith("gen-") or not path.is_dir():
+            raise StoreError(f"{self.root}: CURRENT names {name!r}, which is not a complete build")
+        return path
+
+    def meta(self) -> dict | None:
+        generation = self.generation()
+        if generation is None:
+            return None
+        meta = json.loads((generation / "meta.json").read_text("utf-8"))
+        if meta.get("format") != STORE_FORMAT:
+            raise StoreError(f"{self.root}: store format {meta.get('format')} is not {STORE_FORMAT}; rebuild it")
+        return meta
+
+    def files(self) -> pd.DataFrame:
+        generation = self.generation()
+        if generation is None:
+            return pd.DataFrame(columns=FILE_COLUMNS)
+        return pd.read_parquet(generation / "files.parquet")
+
+    def load_tables(self) -> Tables:
+        """Every table of the current build, read from Parquet (no NLP)."""
+        generation = self.generation()
+        if generation is None:
+            raise StoreError(f"{self.root}: nothing has been built into this store yet")
+        meta = self.meta()
+        folder = generation / "tables"
+        frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in (*Tables.EXPORTED, "raw_mentions")}
+        raw_mentions = frames.pop("raw_mentions")
+        overrides = base64.b64decode(meta["overrides"]) if meta.get("overrides") else None
+        parts = Parts(documents=frames["documents"], sentences=frames["sentences"], raw_mentions=raw_mentions,
+                      figures=frames["figures"], positions=frames["positions"], events=frames["events"],
+                      lines=frames["lines"])
+        return Tables(**frames, warnings=meta["warnings"], corpus_hash=meta["corpus_hash"], model=meta["model"],
+                      model_warning=meta.get("model_warning"), built_at=meta["built_at"], overrides=overrides,
+                      parts=parts)
+
+    # ---- writing -------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self):
+        """One writer at a time (readers never wait: they follow CURRENT)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / "LOCK", "a+") as handle:
+            try:
+                import fcntl
+            except ImportError:  # pragma: no cover - not POSIX
+                yield
+                return
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def update(
+        self,
+        folder: str | os.PathLike,
+        *,
+        jobs: int = 1,
+        engine: str = "local",
+        scheduler: str | None = None,
+        model: str | None = None,
+        max_bytes: int | None = None,
+        progress=None,
+        full: bool = False,
+        chunk_size: int | None = None,
+    ) -> UpdateResult:
+        """Bring the store up to date with folder, analysing only what is new or changed, and return the tables."""
+        from analysis.engine import run_chunks
+        from analysis.nlp import MODEL_ENV, load_pipeline
+
+        started = time.perf_counter()
+        with self._locked():
+            self._collect_garbage(keep_previous=True)
+            try:
+                meta = None if full else self.meta()
+                previous = self.files() if meta is not None else pd.DataFrame(columns=FILE_COLUMNS)
+            except (StoreError, OSError, ValueError):
+                meta, previous = None, pd.DataFrame(columns=FILE_COLUMNS)  # unusable: rebuild from scratch
+            if meta is not None and meta.get("analysis_version") != ANALYSIS_VERSION:
+                meta, previous = None, pd.DataFrame(columns=FILE_COLUMNS)
+            by_name = {row.document: row for row in previous.itertuples(index=False)}
+
+            def reuse(item: SourceFile, manifest_row: dict) -> Document | None:
+                row = by_name.get(item.name)
+                if row is None or not item.signature or row.signature != item.signature:
+                    return None
+                if row.manifest_key != _manifest_key(manifest_row):
+                    return None
+                return _remembered(row)
+
+            corpus: Corpus = read_corpus(folder, max_bytes=max_bytes, reuse=reuse)
+            requested = model or os.environ.get(MODEL_ENV) or ""
+            keys_before = dict(zip(previous["key"], previous["shard"]))
+            if meta is not None and meta.get("requested_model") == requested:
+                model_name, model_warning = meta["model"], meta.get("model_warning")
+            else:
+                pipeline = load_pipeline(model)
+                model_name, model_warning = pipeline.model, pipeline.warning
+            keys = {doc.document: article_key(doc, model_name) for doc in corpus.documents}
+            todo = [doc for doc in corpus.documents if keys[doc.document] not in keys_before]
+            if any(not doc.text for doc in todo):
+                # A remembered article needs analysing again (new model or version): read everything afresh.
+                corpus = read_corpus(folder, max_bytes=max_bytes)
+                keys = {doc.document: article_key(doc, model_name) for doc in corpus.documents}
+                todo = [doc for doc in corpus.documents if keys[doc.document] not in keys_before]
+
+            shard_of = {doc.document: keys_before[keys[doc.document]] for doc in corpus.documents
+                        if keys[doc.document] in keys_before}
+            (self.root / "shards").mkdir(exist_ok=True)
+            for chunk, parts in run_chunks(todo, jobs=jobs, engine=engine, scheduler=scheduler, model=model,
+                                           progress=progress, chunk_size=chunk_size):
+                shard = self._write_shard(parts)
+                shard_of.update({doc.document: shard for doc in chunk})
+
+            files = self._files_frame(corpus, keys, shard_of)
+            parts = self._read_parts(files, [doc.document for doc in corpus.documents])
+            tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
+                              corpus_hash=corpus.content_hash, model_name=model_name, model_warning=model_warning)
+            self._commit(files, tables, requested_model=requested)
+            self._collect_garbage(keep_previous=True)
+        reused = sum(1 for doc in corpus.documents if keys[doc.document] in keys_before)
+        removed = len(set(previous["document"]) - {doc.document for doc in corpus.documents})
+        return UpdateResult(tables, analysed=len(todo), reused=reused, removed=removed,
+                            seconds=time.perf_counter() - started)
+
+    def _files_frame(self, corpus: Corpus, keys: dict[str, str], shard_of: dict[str, str]) -> pd.DataFrame:
+        rows = []
+        for doc in corpus.documents:
+            signature, manifest_row = corpus.provenance.get(doc.document, ("", {}))
+            rows.append({
+                "document": doc.document, "signature": signature,
+                "manifest_key": _manifest_key(manifest_row), "key": keys[doc.document], "shard": shard_of[doc.document],
+                "content_hash": doc.content_hash, "metadata": json.dumps(doc.metadata, sort_keys=True),
+                "metadata_source": json.dumps(doc.metadata_source, sort_keys=True), "format": doc.format,
+                "encoding": doc.encoding, "size_bytes": int(doc.size_bytes),
+            })
+        return pd.DataFrame(rows, columns=FILE_COLUMNS).astype({"size_bytes": "int64"})
+
+    def _write_shard(self, parts: Parts) -> str:
+        shard = uuid.uuid4().hex[:16]
+        staging = self.root / "shards" / f".tmp-{shard}"
+        staging.mkdir(parents=True)
+        for name in PARTS_TABLES:
+            _write_parquet(getattr(parts, name), staging / f"{name}.parquet")
+        os.replace(staging, self.root / "shards" / shard)
+        return shard
+
+    def _read_parts(self, files: pd.DataFrame, order: list[str]) -> Parts:
+        pieces = []
+        for shard, group in files.groupby("shard", sort=True):
+            wanted = set(group["document"])
+            folder = self.root / "shards" / shard
+            tables = {}
+            for name in PARTS_TABLES:
+                frame = pd.read_parquet(folder / f"{name}.parquet")
+                tables[name] = frame[frame["document"].isin(wanted)]
+            pieces.append(Parts(**tables))
+        return _sorted_by_document(concat_parts(pieces), order)
+
+    def _commit(self, files: pd.DataFrame, tables: Tables, *, requested_model: str) -> None:
+        name = f"gen-{time.time_ns():020d}-{uuid.uuid4().hex[:6]}"
+        staging = self.root / f".tmp-{name}"
+        (staging / "tables").mkdir(parents=True)
+        _write_parquet(files, staging / "files.parquet")
+        for table, frame in tables.exported().items():
+            _write_parquet(frame, staging / "tables" / f"{table}.parquet")
+        _write_parquet(tables.parts.raw_mentions, staging / "tables" / "raw_mentions.parquet")
+        meta = {
+            "format": STORE_FORMAT, "analysis_version": ANALYSIS_VERSION, "model": tables.model,
+            "model_warning": tables.model_warning, "requested_model": requested_model,
+            "corpus_hash": tables.corpus_hash, "built_at": tables.built_at, "warnings": tables.warnings,
+            "articles": len(tables.documents),
+            "overrides": base64.b64encode(tables.overrides).decode() if tables.overrides else None,
+        }
+        with open(staging / "meta.json", "w", encoding="utf-8") as handle:
+            json.dump(meta, handle, indent=1)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _fsync_dir(staging / "tables")
+        _fsync_dir(staging)
+        os.replace(staging, self.root / name)
+        pointer = self.root / f".tmp-{CURRENT}-{uuid.uuid4().hex[:6]}"
+        with open(pointer, "w", encoding="utf-8") as handle:
+            handle.write(name)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(pointer, self.root / CURRENT)  # the switch: atomic on POSIX
+        _fsync_dir(self.root)
+
+    def _collect_garbage(self, *, keep_previous: bool) -> None:
+        """Remove what no reader can reach: unfinished writes, old generations, unreferenced shards."""
+        if not self.root.is_dir():
+            return
+        generations = sorted(p for p in self.root.iterdir() if p.name.startswith("gen-") and p.is_dir())
+        try:
+            current = self.generation()
+        except StoreError:
+            current = generations[-1] if generations else None  # broken pointer: keep the newest build
+        keep = {current} if current else set()
+        if keep_previous and current:
+            older = [g for g in generations if g.name < current.name]
+            keep.update(older[-1:])
+        for path in self.root.iterdir():
+            if path.name.startswith(".tmp-"):
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+        for generation in generations:
+            if generation not in keep:
+                shutil.rmtree(generation, ignore_errors=True)
+        shards = self.root / "shards"
+        if not shards.is_dir():
+            return
+        used = set()
+        for generation in keep:
+            try:
+                used.update(pd.read_parquet(generation / "files.parquet", columns=["shard"])["shard"])
+            except (OSError, ValueError):
+                return  # cannot tell what is used: remove nothing
+        for path in shards.iterdir():
+            if path.name not in used:
+                shutil.rmtree(path, ignore_errors=True)
+

@@ -1,0 +1,217 @@
+"""The analysis store: incremental builds, atomic generations, kill-safety, and parallel / distributed engines."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analysis.store as store_module
+from analysis.cli import main
+from analysis.store import Store, StoreError, default_store
+from analysis.tables import Tables, build_tables
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+NEW_ARTICLE = """Baltic ministers meet on air defence
+
+By Ilse Marten, Nordic Wire, 2025-12-02
+
+Estonia said on Tuesday it would send 150 soldiers to the reassurance force for Ukraine if a ceasefire holds.
+Latvia is open to joining the mission, its defence minister said, but wants a clear mandate first.
+The ministers agreed to spend €1.2bn on shared air defence over the next three years.
+"""
+
+
+def assert_same_tables(a: Tables, b: Tables) -> None:
+    for name in Tables.EXPORTED:
+        left, right = getattr(a, name).reset_index(drop=True), getattr(b, name).reset_index(drop=True)
+        pd.testing.assert_frame_equal(left, right, check_dtype=False, obj=name)
+    assert a.corpus_hash == b.corpus_hash
+    assert a.warnings == b.warnings
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns(".*"))
+    return folder
+
+
+def test_second_build_reuses_every_article_and_loads_the_same_tables(corpus, tmp_path):
+    store = Store(tmp_path / "store")
+    first = store.update(corpus)
+    assert (first.analysed, first.reused, first.removed) == (5, 0, 0)
+    again = store.update(corpus)
+    assert (again.analysed, again.reused, again.removed) == (0, 5, 0)
+    assert_same_tables(store.load_tables(), build_tables(corpus))
+    assert_same_tables(again.tables, first.tables)
+
+
+def test_adding_changing_and_removing_one_article_reanalyses_only_that_article(corpus, tmp_path):
+    store = Store(tmp_path / "store")
+    store.update(corpus)
+    (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
+    added = store.update(corpus)
+    assert (added.analysed, added.reused, added.removed) == (1, 5, 0)
+    assert_same_tables(added.tables, build_tables(corpus))
+    assert "baltic.txt" in set(added.tables.figures["document"])
+
+    (corpus / "baltic.txt").write_text(NEW_ARTICLE.replace("150 soldiers", "300 soldiers"), "utf-8")
+    changed = store.update(corpus)
+    assert (changed.analysed, changed.reused) == (1, 5)
+    values = set(changed.tables.figures.loc[changed.tables.figures["document"] == "baltic.txt", "value"])
+    assert 300 in values and 150 not in values
+
+    victim = sorted(p.name for p in corpus.glob("*.txt"))[0]
+    (corpus / victim).unlink()
+    removed = store.update(corpus)
+    assert (removed.analysed, removed.reused, removed.removed) == (0, 5, 1)
+    assert victim not in set(removed.tables.documents["document"])
+    assert victim not in set(removed.tables.mentions["document"])
+    assert_same_tables(removed.tables, build_tables(corpus))
+
+
+def test_a_manifest_change_reanalyses_only_the_article_it_describes(corpus, tmp_path):
+    store = Store(tmp_path / "store")
+    store.update(corpus)
+    name = sorted(p.name for p in corpus.glob("*.txt"))[0]
+    manifest = corpus / "sources.csv"
+    lines = manifest.read_text("utf-8").splitlines() if manifest.exists() else ["file,outlet,url,published,title,author"]
+    lines = [line for line in lines if not line.startswith(name + ",")]
+    lines.append(f"{name},Test Gazette,,2025-12-24,,")
+    manifest.write_text("\n".join(lines) + "\n", "utf-8")
+    result = store.update(corpus)
+    assert result.analysed == 1
+    row = result.tables.documents.set_index("document").loc[name]
+    assert (row["outlet"], row["published"]) == ("Test Gazette", "2025-12-24")
+
+
+def test_a_new_analysis_version_reanalyses_everything(corpus, tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    store.update(corpus)
+    monkeypatch.setattr(store_module, "ANALYSIS_VERSION", "test-next")
+    assert store.update(corpus).analysed == 5
+
+
+def test_old_generations_and_unused_shards_are_removed(corpus, tmp_path):
+    store = Store(tmp_path / "store")
+    for text in ("one 1", "two 2", "three 3"):
+        (corpus / "extra.txt").write_text(NEW_ARTICLE + text, "utf-8")
+        store.update(corpus)
+    generations = [p for p in store.root.iterdir() if p.name.startswith("gen-")]
+    assert len(generations) == 2  # the current one and the one before it, for readers still on it
+    used = set()
+    for generation in generations:
+        used |= set(pd.read_parquet(generation / "files.parquet")["shard"])
+    assert {p.name for p in (store.root / "shards").iterdir()} == used
+
+
+def test_an_unfinished_write_is_invisible_and_cleaned_up(corpus, tmp_path):
+    store = Store(tmp_path / "store")
+    store.update(corpus)
+    before = store.load_tables()
+    (store.root / ".tmp-gen-half-written").mkdir()
+    (store.root / ".tmp-gen-half-written" / "meta.json").write_text("{", "utf-8")
+    assert_same_tables(store.load_tables(), before)
+    store.update(corpus)
+    assert not any(p.name.startswith(".tmp-") for p in store.root.iterdir())
+
+
+def test_a_broken_store_is_reported_and_then_rebuilt(corpus, tmp_path):
+    store = Store(tmp_path / "store")
+    store.update(corpus)
+    (store.root / "CURRENT").write_text("gen-does-not-exist", "utf-8")
+    with pytest.raises(StoreError, match="not a complete build"):
+        store.load_tables()
+    assert store.update(corpus).analysed == 5
+    assert len(store.load_tables().documents) == 5
+
+
+def test_default_store_is_inside_a_writable_corpus_and_in_the_cache_otherwise(corpus, tmp_path, monkeypatch):
+    assert default_store(corpus) == corpus.resolve() / ".briefing-store"
+    readonly = tmp_path / "readonly"
+    readonly.mkdir()
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert str(default_store(readonly)).startswith(str(tmp_path / "cache" / "briefing-desk" / "stores"))
+
+
+def test_cli_build_reports_reuse_and_the_store_is_hidden_from_the_corpus(corpus, capsys):
+    assert main(["build", str(corpus)]) == 0
+    assert "5 articles analysed, 0 reused" in capsys.readouterr().out
+    assert main(["build", str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "0 articles analysed, 5 reused" in out
+    assert "5 articles analysed (" in out  # the store's hidden folder is not read as articles
+
+
+def _build_in_subprocess(corpus: Path, store: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "analysis", "build", str(corpus), "--store", str(store), "-q"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_build_killed_at_any_point_leaves_the_previous_store_complete(corpus, tmp_path):
+    """Kill `python -m analysis build` at spread-out moments: readers always see one whole build, and a later
+    build finishes with the same tables as an uninterrupted one."""
+    store_dir = tmp_path / "store"
+    assert main(["build", str(corpus), "--store", str(store_dir), "-q"]) == 0
+    (corpus / "new_first.txt").write_text(NEW_ARTICLE, "utf-8")
+    started = time.monotonic()
+    _build_in_subprocess(corpus, store_dir).wait(timeout=300)
+    full_run = time.monotonic() - started  # one article to analyse, like each build below
+    kills = 0
+    for step, fraction in enumerate((0.2, 0.4, 0.55, 0.7, 0.85, 0.95)):
+        (corpus / f"new_{step}.txt").write_text(NEW_ARTICLE.replace("150", str(500 + step)), "utf-8")
+        previous = Store(store_dir).load_tables()
+        process = _build_in_subprocess(corpus, store_dir)
+        time.sleep(full_run * fraction)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait(timeout=60)
+        seen = Store(store_dir).load_tables()
+        try:
+            assert_same_tables(seen, previous)
+        except AssertionError:
+            assert_same_tables(seen, build_tables(corpus))
+    assert kills >= 3, "the builds finished before they could be killed; the test proved nothing"
+    assert main(["build", str(corpus), "--store", str(store_dir), "-q"]) == 0
+    assert_same_tables(Store(store_dir).load_tables(), build_tables(corpus))
+
+
+def test_two_local_processes_give_the_same_tables(corpus, tmp_path):
+    result = Store(tmp_path / "store").update(corpus, jobs=2, chunk_size=2)
+    assert result.analysed == 5
+    assert_same_tables(result.tables, build_tables(corpus))
+
+
+def test_dask_engine_on_a_two_worker_local_cluster_gives_the_same_tables(corpus, tmp_path):
+    distributed = pytest.importorskip("dask.distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  host="127.0.0.1") as cluster:
+        result = Store(tmp_path / "store").update(corpus, engine="dask", scheduler=cluster.scheduler_address,
+                                                  chunk_size=2)
+        with distributed.Client(cluster.scheduler_address) as client:
+            assert len(client.scheduler_info()["workers"]) == 2
+            # Each worker loaded the model once and ran chunks (3 chunks of 2, 2 and 1 articles).
+            loaded = client.run(lambda: len(__import__("analysis.nlp", fromlist=["_loaded"])._loaded))
+            assert sorted(loaded.values()) == [1, 1]
+        assert main(["build", str(corpus), "--store", str(tmp_path / "cli"), "-q", "--engine", "dask",
+                     "--scheduler", cluster.scheduler_address]) == 0
+    assert result.analysed == 5
+    expected = build_tables(corpus)
+    assert_same_tables(result.tables, expected)
+    assert_same_tables(Store(tmp_path / "cli").load_tables(), expected)
+
+
+def test_dask_engine_without_a_scheduler_is_a_usage_error(corpus, capsys):
+    assert main(["build", str(corpus), "--engine", "dask"]) == 2
+    assert "--scheduler" in capsys.readouterr().err
