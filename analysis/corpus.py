@@ -309,10 +309,12 @@ def read_sources(
     root: str = "",
     max_bytes: int | None = None,
     reuse: Reuse | None = None,
+    mapper: Callable | None = None,
 ) -> Corpus:
     """Analyse-ready documents from files; each bad file becomes one Skipped line and never stops the rest.
 
     reuse lets a store hand back its own record of a file it has seen unchanged, instead of reading and cleaning it.
+    mapper (default: map) runs the per-file reading; a process pool's map reads files in parallel.
     """
     limit = max_bytes if max_bytes is not None else max_bytes_default()
     corpus = Corpus(root=root)
@@ -323,6 +325,7 @@ def read_sources(
         rows, problems = read_manifest(manifest, known=names)
         corpus.warnings.extend(problems)
     seen: dict[str, str] = {}
+    pending: list[tuple[SourceFile, Document | None]] = []  # (file, a store's earlier reading of it)
     for item in offered:
         name = item.name
         suffix = PurePosixPath(name).suffix.lower()
@@ -338,33 +341,25 @@ def read_sources(
         if item.size == 0:
             corpus.skipped.append(Skipped(name, "empty file"))
             continue
-        earlier = reuse(item, rows.get(name, {})) if reuse is not None else None
-        if earlier is not None:
-            if earlier.content_hash in seen:
-                corpus.skipped.append(Skipped(name, f"duplicate of {seen[earlier.content_hash]} (same text)"))
+        pending.append((item, reuse(item, rows.get(name, {})) if reuse is not None else None))
+    # Decoding and cleaning each file depends on that file alone: a process pool's map can do it in parallel.
+    to_read = [(item, FORMATS[PurePosixPath(item.name).suffix.lower()], rows.get(item.name, {}))
+               for item, earlier in pending if earlier is None]
+    readings = iter((mapper or map)(_read_one, to_read))
+    for item, earlier in pending:
+        name = item.name
+        if earlier is None:
+            doc, warnings = next(readings)
+            corpus.warnings.extend(warnings)
+            if isinstance(doc, Skipped):
+                corpus.skipped.append(doc)
                 continue
-            seen[earlier.content_hash] = name
-            corpus.documents.append(earlier)
-            corpus.provenance[name] = (item.signature, rows.get(name, {}))
-            continue
-        try:
-            data = item.read()
-        except OSError as exc:
-            corpus.skipped.append(Skipped(name, f"cannot be read: {exc.strerror or exc}"))
-            continue
-        try:
-            decoded = decode_bytes(data)
-        except DecodeError as exc:
-            corpus.skipped.append(Skipped(name, str(exc)))
-            continue
-        if not decoded.text.strip():
-            corpus.skipped.append(Skipped(name, "only whitespace, no text"))
-            continue
-        doc = _document_from_text(name, fmt, decoded.text, decoded.encoding, len(data), rows.get(name, {}), corpus.warnings)
+        else:
+            doc = earlier
         if doc.content_hash in seen:
             corpus.skipped.append(Skipped(name, f"duplicate of {seen[doc.content_hash]} (same text)"))
             continue
-        if not doc.body.strip():
+        if earlier is None and not doc.body.strip():
             chrome = doc.cleaned.chrome_lines
             corpus.skipped.append(Skipped(name, f"no article text found: all {chrome} non-blank lines look like page chrome"))
             continue
@@ -374,7 +369,27 @@ def read_sources(
     return corpus
 
 
-def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None, reuse: Reuse | None = None) -> Corpus:
+def _read_one(job: tuple[SourceFile, str, dict]) -> tuple[Document | Skipped, list[str]]:
+    """One file read, decoded and cleaned: its Document, or why it is skipped; and the warnings it raised."""
+    item, fmt, manifest_row = job
+    name = item.name
+    try:
+        data = item.read()
+    except OSError as exc:
+        return Skipped(name, f"cannot be read: {exc.strerror or exc}"), []
+    try:
+        decoded = decode_bytes(data)
+    except DecodeError as exc:
+        return Skipped(name, str(exc)), []
+    if not decoded.text.strip():
+        return Skipped(name, "only whitespace, no text"), []
+    warnings: list[str] = []
+    return _document_from_text(name, fmt, decoded.text, decoded.encoding, len(data), manifest_row, warnings), warnings
+
+
+def read_corpus(
+    folder: str | os.PathLike, *, max_bytes: int | None = None, reuse: Reuse | None = None, mapper: Callable | None = None
+) -> Corpus:
     """Read every article file below folder (recursively, hidden files excepted) and its sources.csv."""
     root = Path(folder)
     if not root.exists():
@@ -421,7 +436,8 @@ def read_corpus(folder: str | os.PathLike, *, max_bytes: int | None = None, reus
             manifest_bytes = manifest.read_bytes()
         except OSError as exc:
             manifest_problem = f"{MANIFEST_NAME}: cannot be read: {exc.strerror or exc}; manifest ignored"
-    corpus = read_sources(files, manifest=manifest_bytes, root=str(root), max_bytes=max_bytes, reuse=reuse)
+    corpus = read_sources(files, manifest=manifest_bytes, root=str(root), max_bytes=max_bytes, reuse=reuse,
+                          mapper=mapper)
     corpus.skipped.extend(outside)
     if overrides is not None:
         try:

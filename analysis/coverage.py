@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.figures import format_value
@@ -25,6 +24,8 @@ EVENT_COLUMNS = ["date", "precision", "kind", "date_text", "document", "sentence
 
 # Candidate pairs need this much whole-text similarity before their sentences are aligned.
 CANDIDATE_SIMILARITY = 0.12
+# Sentence alignment runs on each article's most similar others only, so the cost grows with articles, not pairs.
+CANDIDATES_PER_ARTICLE = 8
 # Two sentences "say the same" above this TF-IDF cosine; a text is a rewrite when this share of one side's sentences do.
 SENTENCE_SIMILARITY = 0.35
 REWRITE_SHARE = 0.3
@@ -34,33 +35,42 @@ MIN_WORDS_PER_SENTENCE = 6
 def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Pairs of articles where one rewrites (or copies) the other, and the sentence pairs they share.
 
-    Candidate pairs come from TF-IDF similarity of whole bodies; a pair is a rewrite when at least
-    REWRITE_SHARE of one article's sentences have a counterpart in the other (TF-IDF cosine >=
+    Candidate pairs come from TF-IDF similarity of whole bodies: for each article, its CANDIDATES_PER_ARTICLE
+    most similar others above CANDIDATE_SIMILARITY (so a wire story reprinted by many outlets links every copy
+    to a few others, and the groups still close through `independent_texts`). A pair is a rewrite when at
+    least REWRITE_SHARE of one article's sentences have a counterpart in the other (TF-IDF cosine >=
     SENTENCE_SIMILARITY). The earlier-published article is the original.
     """
     empty = pd.DataFrame(columns=DUPLICATE_COLUMNS), pd.DataFrame(columns=PASSAGE_COLUMNS)
-    usable = sentences[sentences["text"].str.split().str.len() >= MIN_WORDS_PER_SENTENCE]
-    grouped = {doc: group for doc, group in usable.groupby("document")}
-    names = [d for d in documents["document"] if d in grouped]
+    usable = sentences[sentences["text"].str.split().str.len() >= MIN_WORDS_PER_SENTENCE].reset_index(drop=True)
+    if usable.empty:
+        return empty
+    # Rows of `usable` are grouped per article; each article's sentences are one contiguous block.
+    usable = usable.iloc[usable["document"].map(
+        {d: i for i, d in enumerate(documents["document"])}).argsort(kind="stable")].reset_index(drop=True)
+    blocks = usable.groupby("document", sort=False).indices
+    names = [d for d in documents["document"] if d in blocks]
     if len(names) < 2:
         return empty
-    bodies = [" ".join(grouped[d]["text"]) for d in names]
+    texts = usable["text"].tolist()
+    bodies = [" ".join(texts[i] for i in blocks[d]) for d in names]
     try:
-        doc_vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2)).fit_transform(bodies)
-        sentence_model = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit(usable["text"])
+        doc_vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2),
+                                      dtype=np.float32).fit_transform(bodies)
+        sentence_vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True,
+                                           dtype=np.float32).fit_transform(texts)  # rows are unit length
     except ValueError:  # nothing but stop words
         return empty
-    similarity = (doc_vectors @ doc_vectors.T).tocoo()
     published = dict(zip(documents["document"], documents["published"]))
+    sentence_numbers = usable["sentence"].to_numpy()
     pairs, passages = [], []
-    for i, j, value in zip(similarity.row, similarity.col, similarity.data):
-        if i >= j or value < CANDIDATE_SIMILARITY:
-            continue
+    for i, j, value in _candidate_pairs(doc_vectors):
         a, b = names[i], names[j]
-        texts_a, texts_b = list(grouped[a]["text"]), list(grouped[b]["text"])
-        matrix = cosine_similarity(sentence_model.transform(texts_a), sentence_model.transform(texts_b))
-        share_a = float((matrix.max(axis=1) >= SENTENCE_SIMILARITY).mean())
-        share_b = float((matrix.max(axis=0) >= SENTENCE_SIMILARITY).mean())
+        rows_a, rows_b = blocks[a], blocks[b]
+        matrix = (sentence_vectors[rows_a] @ sentence_vectors[rows_b].T).toarray()
+        best_a, best_b = matrix.max(axis=1), matrix.max(axis=0)
+        share_a = float((best_a >= SENTENCE_SIMILARITY).mean())
+        share_b = float((best_b >= SENTENCE_SIMILARITY).mean())
         score = max(share_a, share_b)
         if score < REWRITE_SHARE:
             continue
@@ -71,25 +81,39 @@ def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[
             # Undecided by date: the text whose sentences are more fully contained in the other is the rewrite.
             original, rewrite, direction = (b, a, "by containment") if share_a >= share_b else (a, b, "by containment")
         flip = original == b
-        shared = []
-        for x, y in zip(*np.nonzero(matrix >= SENTENCE_SIMILARITY)):
-            if matrix[x].max() != matrix[x, y]:
-                continue  # keep each sentence's best counterpart only
-            sx, sy = grouped[a].iloc[x], grouped[b].iloc[y]
-            first, second = (sy, sx) if flip else (sx, sy)
-            shared.append({
-                "original": original, "rewrite": rewrite, "sentence_original": int(first["sentence"]),
-                "sentence_rewrite": int(second["sentence"]), "similarity": round(float(matrix[x, y]), 3),
-                "text_original": first["text"], "text_rewrite": second["text"],
-            })
-        passages += shared
-        pairs.append({"original": original, "rewrite": rewrite, "score": round(score, 3), "shared_sentences": len(shared),
-                      "document_similarity": round(float(value), 3), "direction": direction})
-    duplicates = pd.DataFrame(pairs, columns=DUPLICATE_COLUMNS).sort_values("score", ascending=False, ignore_index=True)
+        shared = 0
+        for x, y in zip(*np.nonzero((matrix >= SENTENCE_SIMILARITY) & (matrix == best_a[:, None]))):
+            # each sentence's best counterpart only
+            ra, rb = rows_a[x], rows_b[y]
+            first, second = (rb, ra) if flip else (ra, rb)
+            passages.append((original, rewrite, int(sentence_numbers[first]), int(sentence_numbers[second]),
+                             round(float(matrix[x, y]), 3), texts[first], texts[second]))
+            shared += 1
+        pairs.append((original, rewrite, round(score, 3), shared, round(float(value), 3), direction))
+    duplicates = pd.DataFrame(pairs, columns=DUPLICATE_COLUMNS).sort_values(
+        ["score", "original", "rewrite"], ascending=[False, True, True], ignore_index=True)
     shared_frame = pd.DataFrame(passages, columns=PASSAGE_COLUMNS).sort_values(
-        ["original", "rewrite", "sentence_original"], ignore_index=True
+        ["original", "rewrite", "sentence_original"], ignore_index=True, kind="stable"
     )
     return duplicates, shared_frame
+
+
+def _candidate_pairs(vectors, *, block: int = 2048):
+    """(i, j, similarity) with i < j for each article's most similar others, computed a block of rows at a time."""
+    found: dict[tuple[int, int], float] = {}
+    for start in range(0, vectors.shape[0], block):
+        similarity = (vectors[start : start + block] @ vectors.T).tocsr()
+        for offset in range(similarity.shape[0]):
+            i = start + offset
+            row = similarity.getrow(offset)
+            keep = (row.data >= CANDIDATE_SIMILARITY) & (row.indices != i)
+            columns, values = row.indices[keep], row.data[keep]
+            if len(values) > CANDIDATES_PER_ARTICLE:
+                top = np.argpartition(-values, CANDIDATES_PER_ARTICLE)[:CANDIDATES_PER_ARTICLE]
+                columns, values = columns[top], values[top]
+            for j, value in zip(columns.tolist(), values.tolist()):
+                found[(min(i, j), max(i, j))] = value
+    return [(i, j, value) for (i, j), value in sorted(found.items())]
 
 
 def independent_texts(documents: pd.DataFrame, duplicates: pd.DataFrame) -> dict[str, str]:

@@ -123,6 +123,17 @@ def _run_dask(chunks, *, scheduler: str | None, model: str | None, report) -> It
             yield chunk, parts
 
 
+def parallel_map(fn, items, *, jobs: int, min_items: int = 64) -> Iterator:
+    """map(fn, items) over `jobs` processes when there are enough items to pay for starting them; in order."""
+    items = list(items)
+    if jobs <= 1 or len(items) < min_items:
+        yield from map(fn, items)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        yield from pool.map(fn, items, chunksize=max(1, min(32, len(items) // (8 * jobs))))
+
+
 def analyse_all(docs: Sequence[Document], **options) -> Parts:
     """Parts of every article, in the order given, whichever engine ran them."""
     results = {}

@@ -112,4 +112,5 @@ def subset(tables: Tables, filters: Filters) -> Tables:
         cooccurrence=cooccurrence_table(mentions, sentences_total=len(sentences)),
         lines=_by_documents(tables.lines, kept_docs),
         parts=None,
+        view=repr(filters),
     )

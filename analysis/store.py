@@ -18,6 +18,7 @@ switched with one rename, so a build killed at any point leaves the previous gen
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -78,6 +79,17 @@ def article_key(doc: Document, model_name: str) -> str:
 
 def _manifest_key(row: dict) -> str:
     return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _input_state(corpus: Corpus, keys: dict[str, str]) -> str:
+    """Everything the corpus-level tables depend on besides the articles' own results."""
+    digest = hashlib.sha256()
+    for name in sorted(keys):
+        digest.update(f"{name}\0{keys[name]}\n".encode("utf-8", "surrogatepass"))
+    digest.update(repr(sorted((s.document, s.reason) for s in corpus.skipped)).encode("utf-8", "surrogatepass"))
+    digest.update(repr(corpus.warnings).encode("utf-8", "surrogatepass"))
+    digest.update(corpus.overrides or b"")
+    return digest.hexdigest()[:24]
 
 
 _EMPTY = Cleaned(lines=(), body="", paragraph_starts=())
@@ -208,7 +220,7 @@ class Store:
         chunk_size: int | None = None,
     ) -> UpdateResult:
         """Bring the store up to date with folder, analysing only what is new or changed, and return the tables."""
-        from analysis.engine import run_chunks
+        from analysis.engine import parallel_map, run_chunks
         from analysis.nlp import MODEL_ENV, load_pipeline
 
         started = time.perf_counter()
@@ -231,7 +243,9 @@ class Store:
                     return None
                 return _remembered(row)
 
-            corpus: Corpus = read_corpus(folder, max_bytes=max_bytes, reuse=reuse)
+            read_jobs = jobs if engine == "local" else (os.cpu_count() or 1)
+            corpus: Corpus = read_corpus(folder, max_bytes=max_bytes, reuse=reuse,
+                                         mapper=functools.partial(parallel_map, jobs=read_jobs))
             requested = model or os.environ.get(MODEL_ENV) or ""
             keys_before = dict(zip(previous["key"], previous["shard"]))
             if meta is not None and meta.get("requested_model") == requested:
@@ -243,10 +257,16 @@ class Store:
             todo = [doc for doc in corpus.documents if keys[doc.document] not in keys_before]
             if any(not doc.text for doc in todo):
                 # A remembered article needs analysing again (new model or version): read everything afresh.
-                corpus = read_corpus(folder, max_bytes=max_bytes)
+                corpus = read_corpus(folder, max_bytes=max_bytes,
+                                     mapper=functools.partial(parallel_map, jobs=read_jobs))
                 keys = {doc.document: article_key(doc, model_name) for doc in corpus.documents}
                 todo = [doc for doc in corpus.documents if keys[doc.document] not in keys_before]
 
+            state = _input_state(corpus, keys)
+            if meta is not None and not todo and meta.get("input_state") == state:
+                # Nothing an article or the corpus-level tables depend on has changed: the current build stands.
+                return UpdateResult(self.load_tables(), analysed=0, reused=len(corpus.documents), removed=0,
+                                    seconds=time.perf_counter() - started)
             shard_of = {doc.document: keys_before[keys[doc.document]] for doc in corpus.documents
                         if keys[doc.document] in keys_before}
             (self.root / "shards").mkdir(exist_ok=True)
@@ -259,7 +279,7 @@ class Store:
             parts = self._read_parts(files, [doc.document for doc in corpus.documents])
             tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
                               corpus_hash=corpus.content_hash, model_name=model_name, model_warning=model_warning)
-            self._commit(files, tables, requested_model=requested)
+            self._commit(files, tables, requested_model=requested, input_state=state)
             self._collect_garbage(keep_previous=True)
         reused = sum(1 for doc in corpus.documents if keys[doc.document] in keys_before)
         removed = len(set(previous["document"]) - {doc.document for doc in corpus.documents})
@@ -300,7 +320,7 @@ class Store:
             pieces.append(Parts(**tables))
         return _sorted_by_document(concat_parts(pieces), order)
 
-    def _commit(self, files: pd.DataFrame, tables: Tables, *, requested_model: str) -> None:
+    def _commit(self, files: pd.DataFrame, tables: Tables, *, requested_model: str, input_state: str) -> None:
         name = f"gen-{time.time_ns():020d}-{uuid.uuid4().hex[:6]}"
         staging = self.root / f".tmp-{name}"
         (staging / "tables").mkdir(parents=True)
@@ -312,7 +332,7 @@ class Store:
             "format": STORE_FORMAT, "analysis_version": ANALYSIS_VERSION, "model": tables.model,
             "model_warning": tables.model_warning, "requested_model": requested_model,
             "corpus_hash": tables.corpus_hash, "built_at": tables.built_at, "warnings": tables.warnings,
-            "articles": len(tables.documents),
+            "articles": len(tables.documents), "input_state": input_state,
             "overrides": base64.b64encode(tables.overrides).decode() if tables.overrides else None,
         }
         with open(staging / "meta.json", "w", encoding="utf-8") as handle:

@@ -60,6 +60,7 @@ class Tables:
     built_at: str = ""
     overrides: bytes | None = None  # positions_overrides.csv as read, so merged corpora keep it
     parts: Parts | None = None  # per-article results, for merging new articles in without re-analysing these
+    view: str = ""  # the filters that narrowed these tables from the whole build ("" for all of it)
 
     # Tables written by `python -m analysis export`, in order.
     EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "positions",

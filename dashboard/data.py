@@ -12,6 +12,7 @@ import streamlit as st
 from analysis.charts import world
 from analysis.corpus import read_corpus
 from analysis.query import Filters, subset
+from analysis.store import Store, StoreError, default_store
 from analysis.tables import Tables, build_tables
 
 CORPUS_ENV = "BRIEFING_CORPUS"
@@ -20,6 +21,9 @@ DEFAULT_CORPUS = REPO_ROOT / "seeds"
 APP_PATH = REPO_ROOT / "dashboard" / "app.py"
 # Uploaded articles and their analysis live here, in this browser session only: never on disk, never shared.
 SESSION_TABLES = "uploads.tables"
+# How long a look at the corpus folder's files stands: articles added to it show up within this many seconds,
+# and reruns in between do not walk a folder of thousands of files.
+FINGERPRINT_SECONDS = 10
 
 
 def corpus_folder() -> Path:
@@ -34,6 +38,7 @@ def corpus_folder() -> Path:
     return DEFAULT_CORPUS
 
 
+@st.cache_data(ttl=FINGERPRINT_SECONDS, show_spinner=False)
 def folder_fingerprint(folder: Path) -> str:
     """Cheap change detector: names, sizes and modification times of every file below folder."""
     digest = hashlib.sha256(str(folder.resolve()).encode())
@@ -49,13 +54,22 @@ def folder_fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-@st.cache_resource(max_entries=4, show_spinner="Analysing articles…")
+@st.cache_resource(max_entries=4, show_spinner="Reading the analysis store (new or changed articles are analysed)…")
 def _tables(folder: str, fingerprint: str) -> Tables:
+    for attempt in range(2):
+        try:
+            return Store(default_store(folder)).update(folder).tables
+        except PermissionError:
+            break  # nowhere to keep a store: analyse in memory
+        except (StoreError, OSError, ValueError):
+            if attempt:  # a store another process is rewriting can vanish under a reader once; not twice
+                break
     return build_tables(read_corpus(folder))
 
 
 def corpus_tables() -> Tables:
-    """Tables of the configured corpus (shared by all sessions, read-only); analysed again only when its files change."""
+    """Tables of the configured corpus (shared by all sessions, read-only), from its analysis store: only new or
+    changed articles are analysed, and only when the folder's files change."""
     folder = corpus_folder()
     return _tables(str(folder), folder_fingerprint(folder))
 
@@ -65,9 +79,28 @@ def load_tables() -> Tables:
     return st.session_state.get(SESSION_TABLES) or corpus_tables()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+# cache_resource, not cache_data: filtered tables of a large corpus are hundreds of MB, and cache_data would
+# pickle and unpickle them on every rerun. Views treat what they get as read-only.
+@st.cache_resource(max_entries=16, show_spinner=False)
 def _filtered(key: str, filters: Filters, _tables: Tables) -> Tables:
     return subset(_tables, filters)
+
+
+def tables_key(tables: Tables) -> str:
+    """Identity of a set of tables: the build they come from and the filters that narrowed them."""
+    return f"{tables.corpus_hash}:{tables.built_at}:{tables.view}"
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _computed(name: str, key: str, args: tuple, _fn, _tables: Tables):
+    return _fn(_tables, *args)
+
+
+def computed(name: str, tables: Tables, fn, *args):
+    """fn(tables, *args), computed once per set of tables and args and shared read-only by every rerun and
+    session: what a view derives from the tables (aggregates, chart data) costs nothing the second time.
+    name identifies fn in the cache; args must be hashable."""
+    return _computed(name, tables_key(tables), args, fn, tables)
 
 
 def view_tables() -> tuple[Tables, Tables]:
@@ -78,7 +111,7 @@ def view_tables() -> tuple[Tables, Tables]:
     filters = current()
     if not filters.active:
         return tables, tables
-    return _filtered(f"{tables.corpus_hash}:{tables.built_at}", filters, tables), tables
+    return _filtered(tables_key(tables), filters, tables), tables
 
 
 def filter_caption(view: Tables, full: Tables) -> None:
