@@ -72,6 +72,10 @@ def cooccurrence_heatmap(pairs: pd.DataFrame, *, order: list[str], title: str) -
 
 def figure_timeline(data: pd.DataFrame, *, all_outlets: list[str], title: str, value_title: str) -> alt.Chart:
     """Each report of a figure as a point at its publication date, coloured by outlet, shaped by what it counts."""
+    # One mark per distinct (date, outlet, figure): thousands of reports of one value stay one point with a count.
+    keys = ["published", "outlet", "value", "shown", "quantity_label"]
+    data = (data.groupby(keys, sort=False, dropna=False)
+            .agg(reports=("phrase", "size"), phrase=("phrase", "first")).reset_index())
     base = alt.Chart(data, title=alt.TitleParams(title, anchor="start"))
     points = base.mark_point(size=140, filled=True, opacity=0.9).encode(
         x=alt.X("published:T", title="Publication date", scale=alt.Scale(padding=60),
@@ -86,6 +90,7 @@ def figure_timeline(data: pd.DataFrame, *, all_outlets: list[str], title: str, v
             alt.Tooltip("outlet:N", title="Outlet"),
             alt.Tooltip("published:T", title="Published", format="%d %b %Y"),
             alt.Tooltip("phrase:N", title="Wording"),
+            alt.Tooltip("reports:Q", title="Reports"),
         ],
     )
     # One label per distinct value, at its first report: reports a day apart would print on top of each other.
@@ -171,13 +176,19 @@ def timeline(documents: pd.DataFrame, events: pd.DataFrame, *, all_outlets: list
     ).properties(height=120, width="container")
     layers = [bars]
     if not events.empty:
-        dots = alt.Chart(events.assign(kind_word=events["kind"].str.capitalize())).mark_point(filled=True, size=90).encode(
+        # One mark per day and kind of event, however many articles report it.
+        per_event = (events.assign(kind_word=events["kind"].str.capitalize())
+                     .groupby(["date", "kind_word"], sort=False)
+                     .agg(reports=("document", "size"), date_text=("date_text", "first"), evidence=("evidence", "first"))
+                     .reset_index())
+        dots = alt.Chart(per_event).mark_point(filled=True, size=90).encode(
             x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),
             y=alt.Y("kind_word:N", title="Events reported", sort=["Meeting", "Interview", "Plan", "Statement"]),
             shape=alt.Shape("kind_word:N", legend=None),
             color=alt.value("#444444"),
             tooltip=[alt.Tooltip("date:T", title="Date", format="%d %b %Y"), alt.Tooltip("kind_word:N", title="Event"),
-                     alt.Tooltip("date_text:N", title="As written"), alt.Tooltip("evidence:N", title="Sentence")],
+                     alt.Tooltip("date_text:N", title="As written"), alt.Tooltip("evidence:N", title="Sentence"),
+                     alt.Tooltip("reports:Q", title="Reports")],
         ).properties(height=110, width="container")
         layers = [dots, bars]
     return alt.vconcat(*layers, title=alt.TitleParams(title, anchor="start")).resolve_scale(x="shared", color="independent")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from analysis.clean import Cleaned, clean_text
-from analysis.encoding import DecodeError, decode_bytes
+from analysis.encoding import MIXED_ENCODING, DecodeError, decode_bytes
 from analysis.htmlpage import parse_html
 from analysis.metadata import infer_metadata, parse_date
 
@@ -28,6 +30,16 @@ OVERRIDES_NAME = "positions_overrides.csv"
 CONTROL_FILES = {MANIFEST_NAME, OVERRIDES_NAME}
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_BYTES_ENV = "BRIEFING_MAX_BYTES"
+# Limits that keep one hostile or broken article from stalling the whole build.
+# Text per article (page text for HTML, before chrome removal): spaCy needs about 3 KB of memory per character
+# it processes at once and jusText's paragraph classification grows with the square of the paragraph count,
+# so 200,000 characters (about 30,000 words, several times a long feature) costs seconds and under 1 GB.
+# A longer article is skipped with its length as the reason.
+MAX_TEXT_CHARS = 200_000
+# A "sentence" longer than this is a table, a list or text without punctuation, not prose: it is split and kept
+# like any other, but not searched for figures (analysis.figures) or parsed for stances (analysis.positions),
+# whose rules grow faster than linearly with sentence length.
+MAX_SENTENCE_CHARS = 2_000
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)---[ \t]*\n", re.DOTALL)
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -37,6 +49,10 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
 
 class CorpusError(OSError):
     """The corpus as a whole cannot be read (missing folder, not a folder, no permission)."""
+
+
+class TooLong(ValueError):
+    """An article's text is longer than the analysis takes (MAX_TEXT_CHARS)."""
 
 
 @dataclass(frozen=True)
@@ -171,8 +187,14 @@ def _front_matter(text: str, name: str, warnings: list[str]) -> tuple[str, dict[
     for key, value in data.items():
         key = str(key).strip().lower()
         key = {"date": "published", "source": "outlet", "publication": "outlet", "byline": "author"}.get(key, key)
-        if key in METADATA_FIELDS and value not in (None, ""):
-            values[key] = value.isoformat() if hasattr(value, "isoformat") else str(value).strip()
+        if key not in METADATA_FIELDS or value in (None, ""):
+            continue
+        if isinstance(value, (datetime.date, datetime.time)):
+            values[key] = value.isoformat()
+        elif isinstance(value, (str, int, float)):
+            values[key] = str(value).strip()
+        else:  # a list or mapping (possibly a YAML alias bomb): never turned into text
+            warnings.append(f"{name}: front matter {key} is not a single value; ignored")
     return rest, values
 
 
@@ -260,8 +282,16 @@ def prefix_manifest(data: bytes, prefix: str) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _check_length(text: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise TooLong(f"too long to analyse: {len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} limit")
+
+
 def _document_from_text(name: str, fmt: str, text: str, encoding: str, size: int, manifest_row: dict, warnings: list[str]) -> Document:
+    """The analysed article; raises TooLong before any costly step when its text is over MAX_TEXT_CHARS."""
     text = _normalise_text(text)
+    if fmt != "html":  # markup only shrinks a text file; a page is measured by its visible text below
+        _check_length(text)
     values: dict[str, str | None] = dict.fromkeys(METADATA_FIELDS)
     source: dict[str, str] = {}
 
@@ -281,6 +311,7 @@ def _document_from_text(name: str, fmt: str, text: str, encoding: str, size: int
     main_content = None
     if fmt == "html":
         page = parse_html(text)
+        _check_length(page.text)
         body_text, main_content = page.text, page.main_content
         offer(page.metadata, "page metadata")
     elif fmt == "markdown":
@@ -328,6 +359,9 @@ def read_sources(
     pending: list[tuple[SourceFile, Document | None]] = []  # (file, a store's earlier reading of it)
     for item in offered:
         name = item.name
+        if safe_name(name) != name:
+            corpus.skipped.append(Skipped(name, "unsafe file name (absolute, or with '..' or a drive); not read"))
+            continue
         suffix = PurePosixPath(name).suffix.lower()
         fmt = FORMATS.get(suffix)
         if fmt is None:
@@ -361,7 +395,10 @@ def read_sources(
             continue
         if earlier is None and not doc.body.strip():
             chrome = doc.cleaned.chrome_lines
-            corpus.skipped.append(Skipped(name, f"no article text found: all {chrome} non-blank lines look like page chrome"))
+            corpus.skipped.append(Skipped(name, (
+                f"no article text found: all {chrome} non-blank lines look like page chrome" if chrome
+                else "no article text found: no visible text once markup and front matter are removed"
+            )))
             continue
         seen[doc.content_hash] = name
         corpus.documents.append(doc)
@@ -384,7 +421,12 @@ def _read_one(job: tuple[SourceFile, str, dict]) -> tuple[Document | Skipped, li
     if not decoded.text.strip():
         return Skipped(name, "only whitespace, no text"), []
     warnings: list[str] = []
-    return _document_from_text(name, fmt, decoded.text, decoded.encoding, len(data), manifest_row, warnings), warnings
+    if decoded.encoding == MIXED_ENCODING:
+        warnings.append(f"{name}: mixed encodings (UTF-8 with stray cp1252 bytes); both were read, check its accents")
+    try:
+        return _document_from_text(name, fmt, decoded.text, decoded.encoding, len(data), manifest_row, warnings), warnings
+    except TooLong as exc:
+        return Skipped(name, str(exc)), []
 
 
 def read_corpus(
@@ -410,9 +452,11 @@ def read_corpus(
             path = Path(dirpath) / filename
             name = path.relative_to(root).as_posix()
             try:
-                real = path.resolve()
-                real.relative_to(resolved_root)
-            except (ValueError, OSError):
+                real = path.resolve(strict=True)
+            except (OSError, RuntimeError) as exc:  # a dangling link, or links in a loop (RuntimeError before 3.13)
+                outside.append(Skipped(name, f"broken link: {getattr(exc, 'strerror', None) or 'the links form a loop'}; not read"))
+                continue
+            if not real.is_relative_to(resolved_root):
                 outside.append(Skipped(name, "link to a file outside the corpus folder; not read"))
                 continue
             if name == MANIFEST_NAME:
@@ -424,11 +468,14 @@ def read_corpus(
             if name in CONTROL_FILES:
                 continue
             try:
-                stat = path.stat()
+                info = path.stat()
             except OSError as exc:
                 outside.append(Skipped(name, f"cannot be read: {exc.strerror or exc}"))
                 continue
-            files.append(SourceFile(name, stat.st_size, path.read_bytes, f"{stat.st_size}:{stat.st_mtime_ns}"))
+            if not stat.S_ISREG(info.st_mode):  # reading a pipe or a device could block or never end
+                outside.append(Skipped(name, "not a regular file (a pipe, socket or device); not read"))
+                continue
+            files.append(SourceFile(name, info.st_size, path.read_bytes, f"{info.st_size}:{info.st_mtime_ns}"))
     manifest_bytes = None
     manifest_problem = None
     if manifest is not None:

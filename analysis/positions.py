@@ -14,6 +14,7 @@ from importlib import resources
 import pandas as pd
 import yaml
 
+from analysis.corpus import MAX_SENTENCE_CHARS
 from analysis.entities import catalog, country_names
 
 STANCES = ("leading", "committed", "open", "conditional", "opposed", "undecided")
@@ -422,6 +423,29 @@ def _days_apart(a: str, b: str) -> int | None:
     return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 
+def _conflict(dated: pd.DataFrame, lex) -> str:
+    """The first pair of reports (newest first) in different stance groups within the conflict window, in words.
+
+    Reports are sorted newest first, so the days between a report and later rows only grow: the first row after
+    a report whose group differs is the only one that can be within the window. Linear in the reports.
+    """
+    rows = list(dated.itertuples(index=False))
+    next_other = [None] * len(rows)
+    for i in range(len(rows) - 2, -1, -1):
+        differs = lex.groups[rows[i + 1].stance] != lex.groups[rows[i].stance]
+        next_other[i] = i + 1 if differs else next_other[i + 1]
+    for i, a in enumerate(rows):
+        j = next_other[i]
+        if j is None:
+            continue
+        b = rows[j]
+        apart = _days_apart(a.published, b.published)
+        if apart is not None and apart <= lex.window_days:
+            return (f"{a.stance} in {a.outlet or a.document} ({a.published}) versus "
+                    f"{b.stance} in {b.outlet or b.document} ({b.published})")
+    return ""
+
+
 def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per country and topic: the latest stance with its evidence, report counts, and a conflict flag."""
     lex = lexicon()
@@ -432,17 +456,7 @@ def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) ->
             _undated=group["published"] == "", _rank=group["stance"].map(lex.precedence.index)
         ).sort_values(["_undated", "published", "_rank"], ascending=[True, False, True])
         latest = ordered.iloc[0]
-        conflict_note = ""
-        dated = ordered[ordered["published"] != ""]
-        for i, a in enumerate(dated.itertuples(index=False)):
-            for b in list(dated.itertuples(index=False))[i + 1 :]:
-                apart = _days_apart(a.published, b.published)
-                if apart is not None and apart <= lex.window_days and lex.groups[a.stance] != lex.groups[b.stance]:
-                    conflict_note = (f"{a.stance} in {a.outlet or a.document} ({a.published}) versus "
-                                     f"{b.stance} in {b.outlet or b.document} ({b.published})")
-                    break
-            if conflict_note:
-                break
+        conflict_note = _conflict(ordered[ordered["published"] != ""], lex)
         rows.append({
             "country": latest["country"], "iso3": iso3, "topic": topic, "stance": latest["stance"],
             "published": latest["published"], "outlet": latest["outlet"], "document": latest["document"],
@@ -468,8 +482,12 @@ def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) ->
 
 
 def parse_candidates(items: Iterable[tuple[str, int, str]], *, nlp, batch_size: int = 64) -> Iterator[tuple[str, int, object]]:
-    """Parse only the sentences that may state a stance: (document, sentence index, Doc with parse and gazetteer entities)."""
-    items = [(d, i, t) for d, i, t in items if is_candidate(t)]
+    """Parse only the sentences that may state a stance: (document, sentence index, Doc with parse and gazetteer entities).
+
+    A sentence longer than MAX_SENTENCE_CHARS is not parsed: parsing it and matching the stance rules against its
+    parse would take minutes for what is a table or a run of text without punctuation, not a sentence.
+    """
+    items = [(d, i, t) for d, i, t in items if len(t) <= MAX_SENTENCE_CHARS and is_candidate(t)]
     pipes = [p for p in ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "entity_ruler") if p in nlp.pipe_names]
     with nlp.select_pipes(enable=pipes):
         for (document, index, _), doc in zip(items, nlp.pipe((t for _, _, t in items), batch_size=batch_size)):

@@ -21,12 +21,10 @@ EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 
 def render(tables: Tables) -> Filters:
     """Draw the filters in the sidebar and return what they select (also kept in the session for the views)."""
-    docs = tables.documents
-    outlets = sorted(set(outlet_labels(docs["outlet"])))
-    labels = [label for label in LABEL_NAMES if label in set(tables.mentions["label"])]
+    from dashboard.data import computed
+
+    outlets, labels, countries, topics = computed("filters.options", tables, _options)
     names = country_names()
-    countries = sorted({c for c in tables.mentions["country_iso3"] if c}, key=lambda c: names.get(c, c))
-    topics = sorted(set(tables.positions["topic"]), key=lambda t: list(TOPIC_WORDS).index(t) if t in TOPIC_WORDS else 99)
     with st.sidebar:
         st.markdown("**Filters**")
         chosen_outlets = urlstate.multiselect("Outlets", outlets, key="f.outlets", placeholder="All outlets")
@@ -46,6 +44,17 @@ def render(tables: Tables) -> Filters:
     )
     st.session_state[SESSION_KEY] = filters
     return filters
+
+
+def _options(tables: Tables) -> tuple[list[str], list[str], list[str], list[str]]:
+    """What each filter offers: outlets, entity types, countries and topics present in the tables."""
+    outlets = sorted(set(outlet_labels(tables.documents["outlet"])))
+    present = set(tables.mentions["label"].unique())
+    labels = [label for label in LABEL_NAMES if label in present]
+    names = country_names()
+    countries = sorted((c for c in tables.mentions["country_iso3"].unique() if c), key=lambda c: names.get(c, c))
+    topics = sorted(set(tables.positions["topic"]), key=lambda t: list(TOPIC_WORDS).index(t) if t in TOPIC_WORDS else 99)
+    return outlets, labels, countries, topics
 
 
 def current() -> Filters:

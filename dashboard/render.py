@@ -141,3 +141,14 @@ def reader_link(document: str, sentence: int) -> str:
 def plural(count: int, word: str, plural_form: str | None = None) -> str:
     """'1 report', '3 reports'."""
     return f"{count:,} {word if count == 1 else (plural_form or word + 's')}"
+
+
+# Rows a table on a page shows; the CSV/XLSX downloads under it always hold every row.
+TABLE_ROWS = 1000
+
+
+def shown_rows_note(total: int) -> str:
+    """Caption ending for a table of total rows shown TABLE_ROWS at most."""
+    if total <= TABLE_ROWS:
+        return "."
+    return f"; the first {TABLE_ROWS:,} are shown here, the downloads below hold all {total:,}."

@@ -1,8 +1,12 @@
+from datetime import date, timedelta
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.nlp import load_pipeline
-from analysis.positions import read_overrides, stances_in, summarise, topic_of
+from analysis.positions import STANCES, read_overrides, stances_in, summarise, topic_of
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +143,29 @@ def test_seed_positions_done_when(seed_tables):
     for country in ("Poland", "Greece", "Italy", "Russia"):
         assert troops.loc[country, "stance"] == "opposed"
     assert (seed_tables.positions["evidence"] != "").all()
+
+
+def _brute_force_conflict(dated, lex):
+    rows = list(dated.itertuples(index=False))
+    for i, a in enumerate(rows):
+        for b in rows[i + 1:]:
+            apart = abs((date.fromisoformat(a.published) - date.fromisoformat(b.published)).days)
+            if apart <= lex.window_days and lex.groups[a.stance] != lex.groups[b.stance]:
+                return f"{a.stance} in {a.outlet or a.document} ({a.published}) versus {b.stance} in {b.outlet or b.document} ({b.published})"
+    return ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(list(STANCES)), st.integers(0, 40)), max_size=30))
+def test_linear_conflict_search_finds_the_same_pair_as_comparing_every_pair(reports):
+    from analysis.positions import _conflict, lexicon
+
+    lex = lexicon()
+    frame = pd.DataFrame(
+        [{"stance": s, "published": (date(2025, 11, 1) + timedelta(days=d)).isoformat(), "outlet": f"o{i}", "document": f"d{i}"}
+         for i, (s, d) in enumerate(reports)],
+        columns=["stance", "published", "outlet", "document"],
+    )
+    frame = frame.assign(_rank=frame["stance"].map(lex.precedence.index)).sort_values(
+        ["published", "_rank"], ascending=[False, True])
+    assert _conflict(frame, lex) == _brute_force_conflict(frame, lex)

@@ -215,7 +215,7 @@ def test_positions_view_applies_analyst_overrides(app, tmp_path):
 
     from tests.conftest import SEEDS
 
-    for path in SEEDS.iterdir():
+    for path in (p for p in SEEDS.iterdir() if p.is_file()):  # not the hidden analysis store
         shutil.copy(path, tmp_path / path.name)
     (tmp_path / "positions_overrides.csv").write_text("country,topic,stance,note\nGermany,troops,opposed,per ministry\n", "utf-8")
     at = app(tmp_path)
@@ -343,23 +343,33 @@ def test_upload_page_lists_rejected_input(app):
     assert "Nothing to add" in at.warning[0].value
 
 
-def test_filter_changes_never_rerun_the_nlp(app, monkeypatch):
+def test_filter_changes_never_rerun_the_nlp_and_a_restart_reads_the_store(app, monkeypatch, tmp_path):
+    import shutil
+
     import streamlit as st
 
-    import analysis.tables as tables_module
+    import analysis.engine as engine_module
+    from tests.conftest import SEEDS
 
+    for path in (p for p in SEEDS.iterdir() if p.is_file()):
+        shutil.copy(path, tmp_path / path.name)
     calls = []
-    real = tables_module.analyse_documents
-    monkeypatch.setattr(tables_module, "analyse_documents", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = engine_module.analyse_documents
+    monkeypatch.setattr(engine_module, "analyse_documents", lambda docs, **k: calls.append(len(docs)) or real(docs, **k))
     st.cache_resource.clear()
-    at = app().run()
-    assert calls == [1]
+    at = app(tmp_path).run()
+    assert calls == [5]
     at.multiselect(key="f.outlets").set_value(["WTX News"]).run()
     at.text_input(key="f.q").set_value("troops").run()
     at.switch_page("views/entities.py").run()
     at.radio(key="entities.actor").set_value("country").run()
     assert not at.exception
-    assert calls == [1]  # four reruns, one analysis
+    assert calls == [5]  # four reruns, one analysis
+    st.cache_resource.clear()  # as after a server restart
+    restarted = app(tmp_path).run()
+    assert not restarted.exception
+    assert calls == [5]  # the store's results are read, not recomputed
+    assert (tmp_path / ".briefing-store" / "CURRENT").is_file()
 
 
 def test_inert_html_escapes_once():

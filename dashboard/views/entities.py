@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from analysis.entities import cooccurrence_table, evidence_for, filter_mentions, outlet_labels, top_entities
+from analysis.entities import cooccurrence_table, country_names, evidence_for, filter_mentions, outlet_labels, top_entities
 from dashboard import downloads, urlstate
 from analysis.charts import cooccurrence_heatmap, entity_bars
-from dashboard.render import md, reader_link
-from dashboard.data import filter_caption, view_tables
+from dashboard.render import TABLE_ROWS, md, reader_link, shown_rows_note
+from dashboard.data import computed, filter_caption, view_tables
 
 tables, full = view_tables()
 docs = tables.documents
@@ -17,7 +17,7 @@ if tables.mentions.empty:
     st.info("No entity mention in the articles the filters leave. Widen the filters in the sidebar.")
     st.stop()
 
-all_outlets = sorted(set(outlet_labels(full.documents["outlet"])))
+all_outlets = computed("all_outlets", full, lambda t: sorted(set(outlet_labels(t.documents["outlet"]))))
 
 with st.container(border=True):
     left, middle, right = st.columns([2, 2, 2])
@@ -31,9 +31,38 @@ with st.container(border=True):
     with right:
         top_n = urlstate.slider("How many", key="entities.n", min_value=5, max_value=40, value=15)
 
-filtered, kept_docs = filter_mentions(tables.mentions, docs)
 per_1000 = unit == "per1000"
-data = top_entities(filtered, kept_docs, n=top_n, actor=actor, per_1000_words=per_1000)
+
+
+def _mentions(t):
+    return filter_mentions(t.mentions, t.documents)
+
+
+def _top(t, n, by, per_thousand):
+    filtered, kept = computed("entities.mentions", t, _mentions)
+    return top_entities(filtered, kept, n=n, actor=by, per_1000_words=per_thousand)
+
+
+def _pairs(t, by, names_shown):
+    filtered, kept = computed("entities.mentions", t, _mentions)
+    source = filtered
+    if by == "country":
+        names = country_names()
+        source = filtered[filtered["country_iso3"] != ""].assign(entity=lambda f: f["country_iso3"].map(lambda c: names.get(c, c)))
+    source = source[source["entity"].isin(names_shown)]
+    total = int(t.sentences["document"].isin(kept["document"]).sum())
+    found = cooccurrence_table(source, sentences_total=total, key="entity")
+    return found[found["entity_a"].isin(names_shown) & found["entity_b"].isin(names_shown)]
+
+
+def _evidence(t, name, by):
+    filtered, kept = computed("entities.mentions", t, _mentions)
+    rows = evidence_for(filtered, t.sentences, kept, entity=name, actor=by)
+    rows["read"] = [reader_link(d, s) for d, s in zip(rows["document"], rows["sentence"])]
+    return rows
+
+
+data = computed("entities.top", tables, _top, top_n, actor, per_1000)
 if data.empty:
     st.info("Nothing to show: no entity mention matches these filters. Widen the filters in the sidebar.")
     st.stop()
@@ -57,15 +86,7 @@ st.markdown(summary)
 
 st.subheader("Named together")
 order = list(totals["entity"])
-key = "entity"
-pair_source = filtered
-if actor == "country":
-    from analysis.entities import country_names
-
-    names = country_names()
-    pair_source = filtered[filtered["country_iso3"] != ""].assign(entity=lambda f: f["country_iso3"].map(lambda c: names.get(c, c)))
-pairs = cooccurrence_table(pair_source, sentences_total=int(tables.sentences["document"].isin(kept_docs["document"]).sum()), key=key)
-pairs = pairs[pairs["entity_a"].isin(order) & pairs["entity_b"].isin(order)]
+pairs = computed("entities.pairs", tables, _pairs, actor, tuple(order))
 if pairs.empty:
     st.write("None of the entities above are named in the same sentence.")
 else:
@@ -79,11 +100,11 @@ else:
 
 st.subheader("Read the evidence")
 chosen = urlstate.selectbox(f"{subject} to read about", order, key="entities.entity")
-evidence = evidence_for(filtered, tables.sentences, kept_docs, entity=chosen, actor=actor)
-st.caption(f"{len(evidence)} sentences in {evidence['document'].nunique()} articles name {chosen}.")
-evidence["read"] = [reader_link(d, s) for d, s in zip(evidence["document"], evidence["sentence"])]
+evidence = computed("entities.evidence", tables, _evidence, chosen, actor)
+st.caption(f"{len(evidence):,} sentences in {evidence['document'].nunique():,} articles name {md(chosen)}"
+           + shown_rows_note(len(evidence)))
 st.dataframe(
-    evidence.drop(columns=["sentence"]),
+    evidence.drop(columns=["sentence"]).head(TABLE_ROWS),
     hide_index=True,
     width="stretch",
     column_config={

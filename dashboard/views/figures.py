@@ -7,28 +7,54 @@ from analysis.figures import format_value, headline_figures, lexicon
 from dashboard import downloads, urlstate
 from analysis.charts import figure_timeline
 from dashboard.render import md, plural, reader_link
-from dashboard.data import filter_caption, view_tables
+from dashboard.data import computed, filter_caption, view_tables
+from dashboard.render import TABLE_ROWS, shown_rows_note
 
 tables, full = view_tables()
 docs = tables.documents
-figures = tables.figures.copy()
 st.title("Figures")
 filter_caption(tables, full)
 st.caption("Numbers cited in the article text, grouped by what they measure. Hover a point for its wording.")
-if figures.empty:
+if tables.figures.empty:
     st.info("No figures in the articles the filters leave. Widen the filters in the sidebar.")
     st.stop()
 
-figures["outlet"] = outlet_labels(figures["outlet"])
-figures["shown"] = [format_value(v, u, approximate=a) for v, u, a in zip(figures["value"], figures["unit"], figures["approximate"])]
-all_outlets = sorted(set(outlet_labels(full.documents["outlet"])))
-defined = [q["key"] for q in lexicon().quantities]
-labels = dict(zip(figures["quantity"], figures["quantity_label"]))
-present = [k for k in defined if k in labels] + sorted((k for k in labels if k not in defined), key=lambda k: -int((figures["quantity"] == k).sum()))
+
+def _prepared(t):
+    """The figures as this page shows them, with their quantities in display order (computed once per tables)."""
+    frame = t.figures.copy()
+    frame["outlet"] = outlet_labels(frame["outlet"])
+    frame["shown"] = [format_value(v, u, approximate=a) for v, u, a in zip(frame["value"], frame["unit"], frame["approximate"])]
+    defined = [q["key"] for q in lexicon().quantities]
+    names = dict(zip(frame["quantity"], frame["quantity_label"]))
+    counts = frame["quantity"].value_counts()
+    order = [k for k in defined if k in names] + sorted((k for k in names if k not in defined), key=lambda k: -counts[k])
+    headline = headline_figures(t.figures, originals=dict(zip(t.documents["document"], t.documents["original"])))
+    return frame, names, order, headline
+
+
+def _evidence(t, quantities, outlets, units):
+    """The rows of the full table for these selections, with sentence, article title and a reader link."""
+    frame = computed("figures.prepared", t, _prepared)[0]
+    if quantities:
+        frame = frame[frame["quantity"].isin(quantities)]
+    if outlets:
+        frame = frame[frame["outlet"].isin(outlets)]
+    if units:
+        frame = frame[frame["unit"].isin(units)]
+    rows = frame.merge(t.sentences[["document", "sentence", "text"]].rename(columns={"text": "evidence"}),
+                       on=["document", "sentence"], how="left")
+    rows = rows.merge(t.documents[["document", "title"]], on="document", how="left")
+    rows["title"] = rows["title"].where(rows["title"] != "", rows["document"])
+    rows["read"] = [reader_link(d, s) for d, s in zip(rows["document"], rows["sentence"])]
+    return rows
+
+
+figures, labels, present, headlines = computed("figures.prepared", tables, _prepared)
+all_outlets = computed("all_outlets", full, lambda t: sorted(set(outlet_labels(t.documents["outlet"]))))
 
 
 st.subheader("Headline figures")
-headlines = headline_figures(tables.figures, originals=dict(zip(docs['document'], docs['original'])))
 rows = list(headlines.itertuples(index=False))
 for start in range(0, len(rows), 3):
     columns = st.columns(3)
@@ -53,7 +79,9 @@ else:
     st.altair_chart(timeline_chart, width="stretch", key="figures.chart")
     downloads.chart(timeline_chart, name=f"figure_{choice}", title=f"{labels[choice]}: every report by date",
                     tables=tables, key="figures.chart_files")
-values = sorted({r for r in related["shown"]})
+values = sorted(set(related["shown"]))
+if len(values) > 12:
+    values = values[:12] + [f"and {len(values) - 12:,} more"]
 undated = len(related) - len(dated)
 st.markdown(
     f"{plural(len(related), 'report')} in {plural(related['document'].nunique(), 'article')} from "
@@ -64,7 +92,9 @@ st.markdown(
 disagreements = tables.discrepancies[tables.discrepancies["family"] == family]
 if not disagreements.empty:
     st.markdown("**Why the sources differ**")
-    for row in disagreements.itertuples(index=False):
+    if len(disagreements) > 15:
+        st.caption(f"15 of {len(disagreements):,} differing pairs; the discrepancies table in the briefing pack has all.")
+    for row in disagreements.head(15).itertuples(index=False):
         st.markdown(
             f"- **{md(format_value(row.value_a, row.unit))}** ({md(row.outlet_a or UNKNOWN_OUTLET)}, {row.published_a or 'undated'}) "
             f"versus **{md(format_value(row.value_b, row.unit))}** ({md(row.outlet_b or UNKNOWN_OUTLET)}, "
@@ -81,23 +111,12 @@ with st.container(border=True):
         pick_outlets = urlstate.multiselect("Outlets", all_outlets, key="figures.outlets", placeholder="All outlets")
     with c3:
         pick_units = urlstate.multiselect("Units", sorted(set(figures["unit"])), key="figures.units", placeholder="All units")
-view = figures
-if pick_quantities:
-    view = view[view["quantity"].isin(pick_quantities)]
-if pick_outlets:
-    view = view[view["outlet"].isin(pick_outlets)]
-if pick_units:
-    view = view[view["unit"].isin(pick_units)]
-evidence = view.merge(tables.sentences[["document", "sentence", "text"]].rename(columns={"text": "evidence"}),
-                      on=["document", "sentence"], how="left")
-evidence = evidence.merge(docs[["document", "title"]], on="document", how="left")
-evidence["title"] = evidence["title"].where(evidence["title"] != "", evidence["document"])
-evidence["read"] = [reader_link(d, s) for d, s in zip(evidence["document"], evidence["sentence"])]
+evidence = computed("figures.evidence", tables, _evidence, tuple(pick_quantities), tuple(pick_outlets), tuple(pick_units))
 shown = evidence[["shown", "quantity_label", "text", "evidence", "read", "outlet", "published", "title", "value", "unit",
                   "approximate"]]
-st.caption(f"{len(shown)} of {len(figures)} figures.")
+st.caption(f"{len(shown):,} of {len(figures):,} figures" + shown_rows_note(len(shown)))
 st.dataframe(
-    shown, hide_index=True, width="stretch", key="figures.table",
+    shown.head(TABLE_ROWS), hide_index=True, width="stretch", key="figures.table",
     column_config={
         "shown": "Figure", "quantity_label": "What it counts", "text": "As written",
         "evidence": st.column_config.TextColumn("Sentence", width="large"), "outlet": "Outlet", "published": "Published",

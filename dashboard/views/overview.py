@@ -8,7 +8,9 @@ from analysis.overview import changes
 from analysis.charts import STANCE_WORDS, timeline
 from dashboard.render import md
 from dashboard import downloads
-from dashboard.data import filter_caption, view_tables
+from dashboard.data import computed, filter_caption, view_tables
+
+REWRITES_SHOWN = 10
 
 tables, full = view_tables()
 docs = tables.documents
@@ -20,14 +22,33 @@ if docs.empty:
     st.page_link("views/sources.py", label="Open Sources", icon=":material/table_view:")
     st.stop()
 
-dates = sorted(d for d in docs["published"] if d)
-outlets = sorted({o for o in docs["outlet"] if o})
-independent = docs["original"].nunique()
-st.caption(f"{len(docs)} articles from {len(outlets)} named outlets"
-           + (f", {dates[0]} to {dates[-1]}" if dates else "") + f"; corpus {tables.corpus_hash}.")
+
+
+def _summary(t):
+    """Everything below that is derived from the tables, computed once per set of tables (dashboard.data.computed)."""
+    d = t.documents
+    filtered, kept = filter_mentions(t.mentions, d)
+    published = d.loc[d["published"] != "", "published"]
+    return {
+        "first": published.min() if len(published) else "", "last": published.max() if len(published) else "",
+        "outlets": sorted({o for o in d["outlet"] if o}), "independent": d["original"].nunique(),
+        "undated": int((d["published"] == "").sum()),
+        "headlines": headline_figures(t.figures, originals=dict(zip(d["document"], d["original"]))),
+        "support": dict(zip(t.support["key"], t.support["independent_texts"])),
+        "actors": top_entities(filtered, kept, n=6, actor="country").drop_duplicates("entity"),
+        "people": top_entities(filtered[filtered["label"] == "PERSON"], kept, n=5).drop_duplicates("entity"),
+        "changes": changes(t.figures, t.positions, t.mentions, d),
+        "event_documents": t.events["document"].nunique() if not t.events.empty else 0,
+    }
+
+
+facts = computed("overview.summary", tables, _summary)
+outlets = facts["outlets"]
+st.caption(f"{len(docs):,} articles from {len(outlets)} named outlets"
+           + (f", {facts['first']} to {facts['last']}" if facts["first"] else "") + f"; corpus {tables.corpus_hash}.")
 kpis = st.columns(4)
-kpis[0].metric("Articles", len(docs))
-kpis[1].metric("Independent texts", independent, help="Articles that rewrite another article count once.")
+kpis[0].metric("Articles", f"{len(docs):,}")
+kpis[1].metric("Independent texts", f"{facts['independent']:,}", help="Articles that rewrite another article count once.")
 kpis[2].metric("Outlets named", len(outlets), help=", ".join(outlets) or None)
 kpis[3].metric("Files skipped", len(full.skipped))
 downloads.pack(tables, key="overview.pack")
@@ -35,14 +56,13 @@ downloads.pack(tables, key="overview.pack")
 left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Headline figures")
-    headlines = headline_figures(tables.figures, originals=dict(zip(docs['document'], docs['original'])))
-    support = tables.support.set_index("key") if not tables.support.empty else None
+    headlines, support = facts["headlines"], facts["support"]
     if headlines.empty:
         st.write("No figure of a known quantity was found.")
     for row in headlines.itertuples(index=False):
         texts = ""
-        if support is not None and f"{row.quantity}={row.value:g}" in support.index:
-            n = int(support.loc[f"{row.quantity}={row.value:g}", "independent_texts"])
+        if f"{row.quantity}={row.value:g}" in support:
+            n = int(support[f"{row.quantity}={row.value:g}"])
             texts = f", {n} independent text{'s' if n != 1 else ''}"
         value = format_value(row.value, row.unit, approximate=row.approximate, prose=True)
         also = f" (also reported: {row.other_values})" if row.other_values else ""
@@ -66,28 +86,28 @@ with right:
         st.page_link("views/positions.py", label="Map, evidence and history", icon=":material/public:",
                      query_params={"positions.topic": topic})
     st.subheader("Most named")
-    filtered, kept = filter_mentions(tables.mentions, docs)
-    actors = top_entities(filtered, kept, n=6, actor="country").drop_duplicates("entity")
-    people = top_entities(filtered[filtered["label"] == "PERSON"], kept, n=5).drop_duplicates("entity")
+    actors, people = facts["actors"], facts["people"]
     st.markdown("**Countries:** " + ", ".join(f"{md(e)} ({int(t)})" for e, t in zip(actors["entity"], actors["total"])))
     st.markdown("**People:** " + ", ".join(f"{md(e)} ({int(t)})" for e, t in zip(people["entity"], people["total"])))
     st.page_link("views/entities.py", label="Who dominates coverage", icon=":material/groups:")
 
 st.subheader("Timeline")
-all_outlets = sorted(set(outlet_labels(full.documents["outlet"])))
-if dates:
-    timeline_chart = timeline(docs, tables.events, all_outlets=all_outlets, title="Articles by day, and the events they report")
+all_outlets = computed("all_outlets", full, lambda t: sorted(set(outlet_labels(t.documents["outlet"]))))
+if facts["first"]:
+    timeline_chart = computed("overview.timeline", tables, lambda t, names: timeline(
+        t.documents, t.events, all_outlets=list(names), title="Articles by day, and the events they report"),
+        tuple(all_outlets))
     st.altair_chart(timeline_chart, width="stretch", key="overview.timeline")
     downloads.chart(timeline_chart, name="timeline", title="Articles by day, and the events they report", tables=tables,
                     key="overview.timeline_files")
-    undated = len(docs) - len(docs[docs["published"] != ""])
-    st.caption(f"{len(tables.events)} dated events in {tables.events['document'].nunique() if not tables.events.empty else 0} articles"
+    undated = facts["undated"]
+    st.caption(f"{len(tables.events):,} dated events in {facts['event_documents']:,} articles"
                + (f"; {undated} undated article{'s are' if undated != 1 else ' is'} not shown." if undated else "."))
 else:
     st.write("No article has a publication date, so there is no timeline.")
 
 st.subheader("What changed between the earliest and the latest articles")
-notes = changes(tables.figures, tables.positions, tables.mentions, docs)
+notes = facts["changes"]
 if notes:
     st.markdown("\n".join(f"- {md(n)}" for n in notes))
 else:
@@ -95,7 +115,10 @@ else:
 
 if not tables.duplicates.empty:
     st.subheader("Rewrites")
-    for row in tables.duplicates.itertuples(index=False):
+    shown_pairs = tables.duplicates.head(REWRITES_SHOWN)
+    for row in shown_pairs.itertuples(index=False):
         st.markdown(f"- {md(row.rewrite)} rewrites {md(row.original)} ({row.shared_sentences} shared sentences): "
                     "it counts once as a source.")
+    if len(tables.duplicates) > len(shown_pairs):
+        st.caption(f"The {len(shown_pairs)} closest of {len(tables.duplicates):,} rewrites; Sources lists them all.")
     st.page_link("views/sources.py", label="Compare the texts side by side", icon=":material/table_view:")

@@ -7,7 +7,7 @@ from dashboard import downloads, urlstate
 from analysis.charts import STANCE_WORDS, position_map, world_shapes
 from dashboard.data import filter_caption, mapped_countries, view_tables
 from dashboard.filters import TOPIC_WORDS
-from dashboard.render import reader_link
+from dashboard.render import TABLE_ROWS, reader_link, shown_rows_note
 
 
 tables, full = view_tables()
@@ -72,12 +72,14 @@ history["topic"] = history["topic"].map(lambda t: TOPIC_WORDS.get(t, t))
 history["stance"] = history["stance"].map(STANCE_WORDS)
 history["outlet"] = outlet_labels(history["outlet"])
 history = history.sort_values(["published", "document"], ascending=[False, True])
+total = len(history)
+reports = f"{total:,} report{'s' if total != 1 else ''}"
+articles = f"{history['document'].nunique():,} article{'s' if history['document'].nunique() != 1 else ''}"
+history = history.head(TABLE_ROWS).copy()  # newest first; only what is shown needs a link
 history["read"] = [reader_link(d, s) for d, s in zip(history["document"], history["sentence"])]
-reports = f"{len(history)} report{'s' if len(history) != 1 else ''}"
-articles = f"{history['document'].nunique()} article{'s' if history['document'].nunique() != 1 else ''}"
-st.caption(f"{reports} of {country}'s stance in {articles}, newest first.")
+st.caption(f"{reports} of {country}'s stance in {articles}, newest first" + shown_rows_note(total))
 st.dataframe(
-    history[["published", "topic", "stance", "conditions", "attributed_to", "outlet", "evidence", "read", "document"]],
+    history[["published", "topic", "stance", "conditions", "attributed_to", "outlet", "evidence", "read", "document"]].head(TABLE_ROWS),
     hide_index=True, width="stretch", key="positions.history",
     column_config={"published": "Date", "topic": "Topic", "stance": "Stance", "conditions": "Conditions",
                    "attributed_to": "Attributed to", "outlet": "Source",

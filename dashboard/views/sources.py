@@ -5,8 +5,10 @@ import streamlit as st
 from analysis.entities import outlet_labels
 from dashboard import downloads, urlstate
 from analysis.charts import coverage_heatmap
-from dashboard.render import inert_html, md
+from dashboard.render import TABLE_ROWS, inert_html, md, shown_rows_note
 from dashboard.data import corpus_folder, filter_caption, view_tables
+
+PAIR_CHOICES = 200
 
 tables, full = view_tables()
 docs = tables.documents
@@ -36,8 +38,10 @@ else:
     for key in ("title", "outlet", "author", "published"):
         inferred = docs[f"{key}_source"] == "inferred"
         view.loc[inferred & (view[key] != ""), key] = view[key] + " (inferred)"
+    if len(view) > TABLE_ROWS:
+        st.caption(f"{len(view):,} articles" + shown_rows_note(len(view)))
     st.dataframe(
-        view,
+        view.head(TABLE_ROWS),
         hide_index=True,
         width="stretch",
         column_config={
@@ -84,9 +88,10 @@ if not docs.empty:
     support = tables.support
     single = support[support["single_source"] & ~support["key"].str.startswith("other_")]
     st.caption("Figures and stances carried by a single independent text: articles that rewrite another count once. "
-               f"{len(single)} of {len(support)} claims rest on one text.")
+               f"{len(single):,} of {len(support):,} claims rest on one text" + shown_rows_note(len(single)))
     st.dataframe(
-        single[["kind", "item", "documents", "independent_texts", "outlet_list", "document_list"]], hide_index=True,
+        single[["kind", "item", "documents", "independent_texts", "outlet_list", "document_list"]].head(TABLE_ROWS),
+        hide_index=True,
         width="stretch", key="sources.single",
         column_config={"kind": "Kind", "item": st.column_config.TextColumn("Claim", width="large"),
                        "documents": st.column_config.NumberColumn("Articles", format="%d"),
@@ -98,7 +103,12 @@ if not docs.empty:
     if tables.duplicates.empty:
         st.write("No article rewrites another: every article counts as an independent text.")
     else:
-        labels = {f"{r.rewrite} ← {r.original}": i for i, r in enumerate(tables.duplicates.itertuples(index=False))}
+        # The closest pairs first; a picker of thousands of pairs is unusable, so it offers the first ones.
+        pairs = tables.duplicates.head(PAIR_CHOICES)
+        labels = {f"{r.rewrite} ← {r.original}": i for i, r in enumerate(pairs.itertuples(index=False))}
+        if len(tables.duplicates) > len(pairs):
+            st.caption(f"The {len(pairs)} closest of {len(tables.duplicates):,} rewrite pairs; the duplicates table "
+                       "in the briefing pack lists them all.")
         chosen = urlstate.selectbox("Pair", list(labels), key="sources.pair")
         pair = tables.duplicates.iloc[labels[chosen]]
         st.markdown(f"**{md(pair['rewrite'])}** rewrites **{md(pair['original'])}**: {int(pair['shared_sentences'])} sentences say the "
