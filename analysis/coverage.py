@@ -10,7 +10,6 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.figures import format_value
@@ -52,6 +51,8 @@ def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[
     names = [d for d in documents["document"] if d in blocks]
     if len(names) < 2:
         return empty
+    from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: a second to load, rarely needed
+
     texts = usable["text"].tolist()
     bodies = [" ".join(texts[i] for i in blocks[d]) for d in names]
     try:

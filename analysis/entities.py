@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -12,6 +11,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from analysis.gazetteer import slug
@@ -214,22 +214,21 @@ def cooccurrence_table(mentions: pd.DataFrame, *, sentences_total: int, key: str
     columns = ["entity_a", "entity_b", "sentences", "documents", "pmi"]
     if mentions.empty or sentences_total <= 0:
         return pd.DataFrame(columns=columns)
-    per_sentence = mentions.groupby(["document", "sentence"])[key].agg(lambda s: sorted(set(s)))
-    single = Counter()
-    pairs = Counter()
-    pair_docs: dict[tuple[str, str], set] = defaultdict(set)
-    for (document, _), names in per_sentence.items():
-        single.update(names)
-        for i, a in enumerate(names):
-            for b in names[i + 1 :]:
-                pairs[(a, b)] += 1
-                pair_docs[(a, b)].add(document)
-    rows = []
-    for (a, b), together in pairs.items():
-        pmi = math.log2(together * sentences_total / (single[a] * single[b]))
-        rows.append((a, b, together, len(pair_docs[(a, b)]), round(pmi, 3)))
-    table = pd.DataFrame(rows, columns=columns)
-    return table.sort_values(["sentences", "pmi"], ascending=False, ignore_index=True)
+    # One row per (sentence, name); pairs come from joining each sentence's names with themselves.
+    named = mentions[["document", "sentence", key]].drop_duplicates().rename(columns={key: "name"})
+    single = named["name"].value_counts()
+    both = named.merge(named, on=["document", "sentence"], suffixes=("_a", "_b"))
+    both = both[both["name_a"] < both["name_b"]]
+    if both.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = both.groupby(["name_a", "name_b"], sort=False).agg(
+        sentences=("sentence", "size"), documents=("document", "nunique")).reset_index()
+    expected = single.reindex(grouped["name_a"]).to_numpy() * single.reindex(grouped["name_b"]).to_numpy()
+    grouped["pmi"] = np.round(np.log2(grouped["sentences"].to_numpy() * sentences_total / expected), 3)
+    table = grouped.rename(columns={"name_a": "entity_a", "name_b": "entity_b"})[columns]
+    table = table.astype({"sentences": "int64", "documents": "int64"})
+    return table.sort_values(["sentences", "pmi", "entity_a", "entity_b"], ascending=[False, False, True, True],
+                             ignore_index=True)
 
 
 def filter_mentions(
