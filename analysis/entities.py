@@ -125,46 +125,57 @@ def resolve(mentions: Iterable[Mention]) -> list[Mention]:
     One label per name (the majority over the corpus), surname-only people resolved to the full name
     used in the same article, else the one used most in the corpus; ids derived from label and name.
     """
-    mentions = list(mentions)
-    loose = [m for m in mentions if not m.entity_id]
-    votes: dict[str, Counter] = defaultdict(Counter)
-    for m in loose:
-        votes[m.entity.casefold()][m.label] += 1
-    label_of = {name: counts.most_common(1)[0][0] for name, counts in votes.items()}
-    spelled: dict[str, Counter] = defaultdict(Counter)
-    for m in loose:
-        spelled[m.entity.casefold()][m.entity] += 1
-    spelling_of = {name: counts.most_common(1)[0][0] for name, counts in spelled.items()}
+    frame = resolve_frame(mentions_frame(mentions))
+    return [replace(Mention(*row), country_iso3=row[-1] or None) for row in frame.itertuples(index=False)]
 
-    def person_names(pool: Iterable[Mention]) -> Counter:
-        return Counter(m.entity for m in pool if m.label == "PERSON" and len(m.entity.split()) >= 2)
 
+def resolve_frame(raw: pd.DataFrame) -> pd.DataFrame:
+    """`resolve` over a mentions frame, the same rules with one pass per distinct name instead of per mention.
+
+    Returns the resolved mentions frame (columns MENTION_COLUMNS), row for row in the order of raw.
+    """
+    if raw.empty:
+        return raw.reindex(columns=MENTION_COLUMNS).copy()
+    frame = raw.reset_index(drop=True)
+    loose = frame[frame["entity_id"] == ""].assign(_key=lambda f: f["entity"].str.casefold(), _order=lambda f: f.index)
+
+    def majority(column: str) -> dict[str, str]:
+        # The most frequent value per name; on a tie, the one seen first (as Counter.most_common does).
+        counts = loose.groupby(["_key", column], sort=False).agg(n=("_order", "size"), first=("_order", "min"))
+        best = counts.reset_index().sort_values(["_key", "n", "first"], ascending=[True, False, True])
+        return dict(zip(*best.drop_duplicates("_key")[["_key", column]].to_numpy().T))
+
+    label_of, spelling_of = majority("label"), majority("entity")
+    people = frame[(frame["label"] == "PERSON") & (frame["entity"].str.split().str.len() >= 2)]
+    people_in_corpus = Counter(people["entity"])
     people_in_doc: dict[str, Counter] = defaultdict(Counter)
-    for m in mentions:
-        if m.label == "PERSON" and len(m.entity.split()) >= 2:
-            people_in_doc[m.document][m.entity] += 1
-    people_in_corpus = person_names(mentions)
-    ids_by_name = {m.entity: m.entity_id for m in mentions if m.entity_id and m.label == "PERSON"}
-
-    resolved = []
-    for m in mentions:
-        if m.entity_id:
-            resolved.append(m)
-            continue
-        key = m.entity.casefold()
-        label = label_of[key]
-        entity = spelling_of[key]
+    for (document, entity), count in people.groupby(["document", "entity"], sort=False).size().items():
+        people_in_doc[document][entity] = count
+    gazetteer_people = frame[(frame["entity_id"] != "") & (frame["label"] == "PERSON")]
+    ids_by_name = dict(zip(gazetteer_people["entity"], gazetteer_people["entity_id"]))
+    known = catalog()
+    resolved: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+    for document, key in loose[["document", "_key"]].drop_duplicates().itertuples(index=False):
+        label, entity = label_of[key], spelling_of[key]
         if label == "PERSON" and len(entity.split()) == 1:
-            full = _full_name(entity, people_in_doc.get(m.document, Counter())) or _full_name(entity, people_in_corpus)
+            full = _full_name(entity, people_in_doc.get(document, Counter())) or _full_name(entity, people_in_corpus)
             if full:
                 entity = full
         entity_id = ids_by_name.get(entity) or f"{label}:{slug(entity) or entity}"
-        if entity_id in catalog():
-            info = catalog()[entity_id]
-            resolved.append(replace(m, entity=info["name"], label=info["label"], entity_id=entity_id, country_iso3=info.get("iso3")))
+        info = known.get(entity_id)
+        if info is not None:
+            resolved[(document, key)] = (info["name"], info["label"], entity_id, info.get("iso3") or "")
         else:
-            resolved.append(replace(m, entity=entity, label=label, entity_id=entity_id))
-    return resolved
+            resolved[(document, key)] = (entity, label, entity_id, "")
+    values = [resolved[pair] for pair in zip(loose["document"], loose["_key"])]
+    out = frame.copy()
+    if values:
+        entity, label, entity_id, iso3 = (list(column) for column in zip(*values))
+        out.loc[loose.index, "entity"] = entity
+        out.loc[loose.index, "label"] = label
+        out.loc[loose.index, "entity_id"] = entity_id
+        out.loc[loose.index, "country_iso3"] = iso3
+    return out[MENTION_COLUMNS]
 
 
 def _full_name(surname: str, names: Counter) -> str | None:

@@ -12,12 +12,11 @@ from analysis import ANALYSIS_VERSION
 from analysis.corpus import METADATA_FIELDS, Corpus, Document, read_corpus
 from analysis.coverage import coverage_table, duplicates_table, events_table, independent_texts, support_table
 from analysis.entities import (
-    Mention,
     cooccurrence_table,
     entity_table,
     mentions_frame,
     mentions_from_doc,
-    resolve,
+    resolve_frame,
 )
 from analysis.figures import discrepancies_table, figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
@@ -189,7 +188,7 @@ def assemble(
         pipeline = load_pipeline(model)
         model_name, model_warning = pipeline.model, pipeline.warning
     documents = parts.documents.copy()
-    mention_frame = mentions_frame(resolve(Mention(*row) for row in parts.raw_mentions.itertuples(index=False)))
+    mention_frame = resolve_frame(parts.raw_mentions)
     override_frame, override_warnings = read_overrides(overrides)
     duplicate_frame, passage_frame = duplicates_table(documents, parts.sentences)
     roots = independent_texts(documents, duplicate_frame)
