@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
@@ -65,38 +66,55 @@ def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[
     published = dict(zip(documents["document"], documents["published"]))
     sentence_numbers = usable["sentence"].to_numpy()
     pairs, passages = [], []
+    partners: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for i, j, value in _candidate_pairs(doc_vectors):
-        a, b = names[i], names[j]
-        rows_a, rows_b = blocks[a], blocks[b]
-        matrix = (sentence_vectors[rows_a] @ sentence_vectors[rows_b].T).toarray()
-        best_a, best_b = matrix.max(axis=1), matrix.max(axis=0)
-        share_a = float((best_a >= SENTENCE_SIMILARITY).mean())
-        share_b = float((best_b >= SENTENCE_SIMILARITY).mean())
-        score = max(share_a, share_b)
-        if score < REWRITE_SHARE:
-            continue
-        date_a, date_b = published.get(a, ""), published.get(b, "")
-        if date_a and date_b and date_a != date_b:
-            original, rewrite, direction = (a, b, "by date") if date_a < date_b else (b, a, "by date")
-        else:
-            # Undecided by date: the text whose sentences are more fully contained in the other is the rewrite.
-            original, rewrite, direction = (b, a, "by containment") if share_a >= share_b else (a, b, "by containment")
-        flip = original == b
-        shared = 0
-        for x, y in zip(*np.nonzero((matrix >= SENTENCE_SIMILARITY) & (matrix == best_a[:, None]))):
-            # each sentence's best counterpart only
-            ra, rb = rows_a[x], rows_b[y]
-            first, second = (rb, ra) if flip else (ra, rb)
-            passages.append((original, rewrite, int(sentence_numbers[first]), int(sentence_numbers[second]),
-                             round(float(matrix[x, y]), 3), texts[first], texts[second]))
-            shared += 1
-        pairs.append((original, rewrite, round(score, 3), shared, round(float(value), 3), direction))
+        partners[i].append((j, value))
+    for i, group in partners.items():
+        # One sparse product per article against all its candidates, split into one block per candidate.
+        a, rows_a = names[i], blocks[names[i]]
+        rows_all = np.concatenate([blocks[names[j]] for j, _ in group])
+        products = (sentence_vectors[rows_a] @ sentence_vectors[rows_all].T).toarray()
+        offset = 0
+        for j, value in group:
+            b, rows_b = names[j], blocks[names[j]]
+            matrix = products[:, offset : offset + len(rows_b)]
+            offset += len(rows_b)
+            pair = _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers, texts)
+            if pair is not None:
+                pairs.append(pair[0])
+                passages += pair[1]
     duplicates = pd.DataFrame(pairs, columns=DUPLICATE_COLUMNS).sort_values(
         ["score", "original", "rewrite"], ascending=[False, True, True], ignore_index=True)
     shared_frame = pd.DataFrame(passages, columns=PASSAGE_COLUMNS).sort_values(
         ["original", "rewrite", "sentence_original"], ignore_index=True, kind="stable"
     )
     return duplicates, shared_frame
+
+
+def _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers, texts):
+    """The pair row and shared passages when a and b share enough sentences, else None."""
+    best_a, best_b = matrix.max(axis=1), matrix.max(axis=0)
+    share_a = float((best_a >= SENTENCE_SIMILARITY).mean())
+    share_b = float((best_b >= SENTENCE_SIMILARITY).mean())
+    score = max(share_a, share_b)
+    if score < REWRITE_SHARE:
+        return None
+    date_a, date_b = published.get(a, ""), published.get(b, "")
+    if date_a and date_b and date_a != date_b:
+        original, rewrite, direction = (a, b, "by date") if date_a < date_b else (b, a, "by date")
+    else:
+        # Undecided by date: the text whose sentences are more fully contained in the other is the rewrite.
+        original, rewrite, direction = (b, a, "by containment") if share_a >= share_b else (a, b, "by containment")
+    flip = original == b
+    shared, found = 0, []
+    for x, y in zip(*np.nonzero((matrix >= SENTENCE_SIMILARITY) & (matrix == best_a[:, None]))):
+        # each sentence's best counterpart only
+        ra, rb = rows_a[x], rows_b[y]
+        first, second = (rb, ra) if flip else (ra, rb)
+        found.append((original, rewrite, int(sentence_numbers[first]), int(sentence_numbers[second]),
+                      round(float(matrix[x, y]), 3), texts[first], texts[second]))
+        shared += 1
+    return (original, rewrite, round(score, 3), shared, round(float(value), 3), direction), found
 
 
 def _candidate_pairs(vectors, *, block: int = 2048):
