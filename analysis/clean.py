@@ -106,7 +106,16 @@ def _rule_reason(text: str) -> str | None:
     return None
 
 
+# jusText decides a short paragraph by scanning to its nearest decided neighbours: its time grows with the
+# square of a run of short paragraphs. A long text goes to it in slices of this many lines, so 100,000
+# one-word lines cost seconds, not hours; an article has far fewer lines and is classified as before.
+JUSTEXT_SLICE = 500
+
+
 def _justext_classes(texts: list[str]) -> list[str]:
+    if len(texts) > JUSTEXT_SLICE:
+        slices = (texts[i : i + JUSTEXT_SLICE] for i in range(0, len(texts), JUSTEXT_SLICE))
+        return [c for piece in slices for c in _justext_classes(piece)]
     if not texts:
         return []
     page = "<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in texts) + "</body></html>"
@@ -132,10 +141,13 @@ def clean_text(
         classes = dict(zip(nonblank, _justext_classes([normal[i] for i in nonblank])))
     else:
         # Inline markup can split one extracted line into several visible ones: containment counts too.
-        classes = {
-            i: ("good" if normal[i] in main_content or (len(normal[i]) >= 20 and any(normal[i] in m for m in main_content)) else "bad")
-            for i in nonblank
-        }
+        # Lines hold no newline: one search in all extracted lines joined by newlines, not one per pair.
+        extracted = "\n".join(main_content)
+
+        def extracted_line(line: str) -> bool:
+            return line in main_content or (len(line) >= 20 and line in extracted)
+
+        classes = {i: "good" if extracted_line(normal[i]) else "bad" for i in nonblank}
     rule = {i: _rule_reason(normal[i]) for i in nonblank}
 
     candidate = {i for i in nonblank if rule[i] is None and classes[i] == "good"}

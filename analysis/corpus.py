@@ -42,7 +42,9 @@ MAX_TEXT_CHARS = 200_000
 MAX_SENTENCE_CHARS = 2_000
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?\n)---[ \t]*\n", re.DOTALL)
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Link text holds no bracket and the target no newline, with at most one level of parentheses ("Foo_(bar)"):
+# so each character is looked at a bounded number of times, whatever the file ("[[[[..." included).
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()\n]|\([^()\n]*\))*\)")
 _MD_HEADING = re.compile(r"^(\s{0,3})#{1,6}\s+", re.MULTILINE)
 _MD_EMPHASIS = re.compile(r"(\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w))")
 
@@ -310,7 +312,7 @@ def _document_from_text(name: str, fmt: str, text: str, encoding: str, size: int
     offer(front, "front matter")
     main_content = None
     if fmt == "html":
-        page = parse_html(text)
+        page = parse_html(text, max_text=MAX_TEXT_CHARS)
         _check_length(page.text)
         body_text, main_content = page.text, page.main_content
         offer(page.metadata, "page metadata")
@@ -444,8 +446,21 @@ def read_corpus(
     files: list[SourceFile] = []
     outside: list[Skipped] = []
     manifest = overrides = None
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+
+    def unreadable_folder(exc: OSError) -> None:
+        name = Path(exc.filename).relative_to(root).as_posix() if exc.filename else str(root)
+        reason = f"folder cannot be read: {exc.strerror or exc}; its files are not read"
+        outside.append(Skipped(f"{name}/", reason))
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable_folder):
+        kept = []
+        for dirname in sorted(d for d in dirnames if not d.startswith(".")):
+            if os.path.islink(os.path.join(dirpath, dirname)):
+                name = (Path(dirpath) / dirname).relative_to(root).as_posix()
+                outside.append(Skipped(f"{name}/", "link to a folder; links to folders are not followed"))
+            else:
+                kept.append(dirname)
+        dirnames[:] = kept
         for filename in sorted(filenames):
             if filename.startswith("."):
                 continue

@@ -38,6 +38,8 @@ _LEGACY_ENCODINGS = ["cp1252", "iso8859_15", "latin_1", "cp1250", "cp1251", "iso
 _LATIN_FAMILY = {"cp1252", "iso8859_15", "latin_1", "cp1250", "iso8859_2", "mac_roman"}
 _OTHER_SCRIPTS = ["cp1251", "koi8_r", "iso8859_5", "cp1253", "iso8859_7", "cp1254", "cp1255", "cp1256", "cp1257"]
 
+MIXED_ENCODING = "utf-8 mixed with cp1252"  # the encoding reported for UTF-8 text with stray cp1252 bytes
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -101,7 +103,7 @@ def decode_bytes(data: bytes) -> Decoded:
     multibyte_utf8 = len(re.findall(rb"[\xc2-\xf4][\x80-\xbf]+", data))
     if multibyte_utf8 >= 2:
         text = data.decode("utf-8", errors="briefing_cp1252_fallback")
-        return _checked(Decoded(text, "utf-8 mixed with cp1252"))
+        return _checked(Decoded(text, MIXED_ENCODING))
     best = from_bytes(data[:1_000_000], cp_isolation=_LEGACY_ENCODINGS + _OTHER_SCRIPTS).best()
     candidates = list(_LEGACY_ENCODINGS)
     # Detection cannot tell Western code pages apart on short texts (it offers cp1250 for French);

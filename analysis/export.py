@@ -20,19 +20,33 @@ def neutralise(value: object) -> object:
     return value
 
 
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of frame whose text cells cannot be run as spreadsheet formulas."""
+def _xlsx_cell(value: object) -> object:
+    """A value an XLSX sheet accepts, neutralised: control characters it cannot store become U+FFFD
+    (so offsets into the text stay true)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value)
+
+
+def safe_frame(frame: pd.DataFrame, *, xlsx: bool = False) -> pd.DataFrame:
+    """A copy of frame whose text cells and column names cannot be run as spreadsheet formulas (nor, for XLSX,
+    hold a control character that the format forbids)."""
     out = frame.copy()
+    out.columns = [neutralise(column) for column in out.columns]
     for column in out.columns:
         if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise)
+            out[column] = out[column].map(_xlsx_cell if xlsx else neutralise)
     return out
 
 
 def table_bytes(frame: pd.DataFrame, fmt: str, *, sheet: str = "table") -> bytes:
-    """The bytes of one table in fmt: CSV is UTF-8 with BOM so Excel reads accents right."""
+    """The bytes of one table in fmt: CSV is UTF-8 with BOM so Excel reads accents right.
+
+    CSV rows end in CRLF, so that a cell holding a carriage return or a line break is quoted: a bare one would
+    start a new row in a spreadsheet, and whatever followed it ("=HYPERLINK(...)") a new, unneutralised cell.
+    """
     if fmt == "csv":
-        return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+        return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     if fmt == "json":
         return frame.to_json(orient="records", force_ascii=False, indent=1).encode("utf-8")
     if fmt == "xlsx":
@@ -42,7 +56,7 @@ def table_bytes(frame: pd.DataFrame, fmt: str, *, sheet: str = "table") -> bytes
 
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            safe_frame(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+            safe_frame(frame, xlsx=True).to_excel(writer, sheet_name=sheet[:31], index=False)
             sheet_obj = writer.sheets[sheet[:31]]
             sheet_obj.freeze_panes = "A2"
             for cell in sheet_obj[1]:

@@ -14,6 +14,7 @@ import yaml
 from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import text2num
 
+from analysis.corpus import MAX_SENTENCE_CHARS
 from analysis.metadata import DATE_PATTERNS, MONTHS
 
 FIGURE_COLUMNS = [
@@ -205,7 +206,7 @@ def parse_figures(text: str) -> Iterator[Figure]:
                 continue  # part of a name such as "World War Two" or "Group of Seven"
         try:
             value = float(text2num(words.lower().replace("-", " ").strip(), "en"))
-        except ValueError:
+        except (ValueError, OverflowError):
             continue
         candidates.append((start, end, value, "words"))
 
@@ -232,7 +233,8 @@ def parse_figures(text: str) -> Iterator[Figure]:
         if not free(start, end):
             continue
         figure = _extend(text, start, end, value, kind, lex)
-        if figure is not None and free(figure.start, figure.end):
+        # A number of hundreds of digits is no figure an article cites; it would be infinite as a float.
+        if figure is not None and math.isfinite(figure.value) and free(figure.start, figure.end):
             taken.append((figure.start, figure.end))
             yield figure
 
@@ -368,11 +370,14 @@ def _version(key: str, sentence: str, declared: dict[str, str | None]) -> str:
 
 
 def figures_table(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """Every figure in every sentence, with what it measures and the article's outlet and date."""
+    """Every figure in every sentence (up to MAX_SENTENCE_CHARS long), with what it measures and the article's
+    outlet and date."""
     meta = documents.set_index("document")[["published", "outlet"]].to_dict("index") if not documents.empty else {}
     quantity_version = {q["key"]: q.get("version") for q in lexicon().quantities}
     rows = []
     for row in sentences.itertuples(index=False):
+        if len(row.text) > MAX_SENTENCE_CHARS:
+            continue  # a table or a run of text without punctuation: not searched, see MAX_SENTENCE_CHARS
         for figure in parse_figures(row.text):
             kind = classify(figure, row.text)
             info = meta.get(row.document, {"published": "", "outlet": ""})

@@ -61,8 +61,12 @@ def _visible_lines(root: lxml.html.HtmlElement) -> list[str]:
     return lines
 
 
-def parse_html(source: str) -> HtmlPage:
-    """Read a page (possibly hostile or broken) into lines of visible text; scripts and styles never survive."""
+def parse_html(source: str, *, max_text: int | None = None) -> HtmlPage:
+    """Read a page (possibly hostile or broken) into lines of visible text; scripts and styles never survive.
+
+    When the visible text is longer than max_text, the page comes back without main content or metadata:
+    the caller rejects it, and the extractor's time on a huge page is saved.
+    """
     try:
         root = lxml.html.document_fromstring(source or "<html></html>")
     except (etree.ParserError, ValueError):
@@ -71,6 +75,8 @@ def parse_html(source: str) -> HtmlPage:
         element.drop_tree() if hasattr(element, "drop_tree") else None
     body = root.find("body")
     lines = _visible_lines(body if body is not None else root)
+    if max_text is not None and sum(len(line) + 1 for line in lines) > max_text + 1:
+        return HtmlPage("\n".join(lines))
     main: set[str] = set()
     metadata: dict[str, str] = {}
     try:

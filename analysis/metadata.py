@@ -135,6 +135,12 @@ def _infer_outlet(lines: list[str]) -> str | None:
     return None
 
 
+def _cued(line: str, start: int) -> bool:
+    """Whether a publication cue ends right before start; looked for in the 200 characters before start only,
+    which keeps a line with thousands of dates linear."""
+    return bool(_PUBLISHED_CUE.search(line, max(0, start - 200), start))
+
+
 def _infer_published(text: str, lines: list[str]) -> str | None:
     dated: list[tuple[int, int, date]] = []  # (priority, position, date); lower priority wins
     years = Counter(int(y) for y in _YEAR_ONLY.findall(text))
@@ -143,10 +149,10 @@ def _infer_published(text: str, lines: list[str]) -> str | None:
             for match in pattern.finditer(line):
                 found = _to_date(match)
                 if found:
-                    cued = bool(_PUBLISHED_CUE.search(line[: match.start()]))
+                    cued = _cued(line, match.start())
                     dated.append((0 if cued else 2, position, found))
         for match in _MONTH_DAY.finditer(line):
-            if _PUBLISHED_CUE.search(line[: match.start()]) and years:
+            if _cued(line, match.start()) and years:
                 found = _to_date(match, year=years.most_common(1)[0][0])
                 if found:
                     dated.append((1, position, found))
@@ -161,17 +167,32 @@ def _infer_published(text: str, lines: list[str]) -> str | None:
     return max(counts, key=lambda d: (counts[d], d)).isoformat()
 
 
+_TITLE_MAX_CHARS = 300  # a headline of up to 25 words; longer lines are never one
+
+
 def _infer_title(lines: list[str]) -> str | None:
     stripped = [line.strip().lstrip("•·-* ").strip() for line in lines]
     nonblank = [s for s in stripped if s]
+    candidates = []
     for candidate in nonblank:
         words = candidate.split()
-        if not (4 <= len(words) <= 25 and (candidate[0].isupper() or candidate[0].isdigit())):
+        if not (4 <= len(words) <= 25 and len(candidate) <= _TITLE_MAX_CHARS):
+            continue
+        if not (candidate[0].isupper() or candidate[0].isdigit()):
             continue
         if candidate.endswith((".", "?", "!", ":")) or re.search(r"(?:\b(?:19|20)\d\d|\bmins? read)$", candidate, re.I):
             continue
-        # A headline repeats on a page: as its own line again, or at the end of a breadcrumb trail.
-        repeats = sum(1 for other in nonblank if other == candidate or other.endswith(" " + candidate))
-        if repeats >= 2:
-            return candidate
-    return None
+        candidates.append(candidate)
+    if not candidates:
+        return None
+    # A headline repeats on a page: as its own line again, or at the end of a breadcrumb ("World > Headline").
+    # Counted in one pass over the lines: each line's endings after a space, as long as a headline can be.
+    known = set(candidates)
+    repeats = Counter(line for line in nonblank if line in known)
+    for line in nonblank:
+        space = line.rfind(" ")
+        while space >= 0 and len(line) - space - 1 <= _TITLE_MAX_CHARS:
+            if line[space + 1 :] in known:
+                repeats[line[space + 1 :]] += 1
+            space = line.rfind(" ", 0, space)
+    return next((candidate for candidate in candidates if repeats[candidate] >= 2), None)

@@ -7,8 +7,9 @@ import re
 import pandas as pd
 
 # HTML's special characters and those markdown could act on, as numeric entities, in one pass (a second
-# pass would mangle the first one's entities): escaped article text stays text whatever renders it.
-_MARKDOWN_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'[]()!*_`#|~$\\"}
+# pass would mangle the first one's entities): escaped article text stays text whatever renders it. Line
+# breaks too: a blank line in a text would end the HTML block, and markdown would read the rest of the markup.
+_MARKDOWN_ENTITIES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'[]()!*_`#|~$\\\n\r"}
 
 
 def inert_html(text: str) -> str:
@@ -29,7 +30,8 @@ def document_label(row) -> str:
     return f"{title} ({details})" if details else title
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+# & too, so that "&amp;" written in a text is shown as written.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
 def md(value: object) -> str:
