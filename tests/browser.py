@@ -113,3 +113,81 @@ def full_screenshot(page, path) -> None:
     page.wait_for_timeout(600)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
+
+
+def streamlit_launcher(python: str | os.PathLike = sys.executable) -> list[str]:
+    """How to start streamlit: the venv's `streamlit` script (as a host would run it), else `python -m`."""
+    script = Path(python).parent / "streamlit"
+    return [str(script)] if script.is_file() else [str(python), "-m", "streamlit"]
+
+
+@contextmanager
+def app_server(app: Path, *script_args: str, launcher: list[str] | None = None, cwd: Path = ROOT,
+               env: dict[str, str] | None = None, timeout: float = 180):
+    """`streamlit run APP -- SCRIPT_ARGS` headless on a free loopback port, with the launcher, working folder
+    and environment chosen by the caller; yields (base URL, the server process) until the block ends."""
+    port = free_port()
+    (ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
+    log = open(ROOT / "tests" / "artifacts" / f"streamlit-{port}.log", "w+b")
+    process = subprocess.Popen(
+        [*(launcher or streamlit_launcher()), "run", str(app), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--", *script_args],
+        cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while not healthy(base):
+            if process.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                output = log.read().decode(errors="replace")
+                pytest.fail(f"streamlit did not become healthy; its output:\n{output}")
+            time.sleep(0.3)
+        yield base, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+
+
+def healthy(base: str) -> bool:
+    """True when the server's health endpoint answers 200 "ok"."""
+    try:
+        with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
+            return response.status == 200 and response.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
+def sidebar_nav(page, title: str) -> None:
+    """Open a view through the sidebar navigation: same session (a fresh page load starts a new one)."""
+    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    wait_ready(page)
+
+
+def search_sentences(page, text: str) -> None:
+    """Type into the sidebar's "Sentences containing" filter, commit it (Enter), wait for the rerun."""
+    box = page.locator("[data-testid='stSidebar']").get_by_label("Sentences containing")
+    box.fill(text)
+    box.press("Enter")
+    wait_ready(page)
+
+
+def files_containing(folder: Path, needle: bytes, *, skip_dirs: frozenset[str] = frozenset()) -> list[Path]:
+    """Every regular file below folder holding needle (symlinks not followed, skip_dirs left out)."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if d not in skip_dirs]
+        for name in filenames:
+            path = Path(dirpath) / name
+            try:
+                if path.is_file() and not path.is_symlink() and needle in path.read_bytes():
+                    found.append(path)
+            except OSError:
+                continue  # vanished or unreadable between listing and reading
+    return found
