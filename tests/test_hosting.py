@@ -1,4 +1,4 @@
-"""The app runs from exactly what a host installs: a fresh venv, `pip install -r requirements.txt`, `streamlit run`.
+"""The app runs from exactly what a host installs: a fresh venv, `pip install -r requirements.txt`.
 
 One venv is built per test session from a copy of the repository's files (not an editable install of this
 working tree), as Streamlit Community Cloud or a plain server would. The app is then served twice: from the
@@ -42,7 +42,7 @@ class Host:
 
 
 def copy_checkout(target: Path) -> None:
-    """The repository's files as a clone would have them: tracked plus new unignored files (no build output)."""
+    """The repository's files as a clone would have them: tracked and new unignored files, no build output."""
     listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
                             capture_output=True)
     if listed.returncode == 0 and listed.stdout:
@@ -110,7 +110,7 @@ def every_view(browser, base: str) -> None:
 
 
 def test_requirements_install_the_project_itself_with_its_data(host):
-    """requirements.txt installs the package (not editable) with every data file, and a consistent set of deps."""
+    """requirements.txt installs the package (not editable) with every data file; the deps are consistent."""
     where = run([host.venv / "bin" / "python", "-c",
                  "import json, analysis, dashboard, spacy, streamlit; "
                  "print(json.dumps([analysis.__file__, dashboard.__file__]))"], cwd=host.venv, timeout=300)
@@ -121,24 +121,27 @@ def test_requirements_install_the_project_itself_with_its_data(host):
         shipped = sorted(p.name for p in (host.checkout / folder).iterdir() if p.is_file())
         installed = sorted(p.name for p in (host.site / folder).iterdir() if p.is_file()) \
             if (host.site / folder).is_dir() else []
-        assert shipped and set(shipped) <= set(installed), f"{folder}: {sorted(set(shipped) - set(installed))}"
+        missing = sorted(set(shipped) - set(installed))
+        assert shipped and not missing, f"{folder}: not installed: {missing}"
 
 
 def test_every_view_as_community_cloud_runs_it(host, browser):
     """`streamlit run dashboard/app.py` from the repository root, no arguments: the seeds."""
-    with app_server(Path("dashboard/app.py"), launcher=[str(host.venv / "bin" / "streamlit")], cwd=host.checkout,
-                    env=host_env()) as (base, _process):
+    launcher = [str(host.venv / "bin" / "streamlit")]
+    with app_server(Path("dashboard/app.py"), launcher=launcher, cwd=host.checkout,
+                    env=host_env()) as (base, _):
         assert healthy(base)
         every_view(browser, base)
 
 
 def test_every_view_from_the_installed_package_alone(host, browser, tmp_path):
-    """A server with the venv, the config file and a corpus folder named in BRIEFING_CORPUS: no source tree."""
+    """A server with the venv, the config file and a corpus named in BRIEFING_CORPUS; no source tree."""
     server, corpus = tmp_path / "server", tmp_path / "articles"
     shutil.copytree(host.checkout / ".streamlit", server / ".streamlit")
     shutil.copytree(SEEDS, corpus)
-    with app_server(host.site / "dashboard" / "app.py", launcher=[str(host.venv / "bin" / "streamlit")], cwd=server,
-                    env=host_env(BRIEFING_CORPUS=str(corpus))) as (base, _process):
+    launcher = [str(host.venv / "bin" / "streamlit")]
+    with app_server(host.site / "dashboard" / "app.py", launcher=launcher, cwd=server,
+                    env=host_env(BRIEFING_CORPUS=str(corpus))) as (base, _):
         assert healthy(base)
         with urllib.request.urlopen(f"{base}/app/static/world.geojson", timeout=30) as response:
             assert json.loads(response.read())["features"], "the map outlines are not served"
