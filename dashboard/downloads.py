@@ -21,18 +21,18 @@ def chart(chart_obj: alt.TopLevelMixin, *, name: str, title: str, tables: Tables
     source = source_line(tables.documents)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("PNG", data=lambda: chart_png(chart_obj, title=title, source=source, caption=_caption()),
-                         file_name=dated_name(name, "png"), mime="image/png", key=f"{key}.png", icon=":material/image:")
+                         file_name=dated_name(name, "png"), mime="image/png", key=f"{key}.png", on_click="ignore", icon=":material/image:")
     right.download_button("SVG", data=lambda: chart_svg(chart_obj, title=title, source=source, caption=_caption()),
-                          file_name=dated_name(name, "svg"), mime="image/svg+xml", key=f"{key}.svg", icon=":material/draw:")
+                          file_name=dated_name(name, "svg"), mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", icon=":material/draw:")
 
 
 def table(frame: pd.DataFrame, *, name: str, key: str) -> None:
     """CSV (UTF-8 with BOM) and XLSX (typed, frozen header) of a table as filtered on the page."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("CSV", data=lambda: table_bytes(frame, "csv"), file_name=dated_name(name, "csv"),
-                         mime="text/csv", key=f"{key}.csv", icon=":material/download:")
+                         mime="text/csv", key=f"{key}.csv", on_click="ignore", icon=":material/download:")
     right.download_button("XLSX", data=lambda: table_bytes(frame, "xlsx", sheet=name), file_name=dated_name(name, "xlsx"),
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx", on_click="ignore",
                           icon=":material/table:")
 
 
@@ -41,5 +41,5 @@ def pack(tables: Tables, *, key: str) -> None:
     st.download_button(
         "Download the briefing pack (ZIP: summary PDF and HTML, charts, tables, citations)",
         data=lambda: briefing_pack(tables, caption=_caption()), file_name=dated_name("briefing", "zip"),
-        mime="application/zip", key=key, type="primary", icon=":material/folder_zip:",
+        mime="application/zip", key=key, on_click="ignore", type="primary", icon=":material/folder_zip:",
     )
