@@ -3,4 +3,4 @@
 __version__ = "0.1.0"
 
 # Bump when a change alters any table a build produces, so stored results are recomputed.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
