@@ -136,12 +136,7 @@ def parallel_map(fn, items, *, jobs: int, min_items: int = 64) -> Iterator:
 
 def analyse_all(docs: Sequence[Document], **options) -> Parts:
     """Parts of every article, in the order given, whichever engine ran them."""
-    results = {}
-    for chunk, parts in run_chunks(docs, **options):
-        results[chunk[0].document] = parts
-    ordered = [results[chunk[0].document]
-               for chunk in chunked(docs, workers=options.get("jobs", 1), size=options.get("chunk_size"))]
-    return concat_parts(ordered)
+    return concat_parts([parts for _, parts in run_chunks(docs, **options)]).in_order([d.document for d in docs])
 
 
 def terminal_progress(stream=None) -> ProgressCallback | None:

@@ -123,18 +123,6 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _sorted_by_document(parts: Parts, order: list[str]) -> Parts:
-    """Rows of every part table in the corpus's document order, each article's rows in their own order."""
-    rank = {name: i for i, name in enumerate(order)}
-    tables = {}
-    for name in PARTS_TABLES:
-        frame = getattr(parts, name)
-        if not frame.empty:
-            frame = frame.iloc[frame["document"].map(rank).argsort(kind="stable")].reset_index(drop=True)
-        tables[name] = frame
-    return Parts(**tables)
-
-
 class Store:
     """One corpus's analysis store (see the module docstring for the layout)."""
 
@@ -318,7 +306,7 @@ class Store:
                 frame = pd.read_parquet(folder / f"{name}.parquet")
                 tables[name] = frame[frame["document"].isin(wanted)]
             pieces.append(Parts(**tables))
-        return _sorted_by_document(concat_parts(pieces), order)
+        return concat_parts(pieces).in_order(order)
 
     def _commit(self, files: pd.DataFrame, tables: Tables, *, requested_model: str, input_state: str) -> None:
         name = f"gen-{time.time_ns():020d}-{uuid.uuid4().hex[:6]}"

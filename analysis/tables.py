@@ -87,12 +87,21 @@ class Parts:
     def merged(self, other: Parts) -> Parts:
         """These parts plus other's; other's articles replace same-named ones here."""
         replaced = set(other.documents["document"])
-        merged = {}
+        kept = Parts(**{name: getattr(self, name)[~getattr(self, name)["document"].isin(replaced)]
+                        for name in PARTS_TABLES})
+        return concat_parts([kept, other])
+
+    def in_order(self, order: list[str]) -> Parts:
+        """Rows of every table in this document order, each article's rows in their own order (chunks and
+        stores hand parts back in any order; tables must not depend on it)."""
+        rank = {name: i for i, name in enumerate(order)}
+        tables = {}
         for name in PARTS_TABLES:
-            mine, theirs = getattr(self, name), getattr(other, name)
-            frames = [f for f in (mine[~mine["document"].isin(replaced)], theirs) if not f.empty]
-            merged[name] = pd.concat(frames, ignore_index=True) if frames else mine.iloc[0:0]
-        return Parts(**merged)
+            frame = getattr(self, name)
+            if not frame.empty:
+                frame = frame.iloc[frame["document"].map(rank).argsort(kind="stable")].reset_index(drop=True)
+            tables[name] = frame
+        return Parts(**tables)
 
 
 def concat_parts(pieces: list[Parts]) -> Parts:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from analysis.charts import world
 from analysis.corpus import read_corpus
+from analysis.entities import outlet_labels
 from analysis.query import Filters, subset
 from analysis.store import Store, StoreError, default_store
 from analysis.tables import Tables, build_tables
@@ -112,6 +113,11 @@ def view_tables() -> tuple[Tables, Tables]:
     if not filters.active:
         return tables, tables
     return _filtered(tables_key(tables), filters, tables), tables
+
+
+def chart_outlets(full: Tables) -> list[str]:
+    """Every outlet of this session's tables, labelled as charts show them: one colour per outlet in every view."""
+    return computed("all_outlets", full, lambda t: sorted(set(outlet_labels(t.documents["outlet"]))))
 
 
 def filter_caption(view: Tables, full: Tables) -> None:

@@ -42,37 +42,9 @@ def free_port() -> int:
 @contextmanager
 def streamlit_server(corpus: Path, *, timeout: float = 180):
     """Run `streamlit run dashboard/app.py -- CORPUS` on a free loopback port until the block ends."""
-    port = free_port()
-    (ROOT / "tests" / "artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "tests" / "artifacts" / f"streamlit-{port}.log", "w+b")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--", str(corpus)],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"streamlit did not become healthy; its output:\n{log.read().decode(errors='replace')}")
-            time.sleep(0.3)
+    with app_server(ROOT / "dashboard" / "app.py", str(corpus), launcher=[sys.executable, "-m", "streamlit"],
+                    timeout=timeout) as (base, _):
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @contextmanager

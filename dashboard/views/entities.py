@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from analysis.entities import cooccurrence_table, country_names, evidence_for, filter_mentions, outlet_labels, top_entities
+from analysis.entities import cooccurrence_table, country_names, evidence_for, filter_mentions, top_entities
 from dashboard import downloads, urlstate
 from analysis.charts import cooccurrence_heatmap, entity_bars
 from dashboard.render import TABLE_ROWS, md, reader_link, shown_rows_note
-from dashboard.data import computed, filter_caption, view_tables
+from dashboard.data import chart_outlets, computed, filter_caption, view_tables
 
 tables, full = view_tables()
 docs = tables.documents
@@ -17,7 +17,7 @@ if tables.mentions.empty:
     st.info("No entity mention in the articles the filters leave. Widen the filters in the sidebar.")
     st.stop()
 
-all_outlets = computed("all_outlets", full, lambda t: sorted(set(outlet_labels(t.documents["outlet"]))))
+all_outlets = chart_outlets(full)
 
 with st.container(border=True):
     left, middle, right = st.columns([2, 2, 2])

@@ -7,7 +7,7 @@ from analysis.figures import format_value, headline_figures, lexicon
 from dashboard import downloads, urlstate
 from analysis.charts import figure_timeline
 from dashboard.render import md, plural, reader_link
-from dashboard.data import computed, filter_caption, view_tables
+from dashboard.data import chart_outlets, computed, filter_caption, view_tables
 from dashboard.render import TABLE_ROWS, shown_rows_note
 
 tables, full = view_tables()
@@ -51,7 +51,7 @@ def _evidence(t, quantities, outlets, units):
 
 
 figures, labels, present, headlines = computed("figures.prepared", tables, _prepared)
-all_outlets = computed("all_outlets", full, lambda t: sorted(set(outlet_labels(t.documents["outlet"]))))
+all_outlets = chart_outlets(full)
 
 
 st.subheader("Headline figures")

@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from analysis.entities import UNKNOWN_OUTLET, filter_mentions, outlet_labels, top_entities
+from analysis.entities import UNKNOWN_OUTLET, filter_mentions, top_entities
 from analysis.figures import format_value, headline_figures
 from analysis.overview import changes
 from analysis.charts import STANCE_WORDS, timeline
 from dashboard.render import md
 from dashboard import downloads
-from dashboard.data import computed, filter_caption, view_tables
+from dashboard.data import chart_outlets, computed, filter_caption, view_tables
 
 REWRITES_SHOWN = 10
 
@@ -92,7 +92,7 @@ with right:
     st.page_link("views/entities.py", label="Who dominates coverage", icon=":material/groups:")
 
 st.subheader("Timeline")
-all_outlets = computed("all_outlets", full, lambda t: sorted(set(outlet_labels(t.documents["outlet"]))))
+all_outlets = chart_outlets(full)
 if facts["first"]:
     timeline_chart = computed("overview.timeline", tables, lambda t, names: timeline(
         t.documents, t.events, all_outlets=list(names), title="Articles by day, and the events they report"),
