@@ -81,6 +81,9 @@ class Document:
     metadata_source: dict[str, str]
     cleaned: Cleaned
     size_bytes: int
+    # Warnings raised while reading this file (encoding, front matter): a store keeps them with its reading, so an
+    # unchanged file that is not read again still reports them.
+    read_warnings: tuple[str, ...] = ()
 
     @property
     def body(self) -> str:
@@ -332,6 +335,7 @@ def _document_from_text(name: str, fmt: str, text: str, encoding: str, size: int
         metadata_source=source,
         cleaned=cleaned,
         size_bytes=size,
+        read_warnings=tuple(warnings),
     )
 
 
@@ -392,6 +396,7 @@ def read_sources(
                 continue
         else:
             doc = earlier
+            corpus.warnings.extend(earlier.read_warnings)
         if doc.content_hash in seen:
             corpus.skipped.append(Skipped(name, f"duplicate of {seen[doc.content_hash]} (same text)"))
             continue

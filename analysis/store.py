@@ -40,7 +40,7 @@ STORE_FORMAT = 1
 STORE_DIRNAME = ".briefing-store"
 CURRENT = "CURRENT"
 FILE_COLUMNS = ["document", "signature", "manifest_key", "key", "shard", "content_hash", "metadata",
-                "metadata_source", "format", "encoding", "size_bytes"]
+                "metadata_source", "format", "encoding", "size_bytes", "read_warnings"]
 
 
 class StoreError(RuntimeError):
@@ -101,6 +101,7 @@ def _remembered(row) -> Document:
         document=row.document, format=row.format, encoding=row.encoding, text="", content_hash=row.content_hash,
         metadata=json.loads(row.metadata), metadata_source=json.loads(row.metadata_source), cleaned=_EMPTY,
         size_bytes=int(row.size_bytes),
+        read_warnings=tuple(json.loads(getattr(row, "read_warnings", None) or "[]")),  # absent in older stores
     )
 
 
@@ -284,6 +285,7 @@ class Store:
                 "content_hash": doc.content_hash, "metadata": json.dumps(doc.metadata, sort_keys=True),
                 "metadata_source": json.dumps(doc.metadata_source, sort_keys=True), "format": doc.format,
                 "encoding": doc.encoding, "size_bytes": int(doc.size_bytes),
+                "read_warnings": json.dumps(list(doc.read_warnings)),
             })
         return pd.DataFrame(rows, columns=FILE_COLUMNS).astype({"size_bytes": "int64"})
 

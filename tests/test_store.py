@@ -79,6 +79,24 @@ def test_adding_changing_and_removing_one_article_reanalyses_only_that_article(c
     assert_same_tables(removed.tables, build_tables(corpus))
 
 
+def test_an_unchanged_file_still_reports_what_was_wrong_with_it(corpus, tmp_path):
+    """A file the store does not read again keeps its reading warnings (front matter, mixed encodings)."""
+    (corpus / "notes.md").write_text("---\ntitle: [unclosed\n---\n" + NEW_ARTICLE, "utf-8")
+    (corpus / "mixed.txt").write_bytes(
+        "Le ministre a déclaré à l’AFP : ".encode() + b"\x93non\x94. " + NEW_ARTICLE.replace("Baltic", "Nordic").encode())
+    store = Store(tmp_path / "store")
+    first = store.update(corpus)
+    assert any(w.startswith("notes.md:") and "front matter" in w for w in first.tables.warnings)
+    assert any(w.startswith("mixed.txt:") and "mixed encodings" in w for w in first.tables.warnings)
+    (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")  # something else changes: the two are not read again
+    again = store.update(corpus)
+    assert again.reused == first.analysed
+    assert [w for w in again.tables.warnings if w.startswith(("notes.md:", "mixed.txt:"))] == [
+        w for w in first.tables.warnings if w.startswith(("notes.md:", "mixed.txt:"))]
+    assert_same_tables(again.tables, build_tables(corpus))
+    assert_same_tables(Store(tmp_path / "store").load_tables(), again.tables)
+
+
 def test_a_manifest_change_reanalyses_only_the_article_it_describes(corpus, tmp_path):
     store = Store(tmp_path / "store")
     store.update(corpus)
