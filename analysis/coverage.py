@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from datetime import date, timedelta
@@ -17,7 +18,10 @@ from analysis.figures import format_value
 from analysis.metadata import DATE_PATTERNS, MONTHS
 
 DUPLICATE_COLUMNS = ["original", "rewrite", "score", "shared_sentences", "document_similarity", "direction"]
-PASSAGE_COLUMNS = ["original", "rewrite", "sentence_original", "sentence_rewrite", "similarity", "text_original", "text_rewrite"]
+# Shared passages are kept as sentence numbers: a corpus of many rewrites has millions of them, and their texts are
+# in `sentences` already. `passage_texts` adds the texts back where a reader or an export needs them.
+PASSAGE_COLUMNS = ["original", "rewrite", "sentence_original", "sentence_rewrite", "similarity"]
+PASSAGE_TEXT_COLUMNS = ["text_original", "text_rewrite"]
 COVERAGE_COLUMNS = ["outlet", "kind", "item", "documents", "mentions"]
 SUPPORT_COLUMNS = ["kind", "item", "key", "outlets", "documents", "independent_texts", "single_source", "document_list", "outlet_list"]
 EVENT_COLUMNS = ["date", "precision", "kind", "date_text", "document", "sentence", "evidence", "published", "outlet"]
@@ -79,7 +83,7 @@ def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[
             b, rows_b = names[j], blocks[names[j]]
             matrix = products[:, offset : offset + len(rows_b)]
             offset += len(rows_b)
-            pair = _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers, texts)
+            pair = _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers)
             if pair is not None:
                 pairs.append(pair[0])
                 passages += pair[1]
@@ -91,7 +95,20 @@ def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[
     return duplicates, shared_frame
 
 
-def _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers, texts):
+def passage_texts(passages: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Shared passages with the text of both sentences (text_original, text_rewrite), looked up in sentences."""
+    passages = passages.drop(columns=PASSAGE_TEXT_COLUMNS, errors="ignore")
+    text = sentences.set_index(["document", "sentence"])["text"]
+    if not text.index.is_unique:
+        text = text[~text.index.duplicated()]
+    found = {}
+    for side in ("original", "rewrite"):
+        keys = pd.MultiIndex.from_arrays([passages[side], passages[f"sentence_{side}"]])
+        found[f"text_{side}"] = text.reindex(keys).fillna("").to_numpy()
+    return passages.assign(**found)[PASSAGE_COLUMNS + PASSAGE_TEXT_COLUMNS]
+
+
+def _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers):
     """The pair row and shared passages when a and b share enough sentences, else None."""
     best_a, best_b = matrix.max(axis=1), matrix.max(axis=0)
     share_a = float((best_a >= SENTENCE_SIMILARITY).mean())
@@ -112,21 +129,49 @@ def _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbe
         ra, rb = rows_a[x], rows_b[y]
         first, second = (rb, ra) if flip else (ra, rb)
         found.append((original, rewrite, int(sentence_numbers[first]), int(sentence_numbers[second]),
-                      round(float(matrix[x, y]), 3), texts[first], texts[second]))
+                      round(float(matrix[x, y]), 3)))
         shared += 1
     return (original, rewrite, round(score, 3), shared, round(float(value), 3), direction), found
 
 
-def _candidate_pairs(vectors, *, block: int = 2048):
+def _similarity_blocks(vectors, block: int, workers: int):
+    """(first row, rows [first, first + block) of vectors @ vectors.T), in order. scipy's sparse product releases the
+    interpreter lock, so `workers` threads compute blocks side by side; at most `workers` blocks are held at once."""
+    transposed = vectors.T.tocsr()
+    starts = list(range(0, vectors.shape[0], block))
+
+    def product(start: int):
+        return (vectors[start : start + block] @ transposed).tocsr()
+
+    if workers <= 1 or len(starts) == 1:
+        for start in starts:
+            yield start, product(start)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = [(start, pool.submit(product, start)) for start in starts[:workers]]
+        following = iter(starts[workers:])
+        while pending:
+            start, future = pending.pop(0)
+            result = future.result()
+            upcoming = next(following, None)
+            if upcoming is not None:
+                pending.append((upcoming, pool.submit(product, upcoming)))
+            yield start, result
+
+
+def _candidate_pairs(vectors, *, block: int = 1024, workers: int | None = None):
     """(i, j, similarity) with i < j for each article's most similar others, computed a block of rows at a time."""
     found: dict[tuple[int, int], float] = {}
-    for start in range(0, vectors.shape[0], block):
-        similarity = (vectors[start : start + block] @ vectors.T).tocsr()
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    for start, similarity in _similarity_blocks(vectors, block, workers):
+        indptr, indices, data = similarity.indptr, similarity.indices, similarity.data
         for offset in range(similarity.shape[0]):
             i = start + offset
-            row = similarity.getrow(offset)
-            keep = (row.data >= CANDIDATE_SIMILARITY) & (row.indices != i)
-            columns, values = row.indices[keep], row.data[keep]
+            row_indices, row_data = indices[indptr[offset] : indptr[offset + 1]], data[indptr[offset] : indptr[offset + 1]]
+            keep = (row_data >= CANDIDATE_SIMILARITY) & (row_indices != i)
+            columns, values = row_indices[keep], row_data[keep]
             if len(values) > CANDIDATES_PER_ARTICLE:
                 top = np.argpartition(-values, CANDIDATES_PER_ARTICLE)[:CANDIDATES_PER_ARTICLE]
                 columns, values = columns[top], values[top]
@@ -202,12 +247,18 @@ def support_table(documents: pd.DataFrame, figures: pd.DataFrame, positions: pd.
                      "independent_texts": len(independent), "single_source": len(independent) == 1,
                      "document_list": ", ".join(docs), "outlet_list": ", ".join(named)})
 
+    def groups(frame: pd.DataFrame, keys: list[str]):
+        # Row positions per key, in key order: far cheaper than a sub-frame per group when there are many groups.
+        documents = frame["document"].to_numpy(dtype=object)
+        for key, rows in sorted(frame.groupby(keys, sort=True).indices.items()):
+            yield key, documents[rows].tolist()
+
     if not figures.empty:
-        for (quantity, label, value, unit), group in figures.groupby(["quantity", "quantity_label", "value", "unit"]):
-            add("figure", f"{label}: {format_value(value, unit)}", f"{quantity}={value:g}", list(group["document"]))
+        for (quantity, label, value, unit), docs in groups(figures, ["quantity", "quantity_label", "value", "unit"]):
+            add("figure", f"{label}: {format_value(value, unit)}", f"{quantity}={value:g}", docs)
     if not positions.empty:
-        for (country, topic, stance), group in positions.groupby(["country", "topic", "stance"]):
-            add("position", f"{country}: {stance} ({topic.replace('_', ' ')})", f"{country}|{topic}|{stance}", list(group["document"]))
+        for (country, topic, stance), docs in groups(positions, ["country", "topic", "stance"]):
+            add("position", f"{country}: {stance} ({topic.replace('_', ' ')})", f"{country}|{topic}|{stance}", docs)
     table = pd.DataFrame(rows, columns=SUPPORT_COLUMNS)
     return table.sort_values(["kind", "independent_texts", "item"], ascending=[True, True, True], ignore_index=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -429,7 +429,7 @@ def _unit_class(unit: str) -> str:
     return "money" if unit in lexicon().currency_words.values() else unit
 
 
-def explain(a: pd.Series, b: pd.Series) -> tuple[list[str], list[str]]:
+def explain(a: Mapping, b: Mapping) -> tuple[list[str], list[str]]:
     """Reasons two reports of a quantity differ, each from evidence in their sentences or metadata."""
     reasons, words = [], []
     if a["published"] and b["published"] and a["published"] != b["published"]:
@@ -472,7 +472,7 @@ def discrepancies_table(figures: pd.DataFrame) -> pd.DataFrame:
         reps = _representatives(group)
         if len(reps) < 2:
             continue
-        records = [r for _, r in reps.iterrows()]
+        records = reps.to_dict("records")
         for a, b in zip(records, records[1:]):
             if math.isclose(a["value"], b["value"]) and a["unit"] == b["unit"]:
                 continue

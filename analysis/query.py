@@ -113,4 +113,5 @@ def subset(tables: Tables, filters: Filters) -> Tables:
         lines=_by_documents(tables.lines, kept_docs),
         parts=None,
         view=repr(filters),
+        all_sentences=tables.sentences if tables.all_sentences is None else tables.all_sentences,
     )

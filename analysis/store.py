@@ -34,6 +34,7 @@ import pandas as pd
 from analysis import ANALYSIS_VERSION
 from analysis.clean import Cleaned
 from analysis.corpus import Corpus, Document, SourceFile, read_corpus
+from analysis.coverage import PASSAGE_COLUMNS
 from analysis.tables import PARTS_TABLES, Parts, Tables, assemble, concat_parts
 
 STORE_FORMAT = 1
@@ -167,7 +168,10 @@ class Store:
             raise StoreError(f"{self.root}: nothing has been built into this store yet")
         meta = self.meta()
         folder = generation / "tables"
-        frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in (*Tables.EXPORTED, "raw_mentions")}
+        # Shared passages without their texts (stores written before 2026-11-29 hold them too; they are not read).
+        columns = {"duplicate_passages": PASSAGE_COLUMNS}
+        frames = {name: pd.read_parquet(folder / f"{name}.parquet", columns=columns.get(name))
+                  for name in (*Tables.EXPORTED, "raw_mentions")}
         raw_mentions = frames.pop("raw_mentions")
         overrides = base64.b64decode(meta["overrides"]) if meta.get("overrides") else None
         parts = Parts(documents=frames["documents"], sentences=frames["sentences"], raw_mentions=raw_mentions,
@@ -315,8 +319,8 @@ class Store:
         staging = self.root / f".tmp-{name}"
         (staging / "tables").mkdir(parents=True)
         _write_parquet(files, staging / "files.parquet")
-        for table, frame in tables.exported().items():
-            _write_parquet(frame, staging / "tables" / f"{table}.parquet")
+        for table in Tables.EXPORTED:  # as held in memory (shared passages without their texts), not as exported
+            _write_parquet(getattr(tables, table), staging / "tables" / f"{table}.parquet")
         _write_parquet(tables.parts.raw_mentions, staging / "tables" / "raw_mentions.parquet")
         meta = {
             "format": STORE_FORMAT, "analysis_version": ANALYSIS_VERSION, "model": tables.model,

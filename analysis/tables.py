@@ -10,7 +10,14 @@ import pandas as pd
 
 from analysis import ANALYSIS_VERSION
 from analysis.corpus import METADATA_FIELDS, Corpus, Document, read_corpus
-from analysis.coverage import coverage_table, duplicates_table, events_table, independent_texts, support_table
+from analysis.coverage import (
+    coverage_table,
+    duplicates_table,
+    events_table,
+    independent_texts,
+    passage_texts,
+    support_table,
+)
 from analysis.entities import (
     cooccurrence_table,
     entity_table,
@@ -60,13 +67,23 @@ class Tables:
     overrides: bytes | None = None  # positions_overrides.csv as read, so merged corpora keep it
     parts: Parts | None = None  # per-article results, for merging new articles in without re-analysing these
     view: str = ""  # the filters that narrowed these tables from the whole build ("" for all of it)
+    # Every sentence of the build when a view narrowed `sentences` (a search keeps only matching ones): where the
+    # texts of shared passages are looked up.
+    all_sentences: pd.DataFrame | None = None
 
     # Tables written by `python -m analysis export`, in order.
     EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "positions",
                 "position_summary", "coverage", "support", "duplicates", "duplicate_passages", "events", "lines", "skipped")
 
     def exported(self) -> dict[str, pd.DataFrame]:
-        return {name: getattr(self, name) for name in self.EXPORTED}
+        """The tables as exported: shared passages with the texts of both sentences."""
+        tables = {name: getattr(self, name) for name in self.EXPORTED}
+        tables["duplicate_passages"] = self.passages_with_text(self.duplicate_passages)
+        return tables
+
+    def passages_with_text(self, passages: pd.DataFrame) -> pd.DataFrame:
+        """Rows of duplicate_passages with text_original and text_rewrite added."""
+        return passage_texts(passages, self.sentences if self.all_sentences is None else self.all_sentences)
 
 
 PARTS_TABLES = ("documents", "sentences", "raw_mentions", "figures", "positions", "events", "lines")

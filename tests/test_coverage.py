@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from analysis.coverage import coverage_table, duplicates_table, independent_texts, resolve_dates, support_table
+from analysis.query import Filters, subset
 
 
 def _frames():
@@ -45,9 +46,14 @@ def test_support_counts_rewrites_once():
 def test_seed_rewrite_pair_is_found_and_no_other(seed_tables):
     pairs = set(zip(seed_tables.duplicates["original"], seed_tables.duplicates["rewrite"]))
     assert pairs == {("001_2efbc909c1ace07d.txt", "000_89a783d890bae77e.txt")}
-    passages = seed_tables.duplicate_passages
-    assert len(passages) >= 5
+    passages = seed_tables.exported()["duplicate_passages"]
+    assert len(passages) >= 5 and (passages["text_original"] != "").all() and (passages["text_rewrite"] != "").all()
     assert passages["text_original"].str.contains("about 20 countries").any()
+    # Texts are looked up from all sentences even when a view kept only some of them (a search).
+    view = subset(seed_tables, Filters(search="zzz-no-sentence-has-this"))
+    assert view.sentences.empty
+    texts = view.passages_with_text(seed_tables.duplicate_passages)
+    pd.testing.assert_frame_equal(texts, passages)
 
 
 def test_twenty_countries_rests_on_one_original_text(seed_tables):

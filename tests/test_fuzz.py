@@ -113,7 +113,7 @@ def check_build(files: dict[str, bytes]) -> None:
         assert row.evidence == sentences[(row.document, row.sentence)]
     for row in tables.events.itertuples(index=False):
         assert row.evidence == sentences[(row.document, row.sentence)] and row.date_text in row.evidence
-    for row in tables.duplicate_passages.itertuples(index=False):
+    for row in tables.exported()["duplicate_passages"].itertuples(index=False):
         assert row.text_original in bodies[row.original] and row.text_rewrite in bodies[row.rewrite]
 
 

@@ -113,8 +113,8 @@ if not docs.empty:
         pair = tables.duplicates.iloc[labels[chosen]]
         st.markdown(f"**{md(pair['rewrite'])}** rewrites **{md(pair['original'])}**: {int(pair['shared_sentences'])} sentences say the "
                     f"same thing ({pair['score']:.0%} of the shorter text); the original is decided {pair['direction']}.")
-        passages = tables.duplicate_passages[(tables.duplicate_passages["original"] == pair["original"])
-                                             & (tables.duplicate_passages["rewrite"] == pair["rewrite"])]
+        passages = tables.passages_with_text(tables.duplicate_passages[
+            (tables.duplicate_passages["original"] == pair["original"]) & (tables.duplicate_passages["rewrite"] == pair["rewrite"])])
         rows = "".join(
             f"<tr><td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(a)}</td>"
             f"<td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(b)}</td>"
