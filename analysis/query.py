@@ -47,7 +47,10 @@ class Filters:
         return "; ".join(parts) if parts else "no filters"
 
 
-def _by_documents(frame: pd.DataFrame, keep: set[str]) -> pd.DataFrame:
+def _by_documents(frame: pd.DataFrame, keep: set[str], documents: int) -> pd.DataFrame:
+    """Rows of the kept documents; the frame itself (no copy) when every one of the build's documents is kept."""
+    if len(keep) == documents:
+        return frame
     return frame[frame["document"].isin(keep)]
 
 
@@ -56,10 +59,11 @@ def subset(tables: Tables, filters: Filters) -> Tables:
     if not filters.active:
         return tables
     docs = tables.documents
+    total = docs["document"].nunique()
     in_range = set(docs.loc[document_mask(docs, outlets=filters.outlets, date_from=filters.date_from,
                                           date_to=filters.date_to), "document"])
-    sentences = _by_documents(tables.sentences, in_range)
-    mentions = _by_documents(tables.mentions, in_range)
+    sentences = _by_documents(tables.sentences, in_range, total)
+    mentions = _by_documents(tables.mentions, in_range, total)
     if filters.search:
         sentences = sentences[sentences["text"].str.contains(filters.search, case=False, regex=False)]
     if filters.countries:
@@ -69,7 +73,7 @@ def subset(tables: Tables, filters: Filters) -> Tables:
     keys = pd.MultiIndex.from_frame(sentences[["document", "sentence"]])
 
     def in_sentences(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = _by_documents(frame, kept_docs)
+        frame = _by_documents(frame, kept_docs, total)
         if not (filters.search or filters.countries):
             return frame
         return frame[pd.MultiIndex.from_frame(frame[["document", "sentence"]]).isin(keys)]
@@ -97,7 +101,7 @@ def subset(tables: Tables, filters: Filters) -> Tables:
     return replace(
         tables,
         documents=documents,
-        sentences=sentences if (filters.search or filters.countries) else _by_documents(tables.sentences, kept_docs),
+        sentences=sentences if (filters.search or filters.countries) else _by_documents(tables.sentences, kept_docs, total),
         mentions=mentions,
         figures=figures,
         discrepancies=discrepancies_table(figures),
@@ -110,7 +114,7 @@ def subset(tables: Tables, filters: Filters) -> Tables:
         events=events,
         entities=entity_table(mentions, documents),
         cooccurrence=cooccurrence_table(mentions, sentences_total=len(sentences)),
-        lines=_by_documents(tables.lines, kept_docs),
+        lines=_by_documents(tables.lines, kept_docs, total),
         parts=None,
         view=repr(filters),
         all_sentences=tables.sentences if tables.all_sentences is None else tables.all_sentences,

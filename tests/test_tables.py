@@ -77,3 +77,22 @@ def test_xlsx_has_frozen_header_and_no_formulas():
     assert sheet.freeze_panes == "A2"
     assert sheet["A2"].value == "'=1+1" and sheet["A2"].data_type == "s"
     assert sheet["B3"].value == -2
+
+
+def test_a_filter_that_keeps_every_article_shares_the_big_tables_and_one_that_narrows_them_copies_only_those_rows(seed_tables):
+    from analysis.query import Filters, subset
+
+    by_type = subset(seed_tables, Filters(labels=("PERSON",)))
+    assert len(by_type.documents) == len(seed_tables.documents)
+    assert by_type.sentences is seed_tables.sentences and by_type.lines is seed_tables.lines  # no copy per cached view
+    assert set(by_type.mentions["label"]) == {"PERSON"}
+
+    outlet = sorted(set(seed_tables.documents["outlet"]) - {""})[0]
+    narrowed = subset(seed_tables, Filters(outlets=(outlet,)))
+    kept = set(narrowed.documents["document"])
+    assert 0 < len(kept) < len(seed_tables.documents)
+    for name in ("sentences", "mentions", "figures", "positions", "lines"):
+        frame = getattr(narrowed, name)
+        assert set(frame["document"]) <= kept, name
+        full = getattr(seed_tables, name)
+        assert len(frame) == full["document"].isin(kept).sum(), name
