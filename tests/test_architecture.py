@@ -1,6 +1,8 @@
 """Structural rules of the codebase that a reviewer would otherwise have to remember."""
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,3 +30,11 @@ def test_streamlit_caching_lives_in_one_module():
         if "st.cache_data" in p.read_text("utf-8") or "st.cache_resource" in p.read_text("utf-8")
     )
     assert users == ["dashboard/data.py"]
+
+
+def test_reading_a_built_store_does_not_import_spacy():
+    """The dashboard and the store reader start without spaCy (about a second): only analysing text needs it."""
+    code = ("import sys, analysis.store, analysis.query, analysis.charts, analysis.briefing, analysis.export; "
+            "print(sorted(m for m in sys.modules if m == 'spacy' or m.startswith(('spacy.', 'sklearn'))))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
