@@ -490,6 +490,22 @@ def discrepancies_table(figures: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=DISCREPANCY_COLUMNS)
 
 
+OTHER_VALUES_SHOWN = 4
+
+
+def _other_values(group: pd.DataFrame, chosen: pd.Series) -> str:
+    """The other values reported for a quantity, most reported first, at most OTHER_VALUES_SHOWN of them and a
+    count of the rest: a corpus of thousands of articles can report thousands of values."""
+    others = group[~group["value"].map(lambda v: math.isclose(v, chosen["value"]))]
+    if others.empty:
+        return ""
+    counted = others.groupby("value").size().reset_index(name="reports").sort_values(
+        ["reports", "value"], ascending=[False, True], kind="stable")
+    shown = [format_value(v, chosen["unit"]) for v in counted["value"].head(OTHER_VALUES_SHOWN)]
+    rest = len(counted) - len(shown)
+    return ", ".join(shown) + (f" and {rest:,} other value{'s' if rest != 1 else ''}" if rest else "")
+
+
 def headline_figures(figures: pd.DataFrame, *, originals: dict[str, str] | None = None) -> pd.DataFrame:
     """The current value of each defined quantity: newest report; on one date a revised figure beats the original
     and an exact one beats an approximate one. Undated reports count only when nothing is dated. When the chosen
@@ -510,7 +526,6 @@ def headline_figures(figures: pd.DataFrame, *, originals: dict[str, str] | None 
         same_in_source = group[(group["document"] == source) & group["value"].map(lambda v: math.isclose(v, row["value"]))]
         if source != row["document"] and not same_in_source.empty:
             row = same_in_source.iloc[0]
-        others = sorted({format_value(v, row["unit"]) for v in group["value"] if not math.isclose(v, row["value"])})
         rows.append({**{c: row[c] for c in FIGURE_COLUMNS}, "reports": len(group),
-                     "articles": group["document"].nunique(), "other_values": ", ".join(others)})
+                     "articles": group["document"].nunique(), "other_values": _other_values(group, row)})
     return pd.DataFrame(rows, columns=columns)

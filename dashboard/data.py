@@ -126,9 +126,9 @@ def filter_caption(view: Tables, full: Tables) -> None:
 
     filters = current()
     if filters.active:
-        st.caption(f"{len(view.documents)} of {len(full.documents)} articles match the filters ({filters.describe()}).")
+        st.caption(f"{len(view.documents):,} of {len(full.documents):,} articles match the filters ({filters.describe()}).")
     else:
-        st.caption(f"All {len(full.documents)} articles; narrow them with the filters in the sidebar.")
+        st.caption(f"All {len(full.documents):,} articles; narrow them with the filters in the sidebar.")
 
 
 def mapped_countries() -> frozenset[str]:

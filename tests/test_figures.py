@@ -4,7 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.corpus import read_corpus
-from analysis.figures import classify, discrepancies_table, figures_table, format_value, parse_figures
+from analysis.figures import FIGURE_COLUMNS, classify, discrepancies_table, figures_table, format_value, parse_figures
 from analysis.tables import build_tables
 
 
@@ -190,3 +190,19 @@ def test_currency_pairs_are_explained_as_not_converted():
     assert set(figures["quantity"]) == {"frozen_russian_assets"}
     (row,) = discrepancies_table(figures).to_dict("records")
     assert "currency" in row["reasons"] and "not converted" in row["explanation"]
+
+
+def test_headline_other_values_are_the_most_reported_few_and_a_count_of_the_rest():
+    from analysis.figures import OTHER_VALUES_SHOWN, headline_figures, lexicon
+
+    key = lexicon().quantities[0]["key"]
+    values = [500.0] * 3 + [700.0] * 2 + [float(v) for v in range(1000, 1000 + 40)] + [900.0]
+    rows = [{c: "" for c in FIGURE_COLUMNS} | {"quantity": key, "value": v, "unit": "troops", "approximate": False,
+             "document": f"d{i}.txt", "sentence": 0, "published": "2025-01-01" if v != 900.0 else "2025-02-01"}
+            for i, v in enumerate(values)]
+    headline = headline_figures(pd.DataFrame(rows, columns=FIGURE_COLUMNS)).iloc[0]
+    assert headline["value"] == 900.0
+    shown, rest = headline["other_values"].split(" and ")
+    assert shown.split(", ")[:2] == ["500 troops", "700 troops"]  # most reported first
+    assert len(shown.split(", ")) == OTHER_VALUES_SHOWN
+    assert rest == f"{42 - OTHER_VALUES_SHOWN} other values"

@@ -96,7 +96,7 @@ else:
                     key="entities.heatmap_files")
     strongest = pairs.iloc[0]
     st.markdown(f"Most often together: {md(strongest['entity_a'])} and {md(strongest['entity_b'])}, "
-                f"in {int(strongest['sentences'])} sentences from {int(strongest['documents'])} articles.")
+                f"in {int(strongest['sentences']):,} sentences from {int(strongest['documents']):,} articles.")
 
 st.subheader("Read the evidence")
 chosen = urlstate.selectbox(f"{subject} to read about", order, key="entities.entity")

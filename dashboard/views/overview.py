@@ -50,7 +50,7 @@ kpis = st.columns(4)
 kpis[0].metric("Articles", f"{len(docs):,}")
 kpis[1].metric("Independent texts", f"{facts['independent']:,}", help="Articles that rewrite another article count once.")
 kpis[2].metric("Outlets named", len(outlets), help=", ".join(outlets) or None)
-kpis[3].metric("Files skipped", len(full.skipped))
+kpis[3].metric("Files skipped", f"{len(full.skipped):,}")
 downloads.pack(tables, key="overview.pack")
 
 left, right = st.columns(2, gap="large")

@@ -62,7 +62,7 @@ lines = rows("lines")
 sentences = rows("sentences")
 removed = int((lines["kind"] == "chrome").sum())
 st.caption(
-    f"{int(meta['words']):,} words in {int(meta['sentences'])} sentences · {removed} lines of page chrome removed · "
+    f"{int(meta['words']):,} words in {int(meta['sentences']):,} sentences · {removed:,} line{'s' if removed != 1 else ''} of page chrome removed · "
     f"file {md(choice)} ({meta['encoding']})"
 )
 if focus is not None and focus in set(sentences["sentence"]):

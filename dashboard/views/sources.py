@@ -22,13 +22,13 @@ if tables.model_warning:
 dates = sorted(d for d in docs["published"] if d)
 outlets = sorted({o for o in docs["outlet"] if o})
 kpis = st.columns(4)
-kpis[0].metric("Articles", len(docs))
+kpis[0].metric("Articles", f"{len(docs):,}")
 kpis[1].metric("Outlets named", len(outlets), help=", ".join(outlets) or None)
 kpis[2].metric("Words of article text", f"{int(docs['words'].sum()):,}")
-kpis[3].metric("Files skipped", len(full.skipped))
+kpis[3].metric("Files skipped", f"{len(full.skipped):,}")
 undated = int((docs["published"] == "").sum())
 st.caption((f"Published {dates[0]} to {dates[-1]}" if dates else "No publication dates known")
-           + (f"; {undated} of {len(docs)} articles have no known date." if undated else "."))
+           + (f"; {undated:,} of {len(docs):,} articles have no known date." if undated else "."))
 
 if docs.empty:
     st.info("No article matches the filters, or none could be read: the skipped files below say why.")
@@ -138,7 +138,7 @@ if not docs.empty:
         items = mine_cov[mine_cov["kind"] == kind].nlargest(n, "mentions")
         return ", ".join(f"{md(i)} ({m})" for i, m in zip(items["item"], items["mentions"])) or "none"
     st.markdown(
-        f"**{md(outlet)}**: {len(mine)} article{'s' if len(mine) != 1 else ''}, {int(mine['words'].sum()):,} words"
+        f"**{md(outlet)}**: {len(mine):,} article{'s' if len(mine) != 1 else ''}, {int(mine['words'].sum()):,} words"
         + (f", {mine['published'].replace('', None).dropna().min()} to {mine['published'].replace('', None).dropna().max()}"
            if (mine["published"] != "").any() else "") + ".  \n"
         f"Countries it names most: {top_items('country')}.  \nFigures it reports: {top_items('figure quantity')}.  \n"
