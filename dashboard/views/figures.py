@@ -62,7 +62,7 @@ for start in range(0, len(rows), 3):
         number = format_value(row.value, row.unit, with_unit=False, approximate=row.approximate)
         column.metric(row.quantity_label, number, help=f"As written: “{row.phrase}”")
         source = f"{row.outlet or UNKNOWN_OUTLET}, {row.published or 'undated'}"
-        column.caption(f"{source} · {row.reports} report{'s' if row.reports != 1 else ''} in {row.articles} "
+        column.caption(f"{source} · {row.reports:,} report{'s' if row.reports != 1 else ''} in {row.articles:,} "
                        f"article{'s' if row.articles != 1 else ''}" + (f" · also reported: {row.other_values}" if row.other_values else ""))
 
 st.subheader("One quantity over time")

@@ -87,8 +87,8 @@ with right:
                      query_params={"positions.topic": topic})
     st.subheader("Most named")
     actors, people = facts["actors"], facts["people"]
-    st.markdown("**Countries:** " + ", ".join(f"{md(e)} ({int(t)})" for e, t in zip(actors["entity"], actors["total"])))
-    st.markdown("**People:** " + ", ".join(f"{md(e)} ({int(t)})" for e, t in zip(people["entity"], people["total"])))
+    st.markdown("**Countries:** " + ", ".join(f"{md(e)} ({int(t):,})" for e, t in zip(actors["entity"], actors["total"])))
+    st.markdown("**People:** " + ", ".join(f"{md(e)} ({int(t):,})" for e, t in zip(people["entity"], people["total"])))
     st.page_link("views/entities.py", label="Who dominates coverage", icon=":material/groups:")
 
 st.subheader("Timeline")

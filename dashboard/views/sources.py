@@ -136,7 +136,7 @@ if not docs.empty:
     mine_cov = tables.coverage[tables.coverage["outlet"] == outlet]
     def top_items(kind: str, n: int = 6) -> str:
         items = mine_cov[mine_cov["kind"] == kind].nlargest(n, "mentions")
-        return ", ".join(f"{md(i)} ({m})" for i, m in zip(items["item"], items["mentions"])) or "none"
+        return ", ".join(f"{md(i)} ({int(m):,})" for i, m in zip(items["item"], items["mentions"])) or "none"
     st.markdown(
         f"**{md(outlet)}**: {len(mine):,} article{'s' if len(mine) != 1 else ''}, {int(mine['words'].sum()):,} words"
         + (f", {mine['published'].replace('', None).dropna().min()} to {mine['published'].replace('', None).dropna().max()}"
