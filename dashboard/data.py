@@ -81,8 +81,14 @@ def load_tables() -> Tables:
 
 
 # cache_resource, not cache_data: filtered tables of a large corpus are hundreds of MB, and cache_data would
-# pickle and unpickle them on every rerun. Views treat what they get as read-only.
-@st.cache_resource(max_entries=16, show_spinner=False)
+# pickle and unpickle them on every rerun. Views treat what they get as read-only. Entries are keyed by the
+# tables' content, so only a session holding the same tables reaches them. Entries (those of uploads whose session
+# has ended among them) are dropped VIEW_CACHE_SECONDS after they were computed, or earlier when newer entries
+# push them out.
+VIEW_CACHE_SECONDS = 3600
+
+
+@st.cache_resource(max_entries=16, ttl=VIEW_CACHE_SECONDS, show_spinner=False)
 def _filtered(key: str, filters: Filters, _tables: Tables) -> Tables:
     return subset(_tables, filters)
 
@@ -92,7 +98,7 @@ def tables_key(tables: Tables) -> str:
     return f"{tables.corpus_hash}:{tables.built_at}:{tables.view}"
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=512, ttl=VIEW_CACHE_SECONDS, show_spinner=False)
 def _computed(name: str, key: str, args: tuple, _fn, _tables: Tables):
     return _fn(_tables, *args)
 
