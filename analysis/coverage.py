@@ -98,6 +98,9 @@ def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[
 def passage_texts(passages: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     """Shared passages with the text of both sentences (text_original, text_rewrite), looked up in sentences."""
     passages = passages.drop(columns=PASSAGE_TEXT_COLUMNS, errors="ignore")
+    involved = set(passages["original"]) | set(passages["rewrite"])
+    if len(involved) < sentences["document"].nunique():
+        sentences = sentences[sentences["document"].isin(involved)]
     text = sentences.set_index(["document", "sentence"])["text"]
     if not text.index.is_unique:
         text = text[~text.index.duplicated()]

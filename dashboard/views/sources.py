@@ -6,9 +6,15 @@ from analysis.entities import outlet_labels
 from dashboard import downloads, urlstate
 from analysis.charts import coverage_heatmap
 from dashboard.render import TABLE_ROWS, inert_html, md, shown_rows_note
-from dashboard.data import corpus_folder, filter_caption, view_tables
+from dashboard.data import computed, corpus_folder, filter_caption, view_tables
 
 PAIR_CHOICES = 200
+
+
+def _pair_passages(tables, original: str, rewrite: str):
+    """The sentences one pair of articles shares, with both texts (a corpus of rewrites has millions of rows)."""
+    passages = tables.duplicate_passages
+    return tables.passages_with_text(passages[(passages["original"] == original) & (passages["rewrite"] == rewrite)])
 
 tables, full = view_tables()
 docs = tables.documents
@@ -113,8 +119,7 @@ if not docs.empty:
         pair = tables.duplicates.iloc[labels[chosen]]
         st.markdown(f"**{md(pair['rewrite'])}** rewrites **{md(pair['original'])}**: {int(pair['shared_sentences'])} sentences say the "
                     f"same thing ({pair['score']:.0%} of the shorter text); the original is decided {pair['direction']}.")
-        passages = tables.passages_with_text(tables.duplicate_passages[
-            (tables.duplicate_passages["original"] == pair["original"]) & (tables.duplicate_passages["rewrite"] == pair["rewrite"])])
+        passages = computed("pair_passages", tables, _pair_passages, pair["original"], pair["rewrite"])
         rows = "".join(
             f"<tr><td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(a)}</td>"
             f"<td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(b)}</td>"
