@@ -278,16 +278,19 @@ def top_entities(
     columns = ["entity", "label", "outlet", "mentions", "value", "total"]
     frame = mentions
     if actor == "country":
-        frame = frame[frame["country_iso3"] != ""].copy()
-        names = country_names()
-        frame["entity"] = frame["country_iso3"].map(lambda code: names.get(code, code))
-        frame["label"] = "GPE"
+        frame = frame.loc[frame["country_iso3"] != "", ["country_iso3", "outlet"]]
+        codes = frame["country_iso3"]
+        frame = frame.assign(entity=codes.map(country_names()).fillna(codes), label="GPE")
     if frame.empty:
         return pd.DataFrame(columns=columns)
     totals = frame.groupby("entity").size().sort_values(ascending=False)
     keep = totals.index[:n]
-    labels = frame.groupby("entity")["label"].agg(lambda s: s.mode().iat[0])
-    grouped = frame[frame["entity"].isin(keep)].groupby(["entity", "outlet"]).size().reset_index(name="mentions")
+    shown = frame[frame["entity"].isin(keep)]
+    # Each entity's most frequent label (the alphabetically first on a tie), for the kept entities only.
+    label_counts = shown.groupby(["entity", "label"]).size().reset_index(name="count")
+    labels = label_counts.sort_values(["entity", "count", "label"], ascending=[True, False, True]).drop_duplicates(
+        "entity").set_index("entity")["label"]
+    grouped = shown.groupby(["entity", "outlet"]).size().reset_index(name="mentions")
     words = max(int(documents["words"].sum()), 1)
     grouped["value"] = grouped["mentions"] * 1000 / words if per_1000_words else grouped["mentions"].astype(float)
     grouped["total"] = grouped["entity"].map(totals * 1000 / words if per_1000_words else totals.astype(float))
