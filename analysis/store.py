@@ -4,6 +4,7 @@ corpus-level tables of the last build, swapped in atomically.
 Layout of a store folder::
 
     CURRENT                 name of the generation readers use (replaced atomically, last step of a build)
+    SIGNATURE.json          names, sizes and times of the folder's files when that generation was last up to date
     gen-<id>/files.parquet  one row per article file: signature (size, mtime), key, the shard holding its results
     gen-<id>/tables/*.parquet   every table of `Tables` (what the dashboard and the CLI read)
     gen-<id>/meta.json      model, corpus hash, build time, warnings, overrides
@@ -40,6 +41,7 @@ from analysis.tables import PARTS_TABLES, Parts, Tables, assemble, concat_parts
 STORE_FORMAT = 1
 STORE_DIRNAME = ".briefing-store"
 CURRENT = "CURRENT"
+SIGNATURE = "SIGNATURE.json"  # the folder signature CURRENT's generation was last found up to date with
 FILE_COLUMNS = ["document", "signature", "manifest_key", "key", "shard", "content_hash", "metadata",
                 "metadata_source", "format", "encoding", "size_bytes", "read_warnings"]
 
@@ -90,6 +92,36 @@ def _input_state(corpus: Corpus, keys: dict[str, str]) -> str:
     digest.update(repr(sorted((s.document, s.reason) for s in corpus.skipped)).encode("utf-8", "surrogatepass"))
     digest.update(repr(corpus.warnings).encode("utf-8", "surrogatepass"))
     digest.update(corpus.overrides or b"")
+    return digest.hexdigest()[:24]
+
+
+def folder_signature(folder: str | os.PathLike, *, requested_model: str, max_bytes: int | None) -> str:
+    """Names, sizes, modification times and link targets of every file below folder that a build would look at,
+    with what else decides a build (analysis version, model asked for, size limit). Equal signatures mean a build
+    would read exactly what the last one read, so it can stand without reading the folder again."""
+    from analysis.corpus import max_bytes_default
+
+    digest = hashlib.sha256()
+    root = Path(folder).expanduser().resolve()
+    limit = max_bytes if max_bytes is not None else max_bytes_default()
+    digest.update(f"{root}\0{ANALYSIS_VERSION}\0{requested_model}\0{limit}\n".encode("utf-8", "surrogateescape"))
+    for dirpath, dirnames, filenames in os.walk(root, onerror=lambda exc: digest.update(f"!{exc}".encode())):
+        dirnames.sort()
+        for name in sorted(dirnames):
+            if os.path.islink(os.path.join(dirpath, name)):
+                digest.update(f"L{dirpath}/{name}\n".encode("utf-8", "surrogateescape"))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))]
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = os.path.join(dirpath, name)
+            try:
+                target = os.readlink(path) if os.path.islink(path) else ""
+                info = os.stat(path)
+                entry = f"{path}\0{target}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
+            except OSError as exc:
+                entry = f"{path}\0!{exc.errno}"
+            digest.update(entry.encode("utf-8", "surrogateescape") + b"\n")
     return digest.hexdigest()[:24]
 
 
@@ -236,10 +268,19 @@ class Store:
                     return None
                 return _remembered(row)
 
+            requested = model or os.environ.get(MODEL_ENV) or ""
+            try:
+                signature = folder_signature(folder, requested_model=requested, max_bytes=max_bytes)
+            except OSError:
+                signature = None
+            if meta is not None and signature is not None and self._confirmed_signature() == signature:
+                # Not one file changed since the last build, which read them all: it stands as it is.
+                tables = self.load_tables()
+                return UpdateResult(tables, analysed=0, reused=len(tables.documents), removed=0,
+                                    seconds=time.perf_counter() - started)
             read_jobs = jobs if engine == "local" else (os.cpu_count() or 1)
             corpus: Corpus = read_corpus(folder, max_bytes=max_bytes, reuse=reuse,
                                          mapper=functools.partial(parallel_map, jobs=read_jobs))
-            requested = model or os.environ.get(MODEL_ENV) or ""
             keys_before = dict(zip(previous["key"], previous["shard"]))
             if meta is not None and meta.get("requested_model") == requested:
                 model_name, model_warning = meta["model"], meta.get("model_warning")
@@ -258,6 +299,7 @@ class Store:
             state = _input_state(corpus, keys)
             if meta is not None and not todo and meta.get("input_state") == state:
                 # Nothing an article or the corpus-level tables depend on has changed: the current build stands.
+                self._confirm_signature(signature)
                 return UpdateResult(self.load_tables(), analysed=0, reused=len(corpus.documents), removed=0,
                                     seconds=time.perf_counter() - started)
             shard_of = {doc.document: keys_before[keys[doc.document]] for doc in corpus.documents
@@ -273,6 +315,7 @@ class Store:
             tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
                               corpus_hash=corpus.content_hash, model_name=model_name, model_warning=model_warning)
             self._commit(files, tables, requested_model=requested, input_state=state)
+            self._confirm_signature(signature)
             self._collect_garbage(keep_previous=True)
         reused = sum(1 for doc in corpus.documents if keys[doc.document] in keys_before)
         removed = len(set(previous["document"]) - {doc.document for doc in corpus.documents})
@@ -313,6 +356,24 @@ class Store:
                 tables[name] = frame[frame["document"].isin(wanted)]
             pieces.append(Parts(**tables))
         return concat_parts(pieces).in_order(order)
+
+    def _confirmed_signature(self) -> str | None:
+        """The folder signature the current generation was last confirmed against, if any."""
+        try:
+            record = json.loads((self.root / SIGNATURE).read_text("utf-8"))
+            current = self.generation()
+        except (OSError, ValueError, StoreError):
+            return None
+        return record.get("signature") if current is not None and record.get("generation") == current.name else None
+
+    def _confirm_signature(self, signature: str | None) -> None:
+        """Record that the current generation is up to date with a folder of this signature (atomically)."""
+        current = self.generation()
+        if signature is None or current is None:
+            return
+        temporary = self.root / f".tmp-{SIGNATURE}-{uuid.uuid4().hex[:6]}"
+        temporary.write_text(json.dumps({"generation": current.name, "signature": signature}), "utf-8")
+        os.replace(temporary, self.root / SIGNATURE)
 
     def _commit(self, files: pd.DataFrame, tables: Tables, *, requested_model: str, input_state: str) -> None:
         name = f"gen-{time.time_ns():020d}-{uuid.uuid4().hex[:6]}"

@@ -79,6 +79,32 @@ def test_adding_changing_and_removing_one_article_reanalyses_only_that_article(c
     assert_same_tables(removed.tables, build_tables(corpus))
 
 
+def test_an_unchanged_folder_is_not_read_again_and_a_touched_one_is(corpus, tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    first = store.update(corpus)
+    calls = []
+    real_read = store_module.read_corpus
+    monkeypatch.setattr(store_module, "read_corpus", lambda *a, **k: calls.append(1) or real_read(*a, **k))
+    again = store.update(corpus)
+    assert calls == [] and (again.analysed, again.reused) == (0, 5)
+    assert_same_tables(again.tables, first.tables)
+
+    victim = sorted(corpus.glob("*.txt"))[0]
+    os.utime(victim, ns=(victim.stat().st_atime_ns, victim.stat().st_mtime_ns + 10**9))  # touched, same text
+    touched = store.update(corpus)
+    assert calls == [1] and (touched.analysed, touched.reused) == (0, 5)
+    store.update(corpus)  # confirmed up to date by the touched run: not read again
+    assert calls == [1]
+
+    (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
+    added = store.update(corpus)
+    assert calls == [1, 1] and added.analysed == 1
+    assert_same_tables(added.tables, build_tables(corpus))
+    monkeypatch.setenv("BRIEFING_MODEL", "a_model_that_is_not_installed")  # another model asked for: read again
+    store.update(corpus)
+    assert len(calls) == 3
+
+
 def test_an_unchanged_file_still_reports_what_was_wrong_with_it(corpus, tmp_path):
     """A file the store does not read again keeps its reading warnings (front matter, mixed encodings)."""
     (corpus / "notes.md").write_text("---\ntitle: [unclosed\n---\n" + NEW_ARTICLE, "utf-8")
