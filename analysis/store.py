@@ -107,7 +107,7 @@ def folder_signature(folder: str | os.PathLike, *, requested_model: str, max_byt
     digest.update(f"{root}\0{ANALYSIS_VERSION}\0{requested_model}\0{limit}\n".encode("utf-8", "surrogateescape"))
     for dirpath, dirnames, filenames in os.walk(root, onerror=lambda exc: digest.update(f"!{exc}".encode())):
         dirnames.sort()
-        for name in sorted(dirnames):
+        for name in dirnames:
             if os.path.islink(os.path.join(dirpath, name)):
                 digest.update(f"L{dirpath}/{name}\n".encode("utf-8", "surrogateescape"))
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))]
@@ -258,16 +258,6 @@ class Store:
                 meta, previous = None, pd.DataFrame(columns=FILE_COLUMNS)  # unusable: rebuild from scratch
             if meta is not None and meta.get("analysis_version") != ANALYSIS_VERSION:
                 meta, previous = None, pd.DataFrame(columns=FILE_COLUMNS)
-            by_name = {row.document: row for row in previous.itertuples(index=False)}
-
-            def reuse(item: SourceFile, manifest_row: dict) -> Document | None:
-                row = by_name.get(item.name)
-                if row is None or not item.signature or row.signature != item.signature:
-                    return None
-                if row.manifest_key != _manifest_key(manifest_row):
-                    return None
-                return _remembered(row)
-
             requested = model or os.environ.get(MODEL_ENV) or ""
             try:
                 signature = folder_signature(folder, requested_model=requested, max_bytes=max_bytes)
@@ -278,6 +268,16 @@ class Store:
                 tables = self.load_tables()
                 return UpdateResult(tables, analysed=0, reused=len(tables.documents), removed=0,
                                     seconds=time.perf_counter() - started)
+            by_name = {row.document: row for row in previous.itertuples(index=False)}
+
+            def reuse(item: SourceFile, manifest_row: dict) -> Document | None:
+                row = by_name.get(item.name)
+                if row is None or not item.signature or row.signature != item.signature:
+                    return None
+                if row.manifest_key != _manifest_key(manifest_row):
+                    return None
+                return _remembered(row)
+
             read_jobs = jobs if engine == "local" else (os.cpu_count() or 1)
             corpus: Corpus = read_corpus(folder, max_bytes=max_bytes, reuse=reuse,
                                          mapper=functools.partial(parallel_map, jobs=read_jobs))

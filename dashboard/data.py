@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from analysis.charts import world
 from analysis.corpus import read_corpus
 from analysis.entities import outlet_labels
 from analysis.query import Filters, subset
-from analysis.store import Store, StoreError, default_store
+from analysis.store import Store, StoreError, default_store, folder_signature
 from analysis.tables import Tables, build_tables
 
 CORPUS_ENV = "BRIEFING_CORPUS"
@@ -41,18 +40,8 @@ def corpus_folder() -> Path:
 
 @st.cache_data(ttl=FINGERPRINT_SECONDS, show_spinner=False)
 def folder_fingerprint(folder: Path) -> str:
-    """Cheap change detector: names, sizes and modification times of every file below folder."""
-    digest = hashlib.sha256(str(folder.resolve()).encode())
-    if folder.is_dir():
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                try:
-                    stat = os.stat(os.path.join(dirpath, name))
-                except OSError:
-                    continue
-                digest.update(f"{dirpath}/{name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:16]
+    """Cheap change detector: the store's signature of every file below folder (names, sizes, times, links)."""
+    return folder_signature(folder, requested_model="", max_bytes=None)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading the analysis store (new or changed articles are analysed)…")
