@@ -2,97 +2,29 @@
 
 from __future__ import annotations
 
-import os
 import re
-from collections import defaultdict
 from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
-import numpy as np
 import pandas as pd
 import yaml
 
 from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.figures import format_value
 from analysis.metadata import DATE_PATTERNS, MONTHS
+from analysis.rewrites import DUPLICATE_COLUMNS, PASSAGE_COLUMNS, PASSAGE_TEXT_COLUMNS, find_rewrites  # noqa: F401
 
-DUPLICATE_COLUMNS = ["original", "rewrite", "score", "shared_sentences", "document_similarity", "direction"]
-# Shared passages are kept as sentence numbers: a corpus of many rewrites has millions of them, and their texts are
-# in `sentences` already. `passage_texts` adds the texts back where a reader or an export needs them.
-PASSAGE_COLUMNS = ["original", "rewrite", "sentence_original", "sentence_rewrite", "similarity"]
-PASSAGE_TEXT_COLUMNS = ["text_original", "text_rewrite"]
 COVERAGE_COLUMNS = ["outlet", "kind", "item", "documents", "mentions"]
 SUPPORT_COLUMNS = ["kind", "item", "key", "outlets", "documents", "independent_texts", "single_source", "document_list", "outlet_list"]
 EVENT_COLUMNS = ["date", "precision", "kind", "date_text", "document", "sentence", "evidence", "published", "outlet"]
 
-# Candidate pairs need this much whole-text similarity before their sentences are aligned.
-CANDIDATE_SIMILARITY = 0.12
-# Sentence alignment runs on each article's most similar others only, so the cost grows with articles, not pairs.
-CANDIDATES_PER_ARTICLE = 8
-# Two sentences "say the same" above this TF-IDF cosine; a text is a rewrite when this share of one side's sentences do.
-SENTENCE_SIMILARITY = 0.35
-REWRITE_SHARE = 0.3
-MIN_WORDS_PER_SENTENCE = 6
-
 
 def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Pairs of articles where one rewrites (or copies) the other, and the sentence pairs they share.
-
-    Candidate pairs come from TF-IDF similarity of whole bodies: for each article, its CANDIDATES_PER_ARTICLE
-    most similar others above CANDIDATE_SIMILARITY (so a wire story reprinted by many outlets links every copy
-    to a few others, and the groups still close through `independent_texts`). A pair is a rewrite when at
-    least REWRITE_SHARE of one article's sentences have a counterpart in the other (TF-IDF cosine >=
-    SENTENCE_SIMILARITY). The earlier-published article is the original.
-    """
-    empty = pd.DataFrame(columns=DUPLICATE_COLUMNS), pd.DataFrame(columns=PASSAGE_COLUMNS)
-    usable = sentences[sentences["text"].str.split().str.len() >= MIN_WORDS_PER_SENTENCE].reset_index(drop=True)
-    if usable.empty:
-        return empty
-    # Rows of `usable` are grouped per article; each article's sentences are one contiguous block.
-    usable = usable.iloc[usable["document"].map(
-        {d: i for i, d in enumerate(documents["document"])}).argsort(kind="stable")].reset_index(drop=True)
-    blocks = usable.groupby("document", sort=False).indices
-    names = [d for d in documents["document"] if d in blocks]
-    if len(names) < 2:
-        return empty
-    from sklearn.feature_extraction.text import TfidfVectorizer  # imported here: a second to load, rarely needed
-
-    texts = usable["text"].tolist()
-    bodies = [" ".join(texts[i] for i in blocks[d]) for d in names]
-    try:
-        doc_vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True, ngram_range=(1, 2),
-                                      dtype=np.float32).fit_transform(bodies)
-        sentence_vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True,
-                                           dtype=np.float32).fit_transform(texts)  # rows are unit length
-    except ValueError:  # nothing but stop words
-        return empty
-    published = dict(zip(documents["document"], documents["published"]))
-    sentence_numbers = usable["sentence"].to_numpy()
-    pairs, passages = [], []
-    partners: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for i, j, value in _candidate_pairs(doc_vectors):
-        partners[i].append((j, value))
-    for i, group in partners.items():
-        # One sparse product per article against all its candidates, split into one block per candidate.
-        a, rows_a = names[i], blocks[names[i]]
-        rows_all = np.concatenate([blocks[names[j]] for j, _ in group])
-        products = (sentence_vectors[rows_a] @ sentence_vectors[rows_all].T).toarray()
-        offset = 0
-        for j, value in group:
-            b, rows_b = names[j], blocks[names[j]]
-            matrix = products[:, offset : offset + len(rows_b)]
-            offset += len(rows_b)
-            pair = _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers)
-            if pair is not None:
-                pairs.append(pair[0])
-                passages += pair[1]
-    duplicates = pd.DataFrame(pairs, columns=DUPLICATE_COLUMNS).sort_values(
-        ["score", "original", "rewrite"], ascending=[False, True, True], ignore_index=True)
-    shared_frame = pd.DataFrame(passages, columns=PASSAGE_COLUMNS).sort_values(
-        ["original", "rewrite", "sentence_original"], ignore_index=True, kind="stable"
-    )
-    return duplicates, shared_frame
+    """Pairs of articles where one rewrites (or copies) the other, and the sentence pairs they share (see
+    `analysis.rewrites`, which also updates them for changed articles only)."""
+    duplicates, passages, _ = find_rewrites(documents, sentences)
+    return duplicates, passages
 
 
 def passage_texts(passages: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -109,78 +41,6 @@ def passage_texts(passages: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFra
         keys = pd.MultiIndex.from_arrays([passages[side], passages[f"sentence_{side}"]])
         found[f"text_{side}"] = text.reindex(keys).fillna("").to_numpy()
     return passages.assign(**found)[PASSAGE_COLUMNS + PASSAGE_TEXT_COLUMNS]
-
-
-def _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers):
-    """The pair row and shared passages when a and b share enough sentences, else None."""
-    best_a, best_b = matrix.max(axis=1), matrix.max(axis=0)
-    share_a = float((best_a >= SENTENCE_SIMILARITY).mean())
-    share_b = float((best_b >= SENTENCE_SIMILARITY).mean())
-    score = max(share_a, share_b)
-    if score < REWRITE_SHARE:
-        return None
-    date_a, date_b = published.get(a, ""), published.get(b, "")
-    if date_a and date_b and date_a != date_b:
-        original, rewrite, direction = (a, b, "by date") if date_a < date_b else (b, a, "by date")
-    else:
-        # Undecided by date: the text whose sentences are more fully contained in the other is the rewrite.
-        original, rewrite, direction = (b, a, "by containment") if share_a >= share_b else (a, b, "by containment")
-    flip = original == b
-    shared, found = 0, []
-    for x, y in zip(*np.nonzero((matrix >= SENTENCE_SIMILARITY) & (matrix == best_a[:, None]))):
-        # each sentence's best counterpart only
-        ra, rb = rows_a[x], rows_b[y]
-        first, second = (rb, ra) if flip else (ra, rb)
-        found.append((original, rewrite, int(sentence_numbers[first]), int(sentence_numbers[second]),
-                      round(float(matrix[x, y]), 3)))
-        shared += 1
-    return (original, rewrite, round(score, 3), shared, round(float(value), 3), direction), found
-
-
-def _similarity_blocks(vectors, block: int, workers: int):
-    """(first row, rows [first, first + block) of vectors @ vectors.T), in order. scipy's sparse product releases the
-    interpreter lock, so `workers` threads compute blocks side by side; at most `workers` blocks are held at once."""
-    transposed = vectors.T.tocsr()
-    starts = list(range(0, vectors.shape[0], block))
-
-    def product(start: int):
-        return (vectors[start : start + block] @ transposed).tocsr()
-
-    if workers <= 1 or len(starts) == 1:
-        for start in starts:
-            yield start, product(start)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending = [(start, pool.submit(product, start)) for start in starts[:workers]]
-        following = iter(starts[workers:])
-        while pending:
-            start, future = pending.pop(0)
-            result = future.result()
-            upcoming = next(following, None)
-            if upcoming is not None:
-                pending.append((upcoming, pool.submit(product, upcoming)))
-            yield start, result
-
-
-def _candidate_pairs(vectors, *, block: int = 1024, workers: int | None = None):
-    """(i, j, similarity) with i < j for each article's most similar others, computed a block of rows at a time."""
-    found: dict[tuple[int, int], float] = {}
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    for start, similarity in _similarity_blocks(vectors, block, workers):
-        indptr, indices, data = similarity.indptr, similarity.indices, similarity.data
-        for offset in range(similarity.shape[0]):
-            i = start + offset
-            row_indices, row_data = indices[indptr[offset] : indptr[offset + 1]], data[indptr[offset] : indptr[offset + 1]]
-            keep = (row_data >= CANDIDATE_SIMILARITY) & (row_indices != i)
-            columns, values = row_indices[keep], row_data[keep]
-            if len(values) > CANDIDATES_PER_ARTICLE:
-                top = np.argpartition(-values, CANDIDATES_PER_ARTICLE)[:CANDIDATES_PER_ARTICLE]
-                columns, values = columns[top], values[top]
-            for j, value in zip(columns.tolist(), values.tolist()):
-                found[(min(i, j), max(i, j))] = value
-    return [(i, j, value) for (i, j), value in sorted(found.items())]
 
 
 def independent_texts(documents: pd.DataFrame, duplicates: pd.DataFrame) -> dict[str, str]:

@@ -8,10 +8,13 @@ Layout of a store folder::
     gen-<id>/files.parquet  one row per article file: signature (size, mtime), key, the shard holding its results
     gen-<id>/tables/*.parquet   every table of `Tables` (what the dashboard and the CLI read)
     gen-<id>/meta.json      model, corpus hash, build time, warnings, overrides
+    gen-<id>/rewrite-index/ vectors and candidate lists of the rewrite search (`analysis.rewrites.RewriteIndex`)
     shards/<id>/*.parquet   per-article results (`Parts`) of one batch of articles; never changed once written
 
 A build re-reads only files whose size or modification time changed, re-analyses only articles whose key
-(analysis version, model, name, text, metadata) is new, and reuses every other article's shard rows. Nothing
+(analysis version, model, name, text, metadata) is new, and reuses every other article's rows (read from the
+current generation's tables, which hold them all, rather than from hundreds of shards). The rewrite search
+compares only the changed articles with the others, through the current generation's rewrite index. Nothing
 a reader can see is modified in place: a new generation is written beside the old one and CURRENT is
 switched with one rename, so a build killed at any point leaves the previous generation complete.
 """
@@ -32,15 +35,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import ANALYSIS_VERSION
+from analysis import ANALYSIS_VERSION, CORPUS_VERSION
 from analysis.clean import Cleaned
 from analysis.corpus import Corpus, Document, SourceFile, read_corpus
 from analysis.coverage import PASSAGE_COLUMNS
+from analysis.rewrites import PreviousSearch, RewriteIndex
 from analysis.tables import PARTS_TABLES, Parts, Tables, assemble, concat_parts
 
 STORE_FORMAT = 1
 STORE_DIRNAME = ".briefing-store"
 CURRENT = "CURRENT"
+REWRITE_INDEX = "rewrite-index"
 SIGNATURE = "SIGNATURE.json"  # the folder signature CURRENT's generation was last found up to date with
 FILE_COLUMNS = ["document", "signature", "manifest_key", "key", "shard", "content_hash", "metadata",
                 "metadata_source", "format", "encoding", "size_bytes", "read_warnings"]
@@ -86,7 +91,7 @@ def _manifest_key(row: dict) -> str:
 
 def _input_state(corpus: Corpus, keys: dict[str, str]) -> str:
     """Everything the corpus-level tables depend on besides the articles' own results."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"{CORPUS_VERSION}\n".encode())
     for name in sorted(keys):
         digest.update(f"{name}\0{keys[name]}\n".encode("utf-8", "surrogatepass"))
     digest.update(repr(sorted((s.document, s.reason) for s in corpus.skipped)).encode("utf-8", "surrogatepass"))
@@ -104,7 +109,7 @@ def folder_signature(folder: str | os.PathLike, *, requested_model: str, max_byt
     digest = hashlib.sha256()
     root = Path(folder).expanduser().resolve()
     limit = max_bytes if max_bytes is not None else max_bytes_default()
-    digest.update(f"{root}\0{ANALYSIS_VERSION}\0{requested_model}\0{limit}\n".encode("utf-8", "surrogateescape"))
+    digest.update(f"{root}\0{ANALYSIS_VERSION}\0{CORPUS_VERSION}\0{requested_model}\0{limit}\n".encode("utf-8", "surrogateescape"))
     for dirpath, dirnames, filenames in os.walk(root, onerror=lambda exc: digest.update(f"!{exc}".encode())):
         dirnames.sort()
         for name in dirnames:
@@ -311,10 +316,14 @@ class Store:
                 shard_of.update({doc.document: shard for doc in chunk})
 
             files = self._files_frame(corpus, keys, shard_of)
-            parts = self._read_parts(files, [doc.document for doc in corpus.documents])
+            same_model = meta is not None and meta.get("model") == model_name
+            parts, previous_rewrites = self._read_parts(files, [doc.document for doc in corpus.documents],
+                                                        previous=previous if same_model else None)
             tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
-                              corpus_hash=corpus.content_hash, model_name=model_name, model_warning=model_warning)
+                              corpus_hash=corpus.content_hash, model_name=model_name, model_warning=model_warning,
+                              previous_rewrites=previous_rewrites)
             self._commit(files, tables, requested_model=requested, input_state=state)
+            tables.rewrite_index = None  # stored with the generation; readers of the tables do not need it
             self._confirm_signature(signature)
             self._collect_garbage(keep_previous=True)
         reused = sum(1 for doc in corpus.documents if keys[doc.document] in keys_before)
@@ -345,9 +354,25 @@ class Store:
         os.replace(staging, self.root / "shards" / shard)
         return shard
 
-    def _read_parts(self, files: pd.DataFrame, order: list[str]) -> Parts:
-        pieces = []
-        for shard, group in files.groupby("shard", sort=True):
+    def _read_parts(self, files: pd.DataFrame, order: list[str], *, previous: pd.DataFrame | None = None
+                    ) -> tuple[Parts, PreviousSearch | None]:
+        """Per-article results of every article in files, and the current generation's rewrite search.
+
+        previous (the current generation's files, built with the same model) names the articles whose rows are
+        read from that generation's tables, in one file per table; the others are read from their shards."""
+        generation = self.generation() if previous is not None and len(previous) else None
+        unchanged = set()
+        if generation is not None:
+            before = dict(zip(previous["document"], previous["key"]))
+            unchanged = {d for d, k in zip(files["document"], files["key"]) if before.get(d) == k}
+        pieces, search = [], None
+        if unchanged:
+            try:
+                piece, search = self._generation_parts(generation, unchanged)
+                pieces.append(piece)
+            except (OSError, ValueError, KeyError):  # unreadable: fall back on the shards
+                unchanged, search = set(), None
+        for shard, group in files[~files["document"].isin(unchanged)].groupby("shard", sort=True):
             wanted = set(group["document"])
             folder = self.root / "shards" / shard
             tables = {}
@@ -355,7 +380,24 @@ class Store:
                 frame = pd.read_parquet(folder / f"{name}.parquet")
                 tables[name] = frame[frame["document"].isin(wanted)]
             pieces.append(Parts(**tables))
-        return concat_parts(pieces).in_order(order)
+        return concat_parts(pieces).in_order(order), search
+
+    @staticmethod
+    def _generation_parts(generation: Path, wanted: set[str]) -> tuple[Parts, PreviousSearch | None]:
+        """Rows of the wanted articles from a generation's tables (each built from those articles' shard rows), and
+        its rewrite search."""
+        folder = generation / "tables"
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in PARTS_TABLES}
+        if not set(tables["documents"]["document"]) <= wanted:
+            tables = {name: frame[frame["document"].isin(wanted)] for name, frame in tables.items()}
+        # The generation's documents name each article's original text; per-article results name the article itself.
+        tables["documents"] = tables["documents"].assign(original=tables["documents"]["document"])
+        index = RewriteIndex.load(generation / REWRITE_INDEX)
+        if index is None:
+            return Parts(**tables), None
+        search = PreviousSearch(index, pd.read_parquet(folder / "duplicates.parquet"),
+                                pd.read_parquet(folder / "duplicate_passages.parquet", columns=PASSAGE_COLUMNS))
+        return Parts(**tables), search
 
     def _confirmed_signature(self) -> str | None:
         """The folder signature the current generation was last confirmed against, if any."""
@@ -383,6 +425,12 @@ class Store:
         for table in Tables.EXPORTED:  # as held in memory (shared passages without their texts), not as exported
             _write_parquet(getattr(tables, table), staging / "tables" / f"{table}.parquet")
         _write_parquet(tables.parts.raw_mentions, staging / "tables" / "raw_mentions.parquet")
+        if tables.rewrite_index is not None:
+            tables.rewrite_index.save(staging / REWRITE_INDEX)
+            for path in (staging / REWRITE_INDEX).iterdir():
+                with open(path, "rb") as handle:
+                    os.fsync(handle.fileno())
+            _fsync_dir(staging / REWRITE_INDEX)
         meta = {
             "format": STORE_FORMAT, "analysis_version": ANALYSIS_VERSION, "model": tables.model,
             "model_warning": tables.model_warning, "requested_model": requested_model,

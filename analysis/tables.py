@@ -12,7 +12,6 @@ from analysis import ANALYSIS_VERSION
 from analysis.corpus import METADATA_FIELDS, Corpus, Document, read_corpus
 from analysis.coverage import (
     coverage_table,
-    duplicates_table,
     events_table,
     independent_texts,
     passage_texts,
@@ -28,6 +27,7 @@ from analysis.entities import (
 from analysis.figures import discrepancies_table, figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
 from analysis.positions import parse_candidates, positions_table, read_overrides, summarise
+from analysis.rewrites import PreviousSearch, RewriteIndex, find_rewrites
 
 DOCUMENT_COLUMNS = [
     "document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash",
@@ -70,6 +70,8 @@ class Tables:
     # Every sentence of the build when a view narrowed `sentences` (a search keeps only matching ones): where the
     # texts of shared passages are looked up.
     all_sentences: pd.DataFrame | None = None
+    # Vectors and candidate lists of the rewrite search, so a store's next build compares changed articles only.
+    rewrite_index: RewriteIndex | None = None
 
     # Tables written by `python -m analysis export`, in order.
     EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "positions",
@@ -207,16 +209,20 @@ def assemble(
     model: str | None = None,
     model_name: str | None = None,
     model_warning: str | None = None,
+    previous_rewrites: PreviousSearch | None = None,
 ) -> Tables:
     """Corpus-level tables from per-article parts: resolved names, entity and pair tables, discrepancies,
-    position summary, rewrites, coverage and support. model_name (as recorded by a store) spares loading spaCy."""
+    position summary, rewrites, coverage and support. model_name (as recorded by a store) spares loading spaCy.
+
+    previous_rewrites, an earlier build's rewrite search (same model and analysis version), lets the search compare
+    only the articles that changed since; the tables are the same without it."""
     if model_name is None:
         pipeline = load_pipeline(model)
         model_name, model_warning = pipeline.model, pipeline.warning
     documents = parts.documents.copy()
     mention_frame = resolve_frame(parts.raw_mentions)
     override_frame, override_warnings = read_overrides(overrides)
-    duplicate_frame, passage_frame = duplicates_table(documents, parts.sentences)
+    duplicate_frame, passage_frame, rewrite_index = find_rewrites(documents, parts.sentences, previous=previous_rewrites)
     roots = independent_texts(documents, duplicate_frame)
     documents["original"] = documents["document"].map(roots)
     return Tables(
@@ -244,6 +250,7 @@ def assemble(
         built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         overrides=overrides,
         parts=parts,
+        rewrite_index=rewrite_index,
     )
 
 

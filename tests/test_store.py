@@ -145,6 +145,34 @@ def test_a_new_analysis_version_reanalyses_everything(corpus, tmp_path, monkeypa
     assert store.update(corpus).analysed == 5
 
 
+def test_new_corpus_level_code_assembles_the_tables_again_without_analysing_articles(corpus, tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    store.update(corpus)
+    generation = store.generation()
+    monkeypatch.setattr(store_module, "CORPUS_VERSION", "test-next")
+    again = store.update(corpus)
+    assert (again.analysed, again.reused) == (0, 5) and store.generation() != generation
+    assert_same_tables(again.tables, build_tables(corpus))
+
+
+def test_the_rewrite_search_is_kept_with_a_generation_and_updated_from_it(corpus, tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    store.update(corpus)
+    assert (store.generation() / store_module.REWRITE_INDEX / "vectors.npz").is_file()
+    searches = []
+    real = store_module.assemble
+    monkeypatch.setattr(store_module, "assemble", lambda *a, **k: searches.append(k["previous_rewrites"]) or real(*a, **k))
+    (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
+    added = store.update(corpus)
+    assert searches[-1] is not None and len(searches[-1].index.documents) == 5
+    assert_same_tables(added.tables, build_tables(corpus))
+    shutil.rmtree(store.generation() / store_module.REWRITE_INDEX)  # lost or unreadable: searched from scratch
+    (corpus / "baltic.txt").unlink()
+    removed = store.update(corpus)
+    assert searches[-1] is None
+    assert_same_tables(removed.tables, build_tables(corpus))
+
+
 def test_old_generations_and_unused_shards_are_removed(corpus, tmp_path):
     store = Store(tmp_path / "store")
     for text in ("one 1", "two 2", "three 3"):

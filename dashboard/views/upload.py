@@ -68,6 +68,7 @@ if st.button("Analyse and add", type="primary", key="add.go"):
                 warnings=base.warnings + corpus.warnings, overrides=base.overrides,
                 corpus_hash=f"{base.corpus_hash}+{corpus.content_hash}",
             )
+            combined.rewrite_index = None  # only a store's next build uses it
             st.session_state[SESSION_TABLES] = combined
             st.session_state[UPLOADS] = files
             st.session_state["add.rejected"] = rejected + [str(s) for s in corpus.skipped]

@@ -1,0 +1,419 @@
+"""Rewrites: pairs of articles where one copies or rewrites the other, and the sentences they share.
+
+An article's features are hashed word unigrams and bigrams of its body (English stop words removed, sublinear
+counts, unit length). They depend on that article's text alone, unlike TF-IDF weights, which depend on the whole
+corpus. So adding, changing or removing articles leaves every other article's vector, and every similarity
+between two other articles, exactly as it was. A store keeps the vectors and each article's candidate list
+(`RewriteIndex`), and the next build compares only the changed articles with the rest. It gets the same tables
+as a build from scratch, because both run the same steps on the same numbers:
+
+1. Candidates: for each article, its CANDIDATES_PER_ARTICLE most similar others with a whole-text cosine of at
+   least CANDIDATE_SIMILARITY (ties broken by name). A wire story reprinted by many outlets links every copy to
+   a few others, and `coverage.independent_texts` still closes the group.
+2. Alignment: a candidate pair is a rewrite when at least REWRITE_SHARE of one article's sentences have a
+   counterpart in the other (sentence cosine >= SENTENCE_SIMILARITY, same hashed features). The earlier-published
+   article is the original.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DUPLICATE_COLUMNS = ["original", "rewrite", "score", "shared_sentences", "document_similarity", "direction"]
+# Shared passages are kept as sentence numbers: a corpus of many rewrites has millions of them, and their texts are
+# in `sentences` already. `coverage.passage_texts` adds the texts back where a reader or an export needs them.
+PASSAGE_COLUMNS = ["original", "rewrite", "sentence_original", "sentence_rewrite", "similarity"]
+PASSAGE_TEXT_COLUMNS = ["text_original", "text_rewrite"]
+NEIGHBOUR_COLUMNS = ["document", "neighbour", "similarity"]
+
+# Candidate pairs need this much whole-text similarity before their sentences are aligned.
+CANDIDATE_SIMILARITY = 0.12
+# Sentence alignment runs on each article's most similar others only, so the cost grows with articles, not pairs.
+CANDIDATES_PER_ARTICLE = 8
+# Two sentences "say the same" at this cosine or above; a text is a rewrite when this share of one side's sentences do.
+# On the seed articles the one true pair shares 64% of its sentences at 0.3 and no other pair more than 10%.
+SENTENCE_SIMILARITY = 0.3
+REWRITE_SHARE = 0.3
+MIN_WORDS_PER_SENTENCE = 6
+HASH_FEATURES = 2**20
+# What stored candidate lists and vectors depend on: another value and a store's index is not used.
+INDEX_VERSION = json.dumps([1, HASH_FEATURES, CANDIDATE_SIMILARITY, CANDIDATES_PER_ARTICLE, MIN_WORDS_PER_SENTENCE])
+
+
+def hashed_vectors(texts: list[str]):
+    """Unit-length rows of hashed unigram and bigram counts (sublinear), float32, column indices sorted.
+
+    Sorted indices make a cosine bit-for-bit the same whichever of the two rows is on the left of the product, so
+    a similarity computed for a new article equals the one a full build computes for the other article."""
+    from sklearn.feature_extraction.text import HashingVectorizer  # imported here: a second to load
+    from sklearn.preprocessing import normalize
+
+    vectorizer = HashingVectorizer(n_features=HASH_FEATURES, stop_words="english", ngram_range=(1, 2),
+                                   alternate_sign=False, norm=None, dtype=np.float32)
+    matrix = vectorizer.transform(texts).tocsr()
+    np.log(matrix.data, out=matrix.data)
+    matrix.data += 1
+    matrix = normalize(matrix, copy=False)
+    matrix.sort_indices()
+    return matrix
+
+
+@dataclass
+class RewriteIndex:
+    """What a rewrite search computed, so that the next search compares only changed articles with the rest."""
+
+    documents: list[str]  # articles with sentences long enough to compare, in corpus order
+    fingerprints: list[str]  # per article: its usable sentences and publication date
+    vectors: object  # scipy CSR matrix, one row per article of `documents`
+    neighbours: pd.DataFrame  # NEIGHBOUR_COLUMNS: each article's candidates
+    version: str = INDEX_VERSION
+
+    def save(self, folder: Path) -> None:
+        from scipy import sparse
+
+        folder.mkdir(parents=True, exist_ok=True)
+        sparse.save_npz(folder / "vectors.npz", self.vectors, compressed=False)
+        pd.DataFrame({"document": self.documents, "fingerprint": self.fingerprints}).to_parquet(
+            folder / "documents.parquet", index=False)
+        self.neighbours.to_parquet(folder / "neighbours.parquet", index=False)
+        (folder / "index.json").write_text(json.dumps({"version": self.version}), "utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> RewriteIndex | None:
+        """The index saved in folder, or None when there is none or it was made with other settings."""
+        from scipy import sparse
+
+        try:
+            if json.loads((folder / "index.json").read_text("utf-8")).get("version") != INDEX_VERSION:
+                return None
+            documents = pd.read_parquet(folder / "documents.parquet")
+            vectors = sparse.load_npz(folder / "vectors.npz").tocsr()
+            neighbours = pd.read_parquet(folder / "neighbours.parquet")
+        except (OSError, ValueError, KeyError):
+            return None
+        if vectors.shape[0] != len(documents):
+            return None
+        vectors.sort_indices()
+        return cls(documents["document"].tolist(), documents["fingerprint"].tolist(), vectors,
+                   neighbours.astype({"similarity": "float32"}))
+
+
+@dataclass
+class PreviousSearch:
+    """An earlier search's index and results (its duplicates and passages tables), for articles that did not change.
+    Only valid for sentences split by the same model and analysis version."""
+
+    index: RewriteIndex
+    duplicates: pd.DataFrame
+    passages: pd.DataFrame
+
+
+def find_rewrites(
+    documents: pd.DataFrame,
+    sentences: pd.DataFrame,
+    *,
+    previous: PreviousSearch | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, RewriteIndex]:
+    """Rewrite pairs (DUPLICATE_COLUMNS), their shared passages (PASSAGE_COLUMNS) and the index for the next search.
+
+    With a previous search, unchanged articles keep their vectors, candidates and pair results, and only pairs
+    touching a changed article are aligned again. The result is the same as without it."""
+    from scipy import sparse
+
+    usable = sentences[_word_counts(sentences["text"]) >= MIN_WORDS_PER_SENTENCE]
+    corpus_order = _positions(usable["document"], documents["document"])
+    arranged = np.argsort(corpus_order, kind="stable")
+    arranged = arranged[corpus_order[arranged] < len(documents)]  # sentences of no listed article are left out
+    usable, corpus_order = usable.iloc[arranged].reset_index(drop=True), corpus_order[arranged]
+    # Each article's rows are one contiguous block, in corpus order.
+    starts = np.flatnonzero(np.r_[True, corpus_order[1:] != corpus_order[:-1]]) if len(usable) else np.array([], int)
+    ends = np.r_[starts[1:], len(usable)]
+    all_names = documents["document"].tolist()
+    blocks = {all_names[corpus_order[a]]: np.arange(a, b) for a, b in zip(starts.tolist(), ends.tolist())}
+    names = [all_names[corpus_order[a]] for a in starts.tolist()]
+    texts = usable["text"].tolist()
+    published = dict(zip(documents["document"], documents["published"]))
+    fingerprints = _fingerprints(usable, names, blocks, published)
+    old = previous if previous is not None and previous.index.version == INDEX_VERSION else None
+
+    # Vectors: unchanged articles keep theirs; the others are computed.
+    before = {d: i for i, (d, f) in enumerate(zip(old.index.documents, old.index.fingerprints))} if old else {}
+    old_fingerprint = dict(zip(old.index.documents, old.index.fingerprints)) if old else {}
+    kept = [d for d, f in zip(names, fingerprints) if old_fingerprint.get(d) == f]
+    kept_set = set(kept)
+    fresh = [d for d in names if d not in kept_set]
+    fresh_vectors = hashed_vectors([" ".join(texts[i] for i in blocks[d]) for d in fresh]) if fresh else None
+    pieces, position_in_stack = [], {}
+    if kept:
+        pieces.append(old.index.vectors[[before[d] for d in kept]])
+        position_in_stack.update({d: i for i, d in enumerate(kept)})
+    if fresh:
+        pieces.append(fresh_vectors)
+        position_in_stack.update({d: len(kept) + i for i, d in enumerate(fresh)})
+    if pieces:
+        vectors = sparse.vstack(pieces, format="csr", dtype=np.float32)[[position_in_stack[d] for d in names]]
+        vectors.sort_indices()
+    else:
+        vectors = sparse.csr_matrix((0, HASH_FEATURES), dtype=np.float32)
+
+    # Candidates: articles next to a changed one are compared again; the rest keep their lists.
+    position = {d: i for i, d in enumerate(names)}
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.argsort(np.array(names, dtype=object), kind="stable")] = np.arange(len(names))
+    candidates: dict[int, list[tuple[int, float]]] = {}
+    again = [position[d] for d in fresh]
+    previous_pairs = np.array([], dtype=np.int64)
+    if old:
+        is_kept = np.zeros(len(names) + 1, dtype=bool)  # the last slot stands for "not an article any more"
+        is_kept[[position[d] for d in kept]] = True
+        table = old.index.neighbours
+        owner, neighbour = _positions(table["document"], names), _positions(table["neighbour"], names)
+        owner_kept, neighbour_kept = is_kept[owner], is_kept[neighbour]
+        # A kept article that lost a candidate is compared again: its next best is not stored.
+        dirty = np.unique(owner[owner_kept & ~neighbour_kept])
+        again += dirty.tolist()
+        listed = owner_kept & ~np.isin(owner, dirty)
+        similarity = table["similarity"].to_numpy(dtype=np.float32)
+        for i in kept:  # an article without candidates has no rows in the table
+            candidates[position[i]] = []
+        for i, j, value in zip(owner[listed].tolist(), neighbour[listed].tolist(), similarity[listed].tolist()):
+            candidates[i].append((j, value))
+        both = owner_kept & neighbour_kept
+        previous_pairs = np.unique(_pair_keys(owner[both], neighbour[both], len(names)))
+    again = sorted(set(again))
+    fresh_positions = np.array([position[d] for d in fresh], dtype=np.int64)
+    again_set = set(again)
+    rows_again = {}  # a changed article's similarities that can make a candidate, when others keep their lists
+    remember = set(fresh_positions.tolist()) if kept else set()
+    for start, block in _similarity_blocks(vectors, again):
+        for offset in range(block.shape[0]):
+            i = again[start + offset]
+            columns, values = _row(block, offset)
+            candidates[i] = _top(i, columns, values, rank)
+            if i in remember:
+                keep = values >= CANDIDATE_SIMILARITY
+                rows_again[i] = (columns[keep], values[keep])
+    if fresh and kept:
+        # A kept article's list gains the changed articles that now beat its weakest candidate. Similarities are
+        # read off the changed articles' rows (the same numbers a full build computes from the other side).
+        gained = _transposed(rows_again, fresh_positions, len(names))
+        for i in range(len(names)):
+            if i in again_set or i not in candidates or gained.indptr[i] == gained.indptr[i + 1]:
+                continue
+            start, end = gained.indptr[i], gained.indptr[i + 1]
+            columns = np.concatenate([np.array([j for j, _ in candidates[i]], dtype=np.int64),
+                                      fresh_positions[gained.indices[start:end]]])
+            values = np.concatenate([np.array([v for _, v in candidates[i]], dtype=np.float32),
+                                     gained.data[start:end]])
+            candidates[i] = _top(i, columns, values, rank)
+
+    # Pairs: every candidate link, in either direction; unchanged pairs keep their result.
+    pairs: dict[tuple[int, int], float] = {}
+    for i, listed_pairs in candidates.items():
+        for j, value in listed_pairs:
+            pairs[(min(i, j), max(i, j))] = value
+    keys = np.fromiter((i * len(names) + j for i, j in pairs), dtype=np.int64, count=len(pairs))
+    reused = keys[np.isin(keys, previous_pairs)]
+    todo = sorted(pair for pair, known in zip(pairs, np.isin(keys, previous_pairs).tolist()) if not known)
+    new_pairs, new_passages = _align(todo, pairs, names, blocks, texts, usable["sentence"].to_numpy(), published)
+    reused_duplicates, reused_passages = _reused_results(old, reused, names) if old else (None, None)
+
+    duplicates = pd.DataFrame(new_pairs, columns=DUPLICATE_COLUMNS)
+    passages = pd.DataFrame(new_passages, columns=PASSAGE_COLUMNS)
+    if reused_duplicates is not None and len(reused_duplicates):
+        duplicates = pd.concat([reused_duplicates, duplicates], ignore_index=True) if len(duplicates) else reused_duplicates
+        passages = pd.concat([reused_passages, passages], ignore_index=True) if len(passages) else reused_passages
+    duplicates = duplicates.astype({"score": "float64", "shared_sentences": "int64", "document_similarity": "float64"})
+    duplicates = duplicates.sort_values(["score", "original", "rewrite"], ascending=[False, True, True],
+                                        ignore_index=True)[DUPLICATE_COLUMNS]
+    passages = passages.astype({"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"})
+    # Sorted by name and sentence numbers; names are compared by rank, which is much faster on millions of rows.
+    passages = passages.iloc[np.lexsort((passages["sentence_rewrite"].to_numpy(), passages["sentence_original"].to_numpy(),
+                                         rank[_positions(passages["rewrite"], names)],
+                                         rank[_positions(passages["original"], names)]))].reset_index(drop=True)
+    neighbour_rows = [(names[i], names[j], value) for i in sorted(candidates) for j, value in candidates[i]]
+    neighbours = pd.DataFrame(neighbour_rows, columns=NEIGHBOUR_COLUMNS).astype({"similarity": "float32"})
+    return duplicates, passages, RewriteIndex(names, fingerprints, vectors, neighbours)
+
+
+def _fingerprints(usable: pd.DataFrame, names: list[str], blocks: dict, published: dict) -> list[str]:
+    """Per article: a digest of its usable sentences (numbers and texts) and publication date."""
+    if usable.empty:
+        return []
+    hashes = pd.util.hash_pandas_object(usable[["sentence", "text"]], index=False).to_numpy()
+    found = []
+    for name in names:
+        digest = hashlib.sha1(hashes[blocks[name]].tobytes())
+        digest.update(str(published.get(name, "")).encode("utf-8", "surrogatepass"))
+        found.append(digest.hexdigest()[:20])
+    return found
+
+
+def _row(block, offset: int):
+    start, end = block.indptr[offset], block.indptr[offset + 1]
+    return block.indices[start:end].astype(np.int64), block.data[start:end]
+
+
+def _top(i: int, columns: np.ndarray, values: np.ndarray, rank: np.ndarray) -> list[tuple[int, float]]:
+    """Article i's candidates: the CANDIDATES_PER_ARTICLE most similar others at CANDIDATE_SIMILARITY or above,
+    ties broken by name."""
+    keep = (values >= CANDIDATE_SIMILARITY) & (columns != i)
+    columns, values = columns[keep], values[keep]
+    if len(values) > CANDIDATES_PER_ARTICLE:
+        best = np.lexsort((rank[columns], -values))[:CANDIDATES_PER_ARTICLE]
+        columns, values = columns[best], values[best]
+    ordered = np.lexsort((rank[columns], -values))
+    return [(int(columns[k]), float(values[k])) for k in ordered]
+
+
+def _transposed(rows_again: dict, fresh_positions: np.ndarray, count: int):
+    """Similarities of every article (rows) with each changed article (columns, in fresh_positions order), from the
+    changed articles' own rows."""
+    from scipy import sparse
+
+    columns, values, owners = [], [], []
+    for k, j in enumerate(fresh_positions.tolist()):
+        found, similarity = rows_again[j]
+        columns.append(found)
+        values.append(similarity)
+        owners.append(np.full(len(found), k, dtype=np.int64))
+    matrix = sparse.csr_matrix((np.concatenate(values).astype(np.float32),
+                                (np.concatenate(columns), np.concatenate(owners))),
+                               shape=(count, len(fresh_positions)), dtype=np.float32)
+    matrix.sort_indices()
+    return matrix
+
+
+def _similarity_blocks(vectors, rows: list[int], *, block: int = 1024, workers: int | None = None):
+    """(offset into rows, vectors[rows[offset:offset + block]] @ vectors.T), in order, column indices sorted. scipy's
+    sparse product releases the interpreter lock, so `workers` threads compute blocks side by side; at most
+    `workers` blocks are held at once."""
+    if not rows:
+        return
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    transposed = vectors.T.tocsr()
+    starts = list(range(0, len(rows), block))
+
+    def product(start: int):
+        result = (vectors[rows[start : start + block]] @ transposed).tocsr()
+        result.sort_indices()
+        return result
+
+    if workers <= 1 or len(starts) == 1:
+        for start in starts:
+            yield start, product(start)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = [(start, pool.submit(product, start)) for start in starts[:workers]]
+        following = iter(starts[workers:])
+        while pending:
+            start, future = pending.pop(0)
+            result = future.result()
+            upcoming = next(following, None)
+            if upcoming is not None:
+                pending.append((upcoming, pool.submit(product, upcoming)))
+            yield start, result
+
+
+def _align(todo, pairs, names, blocks, texts, sentence_numbers, published):
+    """Pair rows and shared passages of the pairs in todo ((i, j) positions, i < j) that are rewrites."""
+    if not todo:
+        return [], []
+    involved = sorted({names[i] for pair in todo for i in pair}, key=lambda d: blocks[d][0])
+    rows = np.concatenate([blocks[d] for d in involved])
+    local = np.empty(len(texts), dtype=np.int64)
+    local[rows] = np.arange(len(rows))
+    sentence_vectors = hashed_vectors([texts[r] for r in rows])
+    partners: dict[int, list[int]] = defaultdict(list)
+    for i, j in todo:
+        partners[i].append(j)
+    found_pairs, found_passages = [], []
+    for i, group in partners.items():
+        # One sparse product per article against all its candidates, split into one block per candidate.
+        a, rows_a = names[i], blocks[names[i]]
+        rows_all = np.concatenate([blocks[names[j]] for j in group])
+        products = (sentence_vectors[local[rows_a]] @ sentence_vectors[local[rows_all]].T).toarray()
+        offset = 0
+        for j in group:
+            b, rows_b = names[j], blocks[names[j]]
+            matrix = products[:, offset : offset + len(rows_b)]
+            offset += len(rows_b)
+            pair = _aligned_pair(a, b, rows_a, rows_b, matrix, pairs[(i, j)], published, sentence_numbers)
+            if pair is not None:
+                found_pairs.append(pair[0])
+                found_passages += pair[1]
+    return found_pairs, found_passages
+
+
+def _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers):
+    """The pair row and shared passages when a and b share enough sentences, else None."""
+    best_a, best_b = matrix.max(axis=1), matrix.max(axis=0)
+    share_a = float((best_a >= SENTENCE_SIMILARITY).mean())
+    share_b = float((best_b >= SENTENCE_SIMILARITY).mean())
+    score = max(share_a, share_b)
+    if score < REWRITE_SHARE:
+        return None
+    date_a, date_b = published.get(a, ""), published.get(b, "")
+    if date_a and date_b and date_a != date_b:
+        original, rewrite, direction = (a, b, "by date") if date_a < date_b else (b, a, "by date")
+    else:
+        # Undecided by date: the text whose sentences are more fully contained in the other is the rewrite.
+        original, rewrite, direction = (b, a, "by containment") if share_a >= share_b else (a, b, "by containment")
+    flip = original == b
+    found = []
+    for x, y in zip(*np.nonzero((matrix >= SENTENCE_SIMILARITY) & (matrix == best_a[:, None]))):
+        # each sentence's best counterpart only
+        ra, rb = rows_a[x], rows_b[y]
+        first, second = (rb, ra) if flip else (ra, rb)
+        found.append((original, rewrite, int(sentence_numbers[first]), int(sentence_numbers[second]),
+                      round(float(matrix[x, y]), 3)))
+    return (original, rewrite, round(score, 3), len(found), round(float(value), 3), direction), found
+
+
+def _reused_results(old: PreviousSearch, reused: np.ndarray, names: list[str]):
+    """The previous search's duplicates and passages of the pairs it already decided (reused: pair keys)."""
+
+    def wanted(frame: pd.DataFrame) -> np.ndarray:
+        keys = _pair_keys(_positions(frame["original"], names), _positions(frame["rewrite"], names), len(names))
+        return np.isin(keys, reused)
+
+    passages = old.passages[PASSAGE_COLUMNS]
+    return (old.duplicates[wanted(old.duplicates)].reset_index(drop=True),
+            passages[wanted(passages)].reset_index(drop=True))
+
+
+def _pair_keys(first: np.ndarray, second: np.ndarray, count: int) -> np.ndarray:
+    """One integer per unordered pair of positions (-1 when either is not an article: position `count`)."""
+    low, high = np.minimum(first, second), np.maximum(first, second)
+    return np.where(high < count, low * count + high, -1)
+
+
+def _positions(values: pd.Series, names) -> np.ndarray:
+    """Position of each value among names, len(names) for values that are not there (Arrow's hash lookup: a
+    dictionary map of millions of strings takes seconds)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values, type=pa.large_string())
+    found = pc.index_in(array, value_set=pa.array(list(names), type=pa.large_string()))
+    return found.fill_null(len(names)).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _word_counts(texts: pd.Series) -> np.ndarray:
+    """Words per text as `str.split()` counts them (runs of whitespace separate words), computed in Arrow."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    trimmed = pc.utf8_trim_whitespace(pa.array(texts, type=pa.large_string()))
+    counts = pc.list_value_length(pc.utf8_split_whitespace(trimmed)).to_numpy(zero_copy_only=False)
+    return np.where(pc.utf8_length(trimmed).to_numpy(zero_copy_only=False) == 0, 0, counts)
