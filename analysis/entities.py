@@ -146,7 +146,8 @@ def resolve_frame(raw: pd.DataFrame) -> pd.DataFrame:
         return dict(zip(*best.drop_duplicates("_key")[["_key", column]].to_numpy().T))
 
     label_of, spelling_of = majority("label"), majority("entity")
-    people = frame[(frame["label"] == "PERSON") & (frame["entity"].str.split().str.len() >= 2)]
+    people = frame[frame["label"] == "PERSON"]
+    people = people[people["entity"].str.split().str.len() >= 2]
     people_in_corpus = Counter(people["entity"])
     people_in_doc: dict[str, Counter] = defaultdict(Counter)
     for (document, entity), count in people.groupby(["document", "entity"], sort=False).size().items():

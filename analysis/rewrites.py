@@ -129,7 +129,7 @@ def find_rewrites(
     from scipy import sparse
 
     usable = sentences[_word_counts(sentences["text"]) >= MIN_WORDS_PER_SENTENCE]
-    corpus_order = _positions(usable["document"], documents["document"])
+    corpus_order = positions_in(usable["document"], documents["document"])
     arranged = np.argsort(corpus_order, kind="stable")
     arranged = arranged[corpus_order[arranged] < len(documents)]  # sentences of no listed article are left out
     usable, corpus_order = usable.iloc[arranged].reset_index(drop=True), corpus_order[arranged]
@@ -175,7 +175,7 @@ def find_rewrites(
         is_kept = np.zeros(len(names) + 1, dtype=bool)  # the last slot stands for "not an article any more"
         is_kept[[position[d] for d in kept]] = True
         table = old.index.neighbours
-        owner, neighbour = _positions(table["document"], names), _positions(table["neighbour"], names)
+        owner, neighbour = positions_in(table["document"], names), positions_in(table["neighbour"], names)
         owner_kept, neighbour_kept = is_kept[owner], is_kept[neighbour]
         # A kept article that lost a candidate is compared again: its next best is not stored.
         dirty = np.unique(owner[owner_kept & ~neighbour_kept])
@@ -237,8 +237,8 @@ def find_rewrites(
     passages = passages.astype({"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"})
     # Sorted by name and sentence numbers; names are compared by rank, which is much faster on millions of rows.
     passages = passages.iloc[np.lexsort((passages["sentence_rewrite"].to_numpy(), passages["sentence_original"].to_numpy(),
-                                         rank[_positions(passages["rewrite"], names)],
-                                         rank[_positions(passages["original"], names)]))].reset_index(drop=True)
+                                         rank[positions_in(passages["rewrite"], names)],
+                                         rank[positions_in(passages["original"], names)]))].reset_index(drop=True)
     neighbour_rows = [(names[i], names[j], value) for i in sorted(candidates) for j, value in candidates[i]]
     neighbours = pd.DataFrame(neighbour_rows, columns=NEIGHBOUR_COLUMNS).astype({"similarity": "float32"})
     return duplicates, passages, RewriteIndex(names, fingerprints, vectors, neighbours)
@@ -384,7 +384,7 @@ def _reused_results(old: PreviousSearch, reused: np.ndarray, names: list[str]):
     """The previous search's duplicates and passages of the pairs it already decided (reused: pair keys)."""
 
     def wanted(frame: pd.DataFrame) -> np.ndarray:
-        keys = _pair_keys(_positions(frame["original"], names), _positions(frame["rewrite"], names), len(names))
+        keys = _pair_keys(positions_in(frame["original"], names), positions_in(frame["rewrite"], names), len(names))
         return np.isin(keys, reused)
 
     passages = old.passages[PASSAGE_COLUMNS]
@@ -398,7 +398,7 @@ def _pair_keys(first: np.ndarray, second: np.ndarray, count: int) -> np.ndarray:
     return np.where(high < count, low * count + high, -1)
 
 
-def _positions(values: pd.Series, names) -> np.ndarray:
+def positions_in(values: pd.Series, names) -> np.ndarray:
     """Position of each value among names, len(names) for values that are not there (Arrow's hash lookup: a
     dictionary map of millions of strings takes seconds)."""
     import pyarrow as pa

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+import numpy as np
 import pandas as pd
 
 from analysis import ANALYSIS_VERSION
@@ -27,7 +28,7 @@ from analysis.entities import (
 from analysis.figures import discrepancies_table, figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
 from analysis.positions import parse_candidates, positions_table, read_overrides, summarise
-from analysis.rewrites import PreviousSearch, RewriteIndex, find_rewrites
+from analysis.rewrites import PreviousSearch, RewriteIndex, find_rewrites, positions_in
 
 DOCUMENT_COLUMNS = [
     "document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash",
@@ -113,12 +114,14 @@ class Parts:
     def in_order(self, order: list[str]) -> Parts:
         """Rows of every table in this document order, each article's rows in their own order (chunks and
         stores hand parts back in any order; tables must not depend on it)."""
-        rank = {name: i for i, name in enumerate(order)}
         tables = {}
         for name in PARTS_TABLES:
             frame = getattr(self, name)
             if not frame.empty:
-                frame = frame.iloc[frame["document"].map(rank).argsort(kind="stable")].reset_index(drop=True)
+                rank = positions_in(frame["document"], order)
+                if (rank[1:] < rank[:-1]).any():  # a store's rows are mostly in order already
+                    frame = frame.iloc[np.argsort(rank, kind="stable")]
+                frame = frame.reset_index(drop=True)
             tables[name] = frame
         return Parts(**tables)
 
