@@ -91,8 +91,12 @@ def subset(tables: Tables, filters: Filters) -> Tables:
     documents = docs[docs["document"].isin(kept_docs)]
     roots = dict(zip(documents["document"], documents["original"]))
     duplicates = tables.duplicates[tables.duplicates["original"].isin(kept_docs) & tables.duplicates["rewrite"].isin(kept_docs)]
-    passages = tables.duplicate_passages[tables.duplicate_passages["original"].isin(kept_docs)
-                                         & tables.duplicate_passages["rewrite"].isin(kept_docs)]
+
+    def passages() -> pd.DataFrame:
+        # Computed when first used: views and exports of a pair read them, other views do not.
+        frame = tables.duplicate_passages
+        return frame[frame["original"].isin(kept_docs) & frame["rewrite"].isin(kept_docs)]
+
     overrides, _ = read_overrides(tables.overrides)
     if filters.countries:
         overrides = overrides[overrides["iso3"].isin(filters.countries)]
@@ -114,7 +118,7 @@ def subset(tables: Tables, filters: Filters) -> Tables:
         events=events,
         entities=entity_table(mentions, documents),
         cooccurrence=cooccurrence_table(mentions, sentences_total=len(sentences)),
-        lines=_by_documents(tables.lines, kept_docs, total),
+        lines=lambda: _by_documents(tables.lines, kept_docs, total),  # computed when first used
         parts=None,
         view=repr(filters),
         all_sentences=tables.sentences if tables.all_sentences is None else tables.all_sentences,

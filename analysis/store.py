@@ -143,6 +143,24 @@ def _remembered(row) -> Document:
     )
 
 
+DEFERRED = ("duplicate_passages", "lines", "raw_mentions")
+
+
+def _read_later(path: Path, columns: list[str] | None = None):
+    """A function that reads a Parquet file when called. The file is opened now, so the read still works after a
+    later build has removed this generation (the data stays on disk while a handle is open)."""
+    handle = open(path, "rb")
+    frame: list[pd.DataFrame] = []  # the one read, shared by every table set handed this function
+
+    def read() -> pd.DataFrame:
+        if not frame:
+            with handle:
+                frame.append(pd.read_parquet(handle, columns=columns))
+        return frame[0]
+
+    return read
+
+
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=False)
     with open(path, "rb") as handle:
@@ -199,17 +217,19 @@ class Store:
         return pd.read_parquet(generation / "files.parquet")
 
     def load_tables(self) -> Tables:
-        """Every table of the current build, read from Parquet (no NLP)."""
+        """Every table of the current build, read from Parquet (no NLP); shared passages, page lines and raw
+        mentions are read when first used."""
         generation = self.generation()
         if generation is None:
             raise StoreError(f"{self.root}: nothing has been built into this store yet")
         meta = self.meta()
         folder = generation / "tables"
+        # The big tables few views use are read when first used (see `tables.Deferred`).
+        frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in Tables.EXPORTED if name not in DEFERRED}
         # Shared passages without their texts (stores written before 2026-11-29 hold them too; they are not read).
-        columns = {"duplicate_passages": PASSAGE_COLUMNS}
-        frames = {name: pd.read_parquet(folder / f"{name}.parquet", columns=columns.get(name))
-                  for name in (*Tables.EXPORTED, "raw_mentions")}
-        raw_mentions = frames.pop("raw_mentions")
+        frames["duplicate_passages"] = _read_later(folder / "duplicate_passages.parquet", columns=PASSAGE_COLUMNS)
+        frames["lines"] = _read_later(folder / "lines.parquet")
+        raw_mentions = _read_later(folder / "raw_mentions.parquet")
         overrides = base64.b64decode(meta["overrides"]) if meta.get("overrides") else None
         parts = Parts(documents=frames["documents"], sentences=frames["sentences"], raw_mentions=raw_mentions,
                       figures=frames["figures"], positions=frames["positions"], events=frames["events"],

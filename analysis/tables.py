@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -40,9 +41,44 @@ LINE_COLUMNS = ["document", "line", "kind", "reason", "text", "body_start", "bod
 SKIPPED_COLUMNS = ["document", "reason"]
 
 
+_DEFERRED_LOCK = threading.RLock()
+
+
+class Deferred:
+    """A table that is read or computed when first used: a store's big, rarely viewed tables (page lines, shared
+    passages, raw mentions) cost neither load time nor memory until a view or an export asks for them.
+
+    As a dataclass field's default, it lets the field be given either a DataFrame or a function returning one; the
+    function runs once, on first access, and its result replaces it."""
+
+    def __set_name__(self, owner, name: str) -> None:
+        self.slot = f"_deferred_{name}"
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            raise AttributeError(self.slot)  # no class-level default: the field stays required
+        value = instance.__dict__[self.slot]
+        if callable(value):
+            with _DEFERRED_LOCK:  # sessions share tables: produce it once
+                value = instance.__dict__[self.slot]
+                if callable(value):
+                    value = instance.__dict__[self.slot] = value()
+        return value
+
+    def __set__(self, instance, value) -> None:
+        instance.__dict__[self.slot] = value
+
+    @staticmethod
+    def pending(instance, name: str):
+        """The function that will produce a deferred field, or None once it holds its table."""
+        value = instance.__dict__.get(f"_deferred_{name}")
+        return value if callable(value) else None
+
+
 @dataclass
 class Tables:
-    """Every table of one analysed corpus, plus what was skipped and why."""
+    """Every table of one analysed corpus, plus what was skipped and why. `duplicate_passages` and `lines` may be
+    given as functions that produce them on first use (see `Deferred`)."""
 
     documents: pd.DataFrame
     sentences: pd.DataFrame
@@ -52,13 +88,13 @@ class Tables:
     positions: pd.DataFrame
     position_summary: pd.DataFrame
     duplicates: pd.DataFrame
-    duplicate_passages: pd.DataFrame
+    duplicate_passages: pd.DataFrame = Deferred()
     coverage: pd.DataFrame
     support: pd.DataFrame
     events: pd.DataFrame
     entities: pd.DataFrame
     cooccurrence: pd.DataFrame
-    lines: pd.DataFrame
+    lines: pd.DataFrame = Deferred()
     skipped: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     corpus_hash: str = ""
@@ -94,15 +130,16 @@ PARTS_TABLES = ("documents", "sentences", "raw_mentions", "figures", "positions"
 
 @dataclass
 class Parts:
-    """Per-article analysis results: each row depends on its own article only, so parts can be merged."""
+    """Per-article analysis results: each row depends on its own article only, so parts can be merged. raw_mentions
+    and lines may be given as functions that produce them on first use (see `Deferred`)."""
 
     documents: pd.DataFrame
     sentences: pd.DataFrame
-    raw_mentions: pd.DataFrame  # before corpus-level resolution of names
+    raw_mentions: pd.DataFrame = Deferred()  # before corpus-level resolution of names
     figures: pd.DataFrame
     positions: pd.DataFrame
     events: pd.DataFrame
-    lines: pd.DataFrame
+    lines: pd.DataFrame = Deferred()
 
     def merged(self, other: Parts) -> Parts:
         """These parts plus other's; other's articles replace same-named ones here."""

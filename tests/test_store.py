@@ -16,7 +16,8 @@ import pytest
 import analysis.store as store_module
 from analysis.cli import main
 from analysis.store import Store, StoreError, default_store
-from analysis.tables import Tables, build_tables
+from analysis.query import Filters, subset
+from analysis.tables import Deferred, Tables, build_tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -171,6 +172,23 @@ def test_the_rewrite_search_is_kept_with_a_generation_and_updated_from_it(corpus
     removed = store.update(corpus)
     assert searches[-1] is None
     assert_same_tables(removed.tables, build_tables(corpus))
+
+
+def test_big_rarely_used_tables_are_read_on_first_use_even_after_their_generation_is_gone(corpus, tmp_path):
+    store = Store(tmp_path / "store")
+    built = store.update(corpus).tables
+    loaded = store.load_tables()
+    for table, name in ((loaded, "lines"), (loaded, "duplicate_passages"), (loaded.parts, "raw_mentions")):
+        assert Deferred.pending(table, name) is not None, name
+    shutil.rmtree(store.generation())  # what a later build's clean-up does to a generation a reader still holds
+    assert_same_tables(loaded, built)
+    pd.testing.assert_frame_equal(loaded.parts.raw_mentions, built.parts.raw_mentions, check_dtype=False)
+    assert loaded.parts.lines is loaded.lines  # read once for both
+    view = subset(built, Filters(outlets=(sorted(set(built.documents["outlet"]) - {""})[0],)))
+    assert Deferred.pending(view, "lines") is not None and Deferred.pending(view, "duplicate_passages") is not None
+    kept = set(view.documents["document"])
+    assert set(view.lines["document"]) == kept and len(view.lines) == built.lines["document"].isin(kept).sum()
+    assert set(view.duplicate_passages["original"]) <= kept
 
 
 def test_old_generations_and_unused_shards_are_removed(corpus, tmp_path):

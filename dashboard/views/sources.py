@@ -16,6 +16,7 @@ def _pair_passages(tables, original: str, rewrite: str):
     passages = tables.duplicate_passages
     return tables.passages_with_text(passages[(passages["original"] == original) & (passages["rewrite"] == rewrite)])
 
+
 tables, full = view_tables()
 docs = tables.documents
 
@@ -119,7 +120,9 @@ if not docs.empty:
         pair = tables.duplicates.iloc[labels[chosen]]
         st.markdown(f"**{md(pair['rewrite'])}** rewrites **{md(pair['original'])}**: {int(pair['shared_sentences'])} sentences say the "
                     f"same thing ({pair['score']:.0%} of the shorter text); the original is decided {pair['direction']}.")
-        passages = computed("pair_passages", tables, _pair_passages, pair["original"], pair["rewrite"])
+        # Looked up among all passages: a pair the filters keep has every one of its passages there too, and the
+        # filtered view's own passages table is then never built.
+        passages = computed("pair_passages", full, _pair_passages, pair["original"], pair["rewrite"])
         rows = "".join(
             f"<tr><td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(a)}</td>"
             f"<td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(b)}</td>"
