@@ -88,9 +88,11 @@ def subset(tables: Tables, filters: Filters) -> Tables:
     if filters.topics:
         positions = positions[positions["topic"].isin(filters.topics)]
     events = in_sentences(tables.events)
-    documents = docs[docs["document"].isin(kept_docs)]
+    documents = _by_documents(docs, kept_docs, total)
     roots = dict(zip(documents["document"], documents["original"]))
-    duplicates = tables.duplicates[tables.duplicates["original"].isin(kept_docs) & tables.duplicates["rewrite"].isin(kept_docs)]
+    duplicates = tables.duplicates
+    if len(kept_docs) < total:
+        duplicates = duplicates[duplicates["original"].isin(kept_docs) & duplicates["rewrite"].isin(kept_docs)]
 
     def passages() -> pd.DataFrame:
         # Computed when first used: views and exports of a pair read them, other views do not.
@@ -102,19 +104,23 @@ def subset(tables: Tables, filters: Filters) -> Tables:
         overrides = overrides[overrides["iso3"].isin(filters.countries)]
     if filters.topics:
         overrides = overrides[overrides["topic"].isin(filters.topics)]
+    # A corpus-level table whose inputs the filters left whole (an entity-type filter narrows mentions only) is the
+    # build's own: recomputing it would cost time and memory for the same rows.
+    same_positions = positions is tables.positions and not (filters.countries or filters.topics)
     return replace(
         tables,
         documents=documents,
         sentences=sentences if (filters.search or filters.countries) else _by_documents(tables.sentences, kept_docs, total),
         mentions=mentions,
         figures=figures,
-        discrepancies=discrepancies_table(figures),
+        discrepancies=tables.discrepancies if figures is tables.figures else discrepancies_table(figures),
         positions=positions,
-        position_summary=summarise(positions, overrides),
+        position_summary=tables.position_summary if same_positions else summarise(positions, overrides),
         duplicates=duplicates,
         duplicate_passages=passages,
         coverage=coverage_table(documents, mentions, figures, positions),
-        support=support_table(documents, figures, positions, roots),
+        support=(tables.support if documents is docs and figures is tables.figures and positions is tables.positions
+                 else support_table(documents, figures, positions, roots)),
         events=events,
         entities=entity_table(mentions, documents),
         cooccurrence=cooccurrence_table(mentions, sentences_total=len(sentences)),

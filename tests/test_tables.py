@@ -86,6 +86,18 @@ def test_a_filter_that_keeps_every_article_shares_the_big_tables_and_one_that_na
     assert len(by_type.documents) == len(seed_tables.documents)
     assert by_type.sentences is seed_tables.sentences and by_type.lines is seed_tables.lines  # no copy per cached view
     assert set(by_type.mentions["label"]) == {"PERSON"}
+    # Tables whose inputs the filter left whole are the build's own, and equal what recomputing them gives.
+    from analysis.coverage import support_table
+    from analysis.figures import discrepancies_table
+    from analysis.positions import read_overrides, summarise
+
+    for name in ("documents", "figures", "positions", "discrepancies", "support", "position_summary", "duplicates"):
+        assert getattr(by_type, name) is getattr(seed_tables, name), name
+    roots = dict(zip(seed_tables.documents["document"], seed_tables.documents["original"]))
+    pd.testing.assert_frame_equal(by_type.discrepancies, discrepancies_table(by_type.figures))
+    pd.testing.assert_frame_equal(by_type.support, support_table(by_type.documents, by_type.figures, by_type.positions, roots))
+    pd.testing.assert_frame_equal(by_type.position_summary,
+                                  summarise(by_type.positions, read_overrides(seed_tables.overrides)[0]))
 
     outlet = sorted(set(seed_tables.documents["outlet"]) - {""})[0]
     narrowed = subset(seed_tables, Filters(outlets=(outlet,)))
