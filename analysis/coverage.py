@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -66,13 +67,17 @@ def independent_texts(documents: pd.DataFrame, duplicates: pd.DataFrame) -> dict
 
 def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
     """Outlet x item counts: entities, figure quantities, countries (as actors) and topics."""
-    outlets = dict(zip(documents["document"], outlet_labels(documents["outlet"])))
+    from analysis.rewrites import positions_in
+
+    outlets = np.append(outlet_labels(documents["outlet"]).to_numpy(dtype=object), np.nan)
     frames = []
 
     def add(frame: pd.DataFrame, kind: str, item_column: str) -> None:
         if frame.empty:
             return
-        data = frame.assign(outlet=frame["document"].map(outlets), item=frame[item_column])
+        # Articles as positions, each row's outlet looked up by position, and nothing else of the frame copied.
+        where = positions_in(frame["document"], documents["document"])
+        data = pd.DataFrame({"document": where, "outlet": outlets[where], "item": frame[item_column].to_numpy()})
         counted = data.groupby(["outlet", "item"]).agg(documents=("document", "nunique"), mentions=("document", "size"))
         frames.append(counted.reset_index().assign(kind=kind))
 
@@ -81,9 +86,9 @@ def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.
     if not mentions.empty:
         from analysis.entities import country_names
 
-        names = country_names()
         actors = mentions[mentions["country_iso3"] != ""]
-        add(actors.assign(country=actors["country_iso3"].map(lambda c: names.get(c, c))), "country", "country")
+        codes = actors["country_iso3"]
+        add(actors[["document"]].assign(country=codes.map(country_names()).fillna(codes)), "country", "country")
     add(positions, "topic", "topic")
     if not frames:
         return pd.DataFrame(columns=COVERAGE_COLUMNS).astype({"documents": "int64", "mentions": "int64"})

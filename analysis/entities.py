@@ -206,7 +206,15 @@ def entity_table(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
     columns = ["entity", "entity_id", "label", "country_iso3", "mentions", "documents", "outlets", "outlet_counts", "first_date", "last_date"]
     if mentions.empty:
         return pd.DataFrame(columns=columns)
-    joined = _with_documents(mentions, documents)
+    # Only the columns needed, with each mention's outlet and date looked up by article position: a merge would
+    # copy every column of hundreds of thousands of mentions.
+    from analysis.rewrites import positions_in
+
+    where = positions_in(mentions["document"], documents["document"])
+    outlets = np.append(outlet_labels(documents["outlet"]).to_numpy(dtype=object), np.nan)
+    published = np.append(documents["published"].to_numpy(dtype=object), np.nan)
+    joined = mentions[["entity_id", "entity", "label", "country_iso3", "document"]].assign(
+        outlet=outlets[where], published=published[where])
     rows = []
     for (entity_id, entity, label, iso3), group in joined.groupby(["entity_id", "entity", "label", "country_iso3"], sort=False):
         per_outlet = group["outlet"].value_counts()
@@ -226,19 +234,29 @@ def cooccurrence_table(mentions: pd.DataFrame, *, sentences_total: int, key: str
     columns = ["entity_a", "entity_b", "sentences", "documents", "pmi"]
     if mentions.empty or sentences_total <= 0:
         return pd.DataFrame(columns=columns)
-    # One row per (sentence, name); pairs come from joining each sentence's names with themselves.
-    named = mentions[["document", "sentence", key]].drop_duplicates().rename(columns={key: "name"})
-    single = named["name"].value_counts()
-    both = named.merge(named, on=["document", "sentence"], suffixes=("_a", "_b"))
-    both = both[both["name_a"] < both["name_b"]]
+    # One row per (sentence, name); pairs come from joining each sentence's names with themselves. Names, articles
+    # and sentences are integer codes throughout: a corpus of 700,000 mentions makes millions of pairs.
+    named = mentions[["document", "sentence", key]].drop_duplicates()
+    document_codes, _ = pd.factorize(named["document"])
+    name_codes, names = pd.factorize(named[key])
+    sentence_numbers = named["sentence"].to_numpy(dtype=np.int64)
+    sentence_keys = document_codes.astype(np.int64) * (int(sentence_numbers.max()) + 1) + sentence_numbers
+    single = np.bincount(name_codes, minlength=len(names))
+    name_rank = np.empty(len(names), dtype=np.int64)
+    name_rank[np.argsort(np.asarray(names, dtype=object), kind="stable")] = np.arange(len(names))
+    codes = pd.DataFrame({"s": sentence_keys, "d": document_codes.astype(np.int64), "n": name_codes.astype(np.int64)})
+    both = codes.merge(codes[["s", "n"]], on="s", suffixes=("_a", "_b"))
+    both = both[name_rank[both["n_a"].to_numpy()] < name_rank[both["n_b"].to_numpy()]]
     if both.empty:
         return pd.DataFrame(columns=columns)
-    grouped = both.groupby(["name_a", "name_b"], sort=False).agg(
-        sentences=("sentence", "size"), documents=("document", "nunique")).reset_index()
-    expected = single.reindex(grouped["name_a"]).to_numpy() * single.reindex(grouped["name_b"]).to_numpy()
-    grouped["pmi"] = np.round(np.log2(grouped["sentences"].to_numpy() * sentences_total / expected), 3)
-    table = grouped.rename(columns={"name_a": "entity_a", "name_b": "entity_b"})[columns]
-    table = table.astype({"sentences": "int64", "documents": "int64"})
+    grouped = both.groupby(["n_a", "n_b"], sort=False).agg(sentences=("s", "size"), documents=("d", "nunique")).reset_index()
+    first, second = grouped["n_a"].to_numpy(), grouped["n_b"].to_numpy()
+    expected = single[first] * single[second]
+    table = pd.DataFrame({
+        "entity_a": np.asarray(names, dtype=object)[first], "entity_b": np.asarray(names, dtype=object)[second],
+        "sentences": grouped["sentences"].to_numpy(dtype=np.int64), "documents": grouped["documents"].to_numpy(dtype=np.int64),
+        "pmi": np.round(np.log2(grouped["sentences"].to_numpy() * sentences_total / expected), 3),
+    })
     return table.sort_values(["sentences", "pmi", "entity_a", "entity_b"], ascending=[False, False, True, True],
                              ignore_index=True)
 
