@@ -27,6 +27,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 import uuid
 from contextlib import contextmanager
@@ -144,25 +145,40 @@ def _remembered(row) -> Document:
 
 
 DEFERRED = ("duplicate_passages", "lines", "raw_mentions")
+# Rows per Parquet row group of the tables written per article in corpus order (lines): small enough that one
+# article's rows are read without decoding the whole table (`Tables.lines_of`).
+ROW_GROUP_ROWS = 8192
 
 
-def _read_later(path: Path, columns: list[str] | None = None):
-    """A function that reads a Parquet file when called. The file is opened now, so the read still works after a
-    later build has removed this generation (the data stays on disk while a handle is open)."""
-    handle = open(path, "rb")
-    frame: list[pd.DataFrame] = []  # the one read, shared by every table set handed this function
+class _ReadLater:
+    """Reads a Parquet file when called (once, shared by every table set handed it). The file is opened now, so the
+    read still works after a later build has removed this generation (the data stays on disk while a handle is
+    open). Until then, `rows_of` reads one article's rows only."""
 
-    def read() -> pd.DataFrame:
-        if not frame:
-            with handle:
-                frame.append(pd.read_parquet(handle, columns=columns))
-        return frame[0]
+    def __init__(self, path: Path, columns: list[str] | None = None):
+        self.handle = open(path, "rb")
+        self.columns = columns
+        self.frame: pd.DataFrame | None = None
+        self.lock = threading.Lock()  # one reader of the handle at a time
 
-    return read
+    def __call__(self) -> pd.DataFrame:
+        with self.lock:
+            if self.frame is None:
+                self.handle.seek(0)
+                self.frame = pd.read_parquet(self.handle, columns=self.columns)
+                self.handle.close()
+            return self.frame
+
+    def rows_of(self, document: str) -> pd.DataFrame:
+        with self.lock:
+            if self.frame is None:
+                self.handle.seek(0)
+                return pd.read_parquet(self.handle, columns=self.columns, filters=[("document", "==", document)])
+        return self.frame[self.frame["document"] == document].reset_index(drop=True)
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_parquet(path, index=False)
+def _write_parquet(frame: pd.DataFrame, path: Path, *, row_group_rows: int | None = None) -> None:
+    frame.to_parquet(path, index=False, row_group_size=row_group_rows)
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
 
@@ -227,9 +243,9 @@ class Store:
         # The big tables few views use are read when first used (see `tables.Deferred`).
         frames = {name: pd.read_parquet(folder / f"{name}.parquet") for name in Tables.EXPORTED if name not in DEFERRED}
         # Shared passages without their texts (stores written before 2026-11-29 hold them too; they are not read).
-        frames["duplicate_passages"] = _read_later(folder / "duplicate_passages.parquet", columns=PASSAGE_COLUMNS)
-        frames["lines"] = _read_later(folder / "lines.parquet")
-        raw_mentions = _read_later(folder / "raw_mentions.parquet")
+        frames["duplicate_passages"] = _ReadLater(folder / "duplicate_passages.parquet", columns=PASSAGE_COLUMNS)
+        frames["lines"] = _ReadLater(folder / "lines.parquet")
+        raw_mentions = _ReadLater(folder / "raw_mentions.parquet")
         overrides = base64.b64decode(meta["overrides"]) if meta.get("overrides") else None
         parts = Parts(documents=frames["documents"], sentences=frames["sentences"], raw_mentions=raw_mentions,
                       figures=frames["figures"], positions=frames["positions"], events=frames["events"],
@@ -443,7 +459,8 @@ class Store:
         (staging / "tables").mkdir(parents=True)
         _write_parquet(files, staging / "files.parquet")
         for table in Tables.EXPORTED:  # as held in memory (shared passages without their texts), not as exported
-            _write_parquet(getattr(tables, table), staging / "tables" / f"{table}.parquet")
+            _write_parquet(getattr(tables, table), staging / "tables" / f"{table}.parquet",
+                           row_group_rows=ROW_GROUP_ROWS if table == "lines" else None)
         _write_parquet(tables.parts.raw_mentions, staging / "tables" / "raw_mentions.parquet")
         if tables.rewrite_index is not None:
             tables.rewrite_index.save(staging / REWRITE_INDEX)

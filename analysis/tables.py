@@ -120,6 +120,14 @@ class Tables:
         tables["duplicate_passages"] = self.passages_with_text(self.duplicate_passages)
         return tables
 
+    def lines_of(self, document: str) -> pd.DataFrame:
+        """One article's page lines, in order. From a store whose lines were not needed yet, only its rows are read."""
+        pending = Deferred.pending(self, "lines")
+        if pending is not None and hasattr(pending, "rows_of"):
+            return pending.rows_of(document)
+        lines = self.lines
+        return lines[lines["document"] == document].reset_index(drop=True)
+
     def passages_with_text(self, passages: pd.DataFrame) -> pd.DataFrame:
         """Rows of duplicate_passages with text_original and text_rewrite added."""
         return passage_texts(passages, self.sentences if self.all_sentences is None else self.all_sentences)

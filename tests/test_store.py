@@ -181,9 +181,14 @@ def test_big_rarely_used_tables_are_read_on_first_use_even_after_their_generatio
     for table, name in ((loaded, "lines"), (loaded, "duplicate_passages"), (loaded.parts, "raw_mentions")):
         assert Deferred.pending(table, name) is not None, name
     shutil.rmtree(store.generation())  # what a later build's clean-up does to a generation a reader still holds
+    for document in built.documents["document"]:  # one article's lines, read without loading the table
+        expected = built.lines[built.lines["document"] == document].reset_index(drop=True)
+        pd.testing.assert_frame_equal(loaded.lines_of(document), expected, check_dtype=False)
+    assert Deferred.pending(loaded, "lines") is not None
     assert_same_tables(loaded, built)
     pd.testing.assert_frame_equal(loaded.parts.raw_mentions, built.parts.raw_mentions, check_dtype=False)
     assert loaded.parts.lines is loaded.lines  # read once for both
+    pd.testing.assert_frame_equal(loaded.lines_of(document), expected, check_dtype=False)  # from memory now
     view = subset(built, Filters(outlets=(sorted(set(built.documents["outlet"]) - {""})[0],)))
     assert Deferred.pending(view, "lines") is not None and Deferred.pending(view, "duplicate_passages") is not None
     kept = set(view.documents["document"])

@@ -58,7 +58,7 @@ def rows(name: str):
     return frame.iloc[found] if found is not None else frame.iloc[0:0]
 
 
-lines = rows("lines")
+lines = full.lines_of(choice)  # one article's lines: the whole table is the biggest a store has
 sentences = rows("sentences")
 removed = int((lines["kind"] == "chrome").sum())
 st.caption(
