@@ -196,11 +196,6 @@ def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
     return frame.astype({"sentence": "int64", "start": "int64", "end": "int64"})
 
 
-def _with_documents(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    meta = documents[["document", "outlet", "published"]].assign(outlet=lambda f: outlet_labels(f["outlet"]))
-    return mentions.merge(meta, on="document", how="left")
-
-
 def entity_table(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """One row per entity: label, country, mentions, documents, outlets, per-outlet counts, first and last date."""
     columns = ["entity", "entity_id", "label", "country_iso3", "mentions", "documents", "outlets", "outlet_counts", "first_date", "last_date"]
@@ -271,9 +266,18 @@ def filter_mentions(
     date_to: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentions (with outlet and date) and documents left by the filters; undated articles pass date filters only when none is set."""
-    docs = documents[document_mask(documents, outlets=outlets, date_from=date_from, date_to=date_to)].copy()
+    from analysis.rewrites import positions_in
+
+    mask = document_mask(documents, outlets=outlets, date_from=date_from, date_to=date_to)
+    docs = documents[mask].copy()
     docs["outlet"] = outlet_labels(docs["outlet"])
-    joined = _with_documents(mentions[mentions["document"].isin(docs["document"])], docs)
+    frame = mentions if mask.all() else mentions[mentions["document"].isin(docs["document"])]
+    # Outlet and date looked up by article position and added as two columns: the mentions themselves are not
+    # copied (a merge would copy every column, and views keep this frame cached).
+    where = positions_in(frame["document"], docs["document"])
+    outlet = np.append(docs["outlet"].to_numpy(dtype=object), np.nan)[where]
+    published = np.append(docs["published"].to_numpy(dtype=object), np.nan)[where]
+    joined = frame.reset_index(drop=True).assign(outlet=outlet, published=published)
     if labels:
         joined = joined[joined["label"].isin(labels)]
     return joined, docs
