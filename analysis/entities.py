@@ -329,7 +329,18 @@ def evidence_for(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.
         hits = mentions[mentions["country_iso3"].isin(codes)]
     else:
         hits = mentions[mentions["entity"] == entity]
-    keys = hits.groupby(["document", "sentence"])["text"].agg(lambda s: ", ".join(sorted(set(s)))).reset_index(name="as_written")
+    # Each sentence's distinct spellings, sorted and joined: one sort for all sentences, then plain slices (a popular
+    # name is in tens of thousands of sentences, and a pandas group per sentence costs seconds).
+    spellings = hits[["document", "sentence", "text"]].drop_duplicates().sort_values(["document", "sentence", "text"])
+    document = spellings["document"].to_numpy(dtype=object)
+    number = spellings["sentence"].to_numpy(dtype=np.int64)
+    text = spellings["text"].to_numpy(dtype=object)
+    starts = np.flatnonzero(np.r_[True, (document[1:] != document[:-1]) | (number[1:] != number[:-1])]) if len(text) else []
+    ends = np.r_[starts[1:], len(text)] if len(text) else []
+    keys = pd.DataFrame({
+        "document": document[starts], "sentence": number[starts],
+        "as_written": [text[a] if b - a == 1 else ", ".join(text[a:b]) for a, b in zip(starts, ends)],
+    })
     out = keys.merge(sentences, on=["document", "sentence"], how="left").merge(
         documents[["document", "title", "outlet", "published"]], on="document", how="left"
     )
