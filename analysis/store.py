@@ -250,7 +250,9 @@ class Store:
         parts = Parts(documents=frames["documents"], sentences=frames["sentences"], raw_mentions=raw_mentions,
                       figures=frames["figures"], positions=frames["positions"], events=frames["events"],
                       lines=frames["lines"])
-        return Tables(**frames, warnings=meta["warnings"], corpus_hash=meta["corpus_hash"], model=meta["model"],
+        index_folder = generation / REWRITE_INDEX
+        return Tables(**frames, rewrite_index=lambda: RewriteIndex.load(index_folder),  # for uploads; None if gone
+                      warnings=meta["warnings"], corpus_hash=meta["corpus_hash"], model=meta["model"],
                       model_warning=meta.get("model_warning"), built_at=meta["built_at"], overrides=overrides,
                       parts=parts)
 
@@ -359,7 +361,8 @@ class Store:
                               corpus_hash=corpus.content_hash, model_name=model_name, model_warning=model_warning,
                               previous_rewrites=previous_rewrites)
             self._commit(files, tables, requested_model=requested, input_state=state)
-            tables.rewrite_index = None  # stored with the generation; readers of the tables do not need it
+            index_folder = self.generation() / REWRITE_INDEX  # stored with the generation: read again if needed
+            tables.rewrite_index = lambda: RewriteIndex.load(index_folder)
             self._confirm_signature(signature)
             self._collect_garbage(keep_previous=True)
         reused = sum(1 for doc in corpus.documents if keys[doc.document] in keys_before)

@@ -42,6 +42,7 @@ SKIPPED_COLUMNS = ["document", "reason"]
 
 
 _DEFERRED_LOCK = threading.RLock()
+_REQUIRED = object()
 
 
 class Deferred:
@@ -54,9 +55,14 @@ class Deferred:
     def __set_name__(self, owner, name: str) -> None:
         self.slot = f"_deferred_{name}"
 
+    def __init__(self, default=_REQUIRED):
+        self.default = default
+
     def __get__(self, instance, owner=None):
         if instance is None:
-            raise AttributeError(self.slot)  # no class-level default: the field stays required
+            if self.default is _REQUIRED:
+                raise AttributeError(self.slot)  # no class-level default: the field stays required
+            return self.default
         value = instance.__dict__[self.slot]
         if callable(value):
             with _DEFERRED_LOCK:  # sessions share tables: produce it once
@@ -107,8 +113,8 @@ class Tables:
     # Every sentence of the build when a view narrowed `sentences` (a search keeps only matching ones): where the
     # texts of shared passages are looked up.
     all_sentences: pd.DataFrame | None = None
-    # Vectors and candidate lists of the rewrite search, so a store's next build compares changed articles only.
-    rewrite_index: RewriteIndex | None = None
+    # Vectors and candidate lists of the rewrite search, so the next build (or upload) compares changed articles only.
+    rewrite_index: RewriteIndex | None = Deferred(default=None)
 
     # Tables written by `python -m analysis export`, in order.
     EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "positions",
@@ -302,6 +308,26 @@ def assemble(
     )
 
 
+def join_parts(base: Tables, parts: Parts, corpus: Corpus, *, model: str | None = None) -> Tables:
+    """base's articles plus newly analysed ones (parts of corpus's articles; same-named articles are replaced), with
+    the corpus-level tables rebuilt. The rewrite search starts from base's when it has one for the same model."""
+    from analysis.corpus import Skipped
+
+    pipeline = load_pipeline(model)
+    previous = None
+    if base.parts is not None and base.model == pipeline.model and base.rewrite_index is not None:
+        previous = PreviousSearch(base.rewrite_index, base.duplicates, base.duplicate_passages)
+    combined = assemble(
+        base.parts.merged(parts) if base.parts is not None else parts,
+        skipped=[*(Skipped(r.document, r.reason) for r in base.skipped.itertuples()), *corpus.skipped],
+        warnings=base.warnings + corpus.warnings, overrides=base.overrides,
+        corpus_hash=f"{base.corpus_hash}+{corpus.content_hash}", model_name=pipeline.model,
+        model_warning=pipeline.warning, previous_rewrites=previous,
+    )
+    combined.rewrite_index = None  # a session's tables are not stored: nothing builds on it
+    return combined
+
+
 def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None, batch_size: int = 16) -> Tables:
     """Analyse a corpus (or the folder holding one) into every table: documents, sentences, mentions, entities, ..."""
     if not isinstance(corpus, Corpus):
@@ -311,4 +337,5 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None
                     corpus_hash=corpus.content_hash, model=model)
 
 
-__all__ = ["ANALYSIS_VERSION", "PARTS_TABLES", "Parts", "Tables", "analyse_documents", "assemble", "build_tables", "concat_parts"]
+__all__ = ["ANALYSIS_VERSION", "PARTS_TABLES", "Parts", "Tables", "analyse_documents", "assemble", "build_tables", "concat_parts",
+           "join_parts"]

@@ -17,7 +17,9 @@ import analysis.store as store_module
 from analysis.cli import main
 from analysis.store import Store, StoreError, default_store
 from analysis.query import Filters, subset
-from analysis.tables import Deferred, Tables, build_tables
+import analysis.tables as tables_module
+from analysis.corpus import read_corpus
+from analysis.tables import Deferred, Tables, analyse_documents, build_tables, join_parts
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -194,6 +196,26 @@ def test_big_rarely_used_tables_are_read_on_first_use_even_after_their_generatio
     kept = set(view.documents["document"])
     assert set(view.lines["document"]) == kept and len(view.lines) == built.lines["document"].isin(kept).sum()
     assert set(view.duplicate_passages["original"]) <= kept
+
+
+def test_articles_joined_to_a_loaded_store_equal_a_build_of_both_and_reuse_its_rewrite_search(corpus, tmp_path, monkeypatch):
+    store = Store(tmp_path / "store")
+    store.update(corpus)
+    base = store.load_tables()
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
+    new = read_corpus(extra)
+    searches = []
+    real = tables_module.find_rewrites
+    monkeypatch.setattr(tables_module, "find_rewrites", lambda *a, **k: searches.append(k["previous"]) or real(*a, **k))
+    joined = join_parts(base, analyse_documents(new.documents), new)
+    assert searches[-1] is not None and len(searches[-1].index.documents) == 5
+    (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
+    both = build_tables(corpus)
+    for name in Tables.EXPORTED:
+        pd.testing.assert_frame_equal(getattr(joined, name).reset_index(drop=True),
+                                      getattr(both, name).reset_index(drop=True), check_dtype=False, obj=name)
 
 
 def test_old_generations_and_unused_shards_are_removed(corpus, tmp_path):

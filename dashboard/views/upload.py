@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from analysis.corpus import MANIFEST_NAME, Skipped, SourceFile, prefix_manifest, read_sources, safe_name
-from analysis.tables import analyse_documents, assemble
+from analysis.corpus import MANIFEST_NAME, SourceFile, prefix_manifest, read_sources, safe_name
+from analysis.tables import analyse_documents, join_parts
 from dashboard.data import SESSION_TABLES, corpus_tables, load_tables
 from dashboard.render import md
 
@@ -62,14 +62,7 @@ if st.button("Analyse and add", type="primary", key="add.go"):
             base = corpus_tables()
             parts = analyse_documents(corpus.documents)
             st.write("Analysed the new articles; joining them to the corpus…")
-            combined = assemble(
-                base.parts.merged(parts) if base.parts is not None else parts,
-                skipped=[*(Skipped(r.document, r.reason) for r in base.skipped.itertuples()), *corpus.skipped],
-                warnings=base.warnings + corpus.warnings, overrides=base.overrides,
-                corpus_hash=f"{base.corpus_hash}+{corpus.content_hash}",
-            )
-            combined.rewrite_index = None  # only a store's next build uses it
-            st.session_state[SESSION_TABLES] = combined
+            st.session_state[SESSION_TABLES] = join_parts(base, parts, corpus)
             st.session_state[UPLOADS] = files
             st.session_state["add.rejected"] = rejected + [str(s) for s in corpus.skipped]
             status.update(label=f"Added {len(corpus.documents)} article(s) for this session", state="complete")
