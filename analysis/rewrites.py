@@ -268,6 +268,10 @@ def _top(i: int, columns: np.ndarray, values: np.ndarray, rank: np.ndarray) -> l
     keep = (values >= CANDIDATE_SIMILARITY) & (columns != i)
     columns, values = columns[keep], values[keep]
     if len(values) > CANDIDATES_PER_ARTICLE:
+        # Everything at least as similar as the K-th best (ties included), then the exact order of those few.
+        kth = np.partition(values, len(values) - CANDIDATES_PER_ARTICLE)[len(values) - CANDIDATES_PER_ARTICLE]
+        near = values >= kth
+        columns, values = columns[near], values[near]
         best = np.lexsort((rank[columns], -values))[:CANDIDATES_PER_ARTICLE]
         columns, values = columns[best], values[best]
     ordered = np.lexsort((rank[columns], -values))
