@@ -275,8 +275,10 @@ def filter_mentions(
     # Outlet and date looked up by article position and added as two columns: the mentions themselves are not
     # copied (a merge would copy every column, and views keep this frame cached).
     where = positions_in(frame["document"], docs["document"])
-    outlet = np.append(docs["outlet"].to_numpy(dtype=object), np.nan)[where]
-    published = np.append(docs["published"].to_numpy(dtype=object), np.nan)[where]
+    if (where == len(docs)).any():  # mentions of articles not listed: left out, as an inner join would
+        frame, where = frame[where < len(docs)], where[where < len(docs)]
+    outlet = pd.array(docs["outlet"].to_numpy(dtype=object)[where], dtype="str")
+    published = pd.array(docs["published"].to_numpy(dtype=object)[where], dtype="str")
     joined = frame.reset_index(drop=True).assign(outlet=outlet, published=published)
     if labels:
         joined = joined[joined["label"].isin(labels)]
@@ -338,8 +340,8 @@ def evidence_for(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.
     starts = np.flatnonzero(np.r_[True, (document[1:] != document[:-1]) | (number[1:] != number[:-1])]) if len(text) else []
     ends = np.r_[starts[1:], len(text)] if len(text) else []
     keys = pd.DataFrame({
-        "document": document[starts], "sentence": number[starts],
-        "as_written": [text[a] if b - a == 1 else ", ".join(text[a:b]) for a, b in zip(starts, ends)],
+        "document": pd.array(document[starts], dtype="str"), "sentence": number[starts],
+        "as_written": pd.array([text[a] if b - a == 1 else ", ".join(text[a:b]) for a, b in zip(starts, ends)], dtype="str"),
     })
     out = keys.merge(sentences, on=["document", "sentence"], how="left").merge(
         documents[["document", "title", "outlet", "published"]], on="document", how="left"

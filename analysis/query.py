@@ -126,6 +126,7 @@ def subset(tables: Tables, filters: Filters) -> Tables:
         cooccurrence=cooccurrence_table(mentions, sentences_total=len(sentences)),
         lines=lambda: _by_documents(tables.lines, kept_docs, total),  # computed when first used
         parts=None,
+        rewrite_index=None,  # a view is never built upon (and replace() would otherwise read the build's index)
         view=repr(filters),
         all_sentences=tables.sentences if tables.all_sentences is None else tables.all_sentences,
     )

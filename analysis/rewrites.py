@@ -20,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +45,22 @@ SENTENCE_SIMILARITY = 0.3
 REWRITE_SHARE = 0.3
 MIN_WORDS_PER_SENTENCE = 6
 HASH_FEATURES = 2**20
-# What stored candidate lists and vectors depend on: another value and a store's index is not used.
-INDEX_VERSION = json.dumps([1, HASH_FEATURES, CANDIDATE_SIMILARITY, CANDIDATES_PER_ARTICLE, MIN_WORDS_PER_SENTENCE])
+
+
+def index_version() -> str:
+    """What stored vectors, candidate lists and pair results depend on besides the articles: the settings above, the
+    code of this module (CORPUS_VERSION) and scikit-learn's hashing and stop words. A store's index made with another
+    value is not used."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from analysis import CORPUS_VERSION
+
+    try:
+        sklearn = version("scikit-learn")
+    except PackageNotFoundError:  # pragma: no cover - a dependency
+        sklearn = ""
+    return json.dumps([CORPUS_VERSION, sklearn, HASH_FEATURES, CANDIDATE_SIMILARITY, CANDIDATES_PER_ARTICLE,
+                       MIN_WORDS_PER_SENTENCE, SENTENCE_SIMILARITY, REWRITE_SHARE])
 
 
 def hashed_vectors(texts: list[str]):
@@ -74,7 +89,7 @@ class RewriteIndex:
     fingerprints: list[str]  # per article: its usable sentences and publication date
     vectors: object  # scipy CSR matrix, one row per article of `documents`
     neighbours: pd.DataFrame  # NEIGHBOUR_COLUMNS: each article's candidates
-    version: str = INDEX_VERSION
+    version: str = field(default_factory=index_version)
 
     def save(self, folder: Path) -> None:
         from scipy import sparse
@@ -92,12 +107,12 @@ class RewriteIndex:
         from scipy import sparse
 
         try:
-            if json.loads((folder / "index.json").read_text("utf-8")).get("version") != INDEX_VERSION:
+            if json.loads((folder / "index.json").read_text("utf-8")).get("version") != index_version():
                 return None
             documents = pd.read_parquet(folder / "documents.parquet")
             vectors = sparse.load_npz(folder / "vectors.npz").tocsr()
             neighbours = pd.read_parquet(folder / "neighbours.parquet")
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # missing or damaged: search afresh
             return None
         if vectors.shape[0] != len(documents):
             return None
@@ -142,7 +157,7 @@ def find_rewrites(
     texts = usable["text"].tolist()
     published = dict(zip(documents["document"], documents["published"]))
     fingerprints = _fingerprints(usable, names, blocks, published)
-    old = previous if previous is not None and previous.index.version == INDEX_VERSION else None
+    old = previous if previous is not None and previous.index.version == index_version() else None
 
     # Vectors: unchanged articles keep theirs; the others are computed.
     before = {d: i for i, (d, f) in enumerate(zip(old.index.documents, old.index.fingerprints))} if old else {}
@@ -223,7 +238,7 @@ def find_rewrites(
     keys = np.fromiter((i * len(names) + j for i, j in pairs), dtype=np.int64, count=len(pairs))
     reused = keys[np.isin(keys, previous_pairs)]
     todo = sorted(pair for pair, known in zip(pairs, np.isin(keys, previous_pairs).tolist()) if not known)
-    new_pairs, new_passages = _align(todo, pairs, names, blocks, texts, usable["sentence"].to_numpy(), published)
+    new_pairs, new_passages = _align(todo, pairs, names, blocks, texts, usable["sentence"].to_numpy(), published, rank)
     reused_duplicates, reused_passages = _reused_results(old, reused, names) if old else (None, None)
 
     duplicates = pd.DataFrame(new_pairs, columns=DUPLICATE_COLUMNS)
@@ -329,7 +344,7 @@ def _similarity_blocks(vectors, rows: list[int], *, block: int = 1024, workers: 
             yield start, result
 
 
-def _align(todo, pairs, names, blocks, texts, sentence_numbers, published):
+def _align(todo, pairs, names, blocks, texts, sentence_numbers, published, rank):
     """Pair rows and shared passages of the pairs in todo ((i, j) positions, i < j) that are rewrites."""
     if not todo:
         return [], []
@@ -340,7 +355,10 @@ def _align(todo, pairs, names, blocks, texts, sentence_numbers, published):
     sentence_vectors = hashed_vectors([texts[r] for r in rows])
     partners: dict[int, list[int]] = defaultdict(list)
     for i, j in todo:
-        partners[i].append(j)
+        # Each pair is aligned from the article whose name sorts first: the passages (each of its sentences' best
+        # counterpart) and the containment tie-break then depend on the two articles only, not on corpus order.
+        first, second = (i, j) if rank[i] < rank[j] else (j, i)
+        partners[first].append(second)
     found_pairs, found_passages = [], []
     for i, group in partners.items():
         # One sparse product per article against all its candidates, split into one block per candidate.
@@ -352,7 +370,7 @@ def _align(todo, pairs, names, blocks, texts, sentence_numbers, published):
             b, rows_b = names[j], blocks[names[j]]
             matrix = products[:, offset : offset + len(rows_b)]
             offset += len(rows_b)
-            pair = _aligned_pair(a, b, rows_a, rows_b, matrix, pairs[(i, j)], published, sentence_numbers)
+            pair = _aligned_pair(a, b, rows_a, rows_b, matrix, pairs[(min(i, j), max(i, j))], published, sentence_numbers)
             if pair is not None:
                 found_pairs.append(pair[0])
                 found_passages += pair[1]

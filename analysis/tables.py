@@ -41,7 +41,6 @@ LINE_COLUMNS = ["document", "line", "kind", "reason", "text", "body_start", "bod
 SKIPPED_COLUMNS = ["document", "reason"]
 
 
-_DEFERRED_LOCK = threading.RLock()
 _REQUIRED = object()
 
 
@@ -57,6 +56,7 @@ class Deferred:
 
     def __init__(self, default=_REQUIRED):
         self.default = default
+        self.lock = threading.RLock()  # sessions share tables: each deferred field is produced once
 
     def __get__(self, instance, owner=None):
         if instance is None:
@@ -65,7 +65,7 @@ class Deferred:
             return self.default
         value = instance.__dict__[self.slot]
         if callable(value):
-            with _DEFERRED_LOCK:  # sessions share tables: produce it once
+            with self.lock:
                 value = instance.__dict__[self.slot]
                 if callable(value):
                     value = instance.__dict__[self.slot] = value()

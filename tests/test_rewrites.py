@@ -36,11 +36,12 @@ def corpora(draw):
             after[name] = article()  # changed in place
     for i in range(draw(st.integers(0, 4))):
         after[f"b{i:02d}.txt"] = article()
-    return before, after
+    order = draw(st.permutations(sorted(after)))  # the corpus order may change too (an upload joins at the end)
+    return before, {name: after[name] for name in order}
 
 
 def _frames(corpus: dict[str, tuple[str, list[str]]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    names = sorted(corpus)
+    names = list(corpus)
     documents = pd.DataFrame({"document": names, "published": [corpus[n][0] for n in names]})
     rows = [(n, i, text) for n in names for i, text in enumerate(corpus[n][1])]
     return documents, pd.DataFrame(rows, columns=["document", "sentence", "text"])
@@ -89,6 +90,9 @@ def test_a_saved_index_loads_and_one_of_other_settings_is_ignored(tmp_path, monk
     loaded = rewrites.RewriteIndex.load(tmp_path / "index")
     assert loaded.documents == index.documents and (loaded.vectors != index.vectors).nnz == 0
     pd.testing.assert_frame_equal(loaded.neighbours, index.neighbours)
-    monkeypatch.setattr(rewrites, "INDEX_VERSION", "other settings")
+    monkeypatch.setattr(rewrites, "SENTENCE_SIMILARITY", 0.9)  # pair results made with other settings: not reused
     assert rewrites.RewriteIndex.load(tmp_path / "index") is None
+    monkeypatch.setattr(rewrites, "SENTENCE_SIMILARITY", 0.3)
+    (tmp_path / "index" / "vectors.npz").write_bytes(b"PK\x03\x04 truncated")
+    assert rewrites.RewriteIndex.load(tmp_path / "index") is None  # damaged: searched afresh
     assert rewrites.RewriteIndex.load(tmp_path / "missing") is None

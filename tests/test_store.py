@@ -193,6 +193,7 @@ def test_big_rarely_used_tables_are_read_on_first_use_even_after_their_generatio
     pd.testing.assert_frame_equal(loaded.lines_of(document), expected, check_dtype=False)  # from memory now
     view = subset(built, Filters(outlets=(sorted(set(built.documents["outlet"]) - {""})[0],)))
     assert Deferred.pending(view, "lines") is not None and Deferred.pending(view, "duplicate_passages") is not None
+    assert Deferred.pending(built, "rewrite_index") is not None and view.rewrite_index is None  # not read for a view
     kept = set(view.documents["document"])
     assert set(view.lines["document"]) == kept and len(view.lines) == built.lines["document"].isin(kept).sum()
     assert set(view.duplicate_passages["original"]) <= kept
