@@ -403,3 +403,22 @@ def test_malformed_links_never_break_a_view(app, params):
     for page in ("views/overview.py", "views/figures.py", "views/entities.py"):
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception[0].message if at.exception else "")
+
+
+def test_a_corpus_the_dashboard_just_built_is_held_as_the_store_serves_it(tmp_path, monkeypatch):
+    """After building (or rebuilding) a corpus's store, the dashboard keeps the store's tables, whose big rarely
+    used ones are read on first use, not the copy the build assembled in memory."""
+    import shutil
+
+    from analysis.store import Store, default_store
+    from analysis.tables import Deferred, build_tables
+    from dashboard import data
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "seeds", corpus, ignore=shutil.ignore_patterns(".*"))
+    data._tables.clear()
+    tables = data._tables(str(corpus), "first")
+    assert Store(default_store(corpus)).generation() is not None
+    assert Deferred.pending(tables, "lines") is not None and Deferred.pending(tables, "duplicate_passages") is not None
+    assert tables.lines.equals(build_tables(corpus).lines)
+    data._tables.clear()
