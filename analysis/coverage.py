@@ -13,19 +13,13 @@ import yaml
 
 from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.figures import format_value
+from analysis.frames import positions_in
 from analysis.metadata import DATE_PATTERNS, MONTHS
-from analysis.rewrites import DUPLICATE_COLUMNS, PASSAGE_COLUMNS, PASSAGE_TEXT_COLUMNS, find_rewrites  # noqa: F401
+from analysis.rewrites import PASSAGE_COLUMNS, PASSAGE_TEXT_COLUMNS
 
 COVERAGE_COLUMNS = ["outlet", "kind", "item", "documents", "mentions"]
 SUPPORT_COLUMNS = ["kind", "item", "key", "outlets", "documents", "independent_texts", "single_source", "document_list", "outlet_list"]
 EVENT_COLUMNS = ["date", "precision", "kind", "date_text", "document", "sentence", "evidence", "published", "outlet"]
-
-
-def duplicates_table(documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Pairs of articles where one rewrites (or copies) the other, and the sentence pairs they share (see
-    `analysis.rewrites`, which also updates them for changed articles only)."""
-    duplicates, passages, _ = find_rewrites(documents, sentences)
-    return duplicates, passages
 
 
 def passage_texts(passages: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
@@ -67,8 +61,6 @@ def independent_texts(documents: pd.DataFrame, duplicates: pd.DataFrame) -> dict
 
 def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
     """Outlet x item counts: entities, figure quantities, countries (as actors) and topics."""
-    from analysis.rewrites import positions_in
-
     outlets = np.append(outlet_labels(documents["outlet"]).to_numpy(dtype=object), np.nan)
     frames = []
 

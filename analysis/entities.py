@@ -14,6 +14,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
+from analysis.frames import name_ranks, positions_in
 from analysis.gazetteer import slug
 
 # Labels that name who or what a story is about; numbers, dates and amounts are the figures layer's job.
@@ -203,8 +204,6 @@ def entity_table(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
         return pd.DataFrame(columns=columns)
     # Only the columns needed, with each mention's outlet and date looked up by article position: a merge would
     # copy every column of hundreds of thousands of mentions.
-    from analysis.rewrites import positions_in
-
     where = positions_in(mentions["document"], documents["document"])
     outlets = np.append(outlet_labels(documents["outlet"]).to_numpy(dtype=object), np.nan)
     published = np.append(documents["published"].to_numpy(dtype=object), np.nan)
@@ -237,8 +236,7 @@ def cooccurrence_table(mentions: pd.DataFrame, *, sentences_total: int, key: str
     sentence_numbers = named["sentence"].to_numpy(dtype=np.int64)
     sentence_keys = document_codes.astype(np.int64) * (int(sentence_numbers.max()) + 1) + sentence_numbers
     single = np.bincount(name_codes, minlength=len(names))
-    name_rank = np.empty(len(names), dtype=np.int64)
-    name_rank[np.argsort(np.asarray(names, dtype=object), kind="stable")] = np.arange(len(names))
+    name_rank = name_ranks(names)
     codes = pd.DataFrame({"s": sentence_keys, "d": document_codes.astype(np.int64), "n": name_codes.astype(np.int64)})
     both = codes.merge(codes[["s", "n"]], on="s", suffixes=("_a", "_b"))
     both = both[name_rank[both["n_a"].to_numpy()] < name_rank[both["n_b"].to_numpy()]]
@@ -266,8 +264,6 @@ def filter_mentions(
     date_to: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Mentions (with outlet and date) and documents left by the filters; undated articles pass date filters only when none is set."""
-    from analysis.rewrites import positions_in
-
     mask = document_mask(documents, outlets=outlets, date_from=date_from, date_to=date_to)
     docs = documents[mask].copy()
     docs["outlet"] = outlet_labels(docs["outlet"])

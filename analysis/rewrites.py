@@ -28,6 +28,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.frames import name_ranks, positions_in, word_counts
+
 DUPLICATE_COLUMNS = ["original", "rewrite", "score", "shared_sentences", "document_similarity", "direction"]
 # Shared passages are kept as sentence numbers: a corpus of many rewrites has millions of them, and their texts are
 # in `sentences` already. `coverage.passage_texts` adds the texts back where a reader or an export needs them.
@@ -143,7 +145,7 @@ def find_rewrites(
     touching a changed article are aligned again. The result is the same as without it."""
     from scipy import sparse
 
-    usable = sentences[_word_counts(sentences["text"]) >= MIN_WORDS_PER_SENTENCE]
+    usable = sentences[word_counts(sentences["text"]) >= MIN_WORDS_PER_SENTENCE]
     corpus_order = positions_in(usable["document"], documents["document"])
     arranged = np.argsort(corpus_order, kind="stable")
     arranged = arranged[corpus_order[arranged] < len(documents)]  # sentences of no listed article are left out
@@ -160,7 +162,7 @@ def find_rewrites(
     old = previous if previous is not None and previous.index.version == index_version() else None
 
     # Vectors: unchanged articles keep theirs; the others are computed.
-    before = {d: i for i, (d, f) in enumerate(zip(old.index.documents, old.index.fingerprints))} if old else {}
+    before = {d: i for i, d in enumerate(old.index.documents)} if old else {}
     old_fingerprint = dict(zip(old.index.documents, old.index.fingerprints)) if old else {}
     kept = [d for d, f in zip(names, fingerprints) if old_fingerprint.get(d) == f]
     kept_set = set(kept)
@@ -181,8 +183,7 @@ def find_rewrites(
 
     # Candidates: articles next to a changed one are compared again; the rest keep their lists.
     position = {d: i for i, d in enumerate(names)}
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[np.argsort(np.array(names, dtype=object), kind="stable")] = np.arange(len(names))
+    rank = name_ranks(names)
     candidates: dict[int, list[tuple[int, float]]] = {}
     again = [position[d] for d in fresh]
     previous_pairs = np.array([], dtype=np.int64)
@@ -236,8 +237,9 @@ def find_rewrites(
         for j, value in listed_pairs:
             pairs[(min(i, j), max(i, j))] = value
     keys = np.fromiter((i * len(names) + j for i, j in pairs), dtype=np.int64, count=len(pairs))
-    reused = keys[np.isin(keys, previous_pairs)]
-    todo = sorted(pair for pair, known in zip(pairs, np.isin(keys, previous_pairs).tolist()) if not known)
+    known = np.isin(keys, previous_pairs)
+    reused = keys[known]
+    todo = sorted(pair for pair, decided in zip(pairs, known.tolist()) if not decided)
     new_pairs, new_passages = _align(todo, pairs, names, blocks, texts, usable["sentence"].to_numpy(), published, rank)
     reused_duplicates, reused_passages = _reused_results(old, reused, names) if old else (None, None)
 
@@ -287,9 +289,7 @@ def _top(i: int, columns: np.ndarray, values: np.ndarray, rank: np.ndarray) -> l
         kth = np.partition(values, len(values) - CANDIDATES_PER_ARTICLE)[len(values) - CANDIDATES_PER_ARTICLE]
         near = values >= kth
         columns, values = columns[near], values[near]
-        best = np.lexsort((rank[columns], -values))[:CANDIDATES_PER_ARTICLE]
-        columns, values = columns[best], values[best]
-    ordered = np.lexsort((rank[columns], -values))
+    ordered = np.lexsort((rank[columns], -values))[:CANDIDATES_PER_ARTICLE]
     return [(int(columns[k]), float(values[k])) for k in ordered]
 
 
@@ -418,24 +418,3 @@ def _pair_keys(first: np.ndarray, second: np.ndarray, count: int) -> np.ndarray:
     """One integer per unordered pair of positions (-1 when either is not an article: position `count`)."""
     low, high = np.minimum(first, second), np.maximum(first, second)
     return np.where(high < count, low * count + high, -1)
-
-
-def positions_in(values: pd.Series, names) -> np.ndarray:
-    """Position of each value among names, len(names) for values that are not there (Arrow's hash lookup: a
-    dictionary map of millions of strings takes seconds)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = pa.array(values, type=pa.large_string())
-    found = pc.index_in(array, value_set=pa.array(list(names), type=pa.large_string()))
-    return found.fill_null(len(names)).to_numpy(zero_copy_only=False).astype(np.int64)
-
-
-def _word_counts(texts: pd.Series) -> np.ndarray:
-    """Words per text as `str.split()` counts them (runs of whitespace separate words), computed in Arrow."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    trimmed = pc.utf8_trim_whitespace(pa.array(texts, type=pa.large_string()))
-    counts = pc.list_value_length(pc.utf8_split_whitespace(trimmed)).to_numpy(zero_copy_only=False)
-    return np.where(pc.utf8_length(trimmed).to_numpy(zero_copy_only=False) == 0, 0, counts)

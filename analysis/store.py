@@ -39,8 +39,7 @@ import pandas as pd
 from analysis import ANALYSIS_VERSION, CORPUS_VERSION
 from analysis.clean import Cleaned
 from analysis.corpus import Corpus, Document, SourceFile, read_corpus
-from analysis.coverage import PASSAGE_COLUMNS
-from analysis.rewrites import PreviousSearch, RewriteIndex
+from analysis.rewrites import PASSAGE_COLUMNS, PreviousSearch, RewriteIndex
 from analysis.tables import PARTS_TABLES, Parts, Tables, assemble, concat_parts
 
 STORE_FORMAT = 1

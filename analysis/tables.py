@@ -27,9 +27,10 @@ from analysis.entities import (
     resolve_frame,
 )
 from analysis.figures import discrepancies_table, figures_table
+from analysis.frames import positions_in
 from analysis.nlp import load_pipeline, process, sentence_spans
 from analysis.positions import parse_candidates, positions_table, read_overrides, summarise
-from analysis.rewrites import PreviousSearch, RewriteIndex, find_rewrites, positions_in
+from analysis.rewrites import PreviousSearch, RewriteIndex, find_rewrites
 
 DOCUMENT_COLUMNS = [
     "document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash",

@@ -1,8 +1,9 @@
 import pandas as pd
 import pytest
 
-from analysis.coverage import coverage_table, duplicates_table, independent_texts, resolve_dates, support_table
+from analysis.coverage import coverage_table, independent_texts, resolve_dates, support_table
 from analysis.query import Filters, subset
+from analysis.rewrites import find_rewrites
 
 
 def _frames():
@@ -72,7 +73,7 @@ def test_unrelated_texts_are_not_duplicates():
                  "The manager said the squad would be rebuilt around young players."],
     })
     documents = pd.DataFrame({"document": ["a", "b"], "published": ["", ""], "outlet": ["", ""]})
-    duplicates, _ = duplicates_table(documents, sentences)
+    duplicates, _, _ = find_rewrites(documents, sentences)
     assert duplicates.empty
     assert independent_texts(documents, duplicates) == {"a": "a", "b": "b"}
 
