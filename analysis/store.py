@@ -178,6 +178,10 @@ class _ReadLater:
 
 def _write_parquet(frame: pd.DataFrame, path: Path, *, row_group_rows: int | None = None) -> None:
     frame.to_parquet(path, index=False, row_group_size=row_group_rows)
+    _fsync_file(path)
+
+
+def _fsync_file(path: Path) -> None:
     with open(path, "rb") as handle:
         os.fsync(handle.fileno())
 
@@ -467,8 +471,7 @@ class Store:
         if tables.rewrite_index is not None:
             tables.rewrite_index.save(staging / REWRITE_INDEX)
             for path in (staging / REWRITE_INDEX).iterdir():
-                with open(path, "rb") as handle:
-                    os.fsync(handle.fileno())
+                _fsync_file(path)
             _fsync_dir(staging / REWRITE_INDEX)
         meta = {
             "format": STORE_FORMAT, "analysis_version": ANALYSIS_VERSION, "model": tables.model,
