@@ -13,7 +13,7 @@ import yaml
 
 from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.figures import format_value
-from analysis.frames import positions_in
+from analysis.frames import name_ranks, positions_in
 from analysis.metadata import DATE_PATTERNS, MONTHS
 from analysis.rewrites import PASSAGE_COLUMNS, PASSAGE_TEXT_COLUMNS
 
@@ -90,37 +90,82 @@ def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.
 
 
 def support_table(documents: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame, roots: dict[str, str]) -> pd.DataFrame:
-    """For each figure value and each country stance: outlets, articles and independent texts carrying it."""
+    """For each figure value and each country stance: outlets, articles and independent texts carrying it.
+
+    Articles of unknown outlet count as one source per independent text not already carried by a named outlet."""
     outlets = dict(zip(documents["document"], outlet_labels(documents["outlet"])))
-    rows = []
-
-    def add(kind: str, item: str, key: str, docs: list[str]) -> None:
-        docs = sorted(set(docs))
-        named = sorted({outlets.get(d, UNKNOWN_OUTLET) for d in docs})
-        independent = sorted({roots.get(d, d) for d in docs})
-        # Articles of unknown outlet count as one source per independent text not already carried by a named outlet.
-        known = {outlets[d] for d in docs if outlets.get(d, UNKNOWN_OUTLET) != UNKNOWN_OUTLET}
-        known_roots = {roots.get(d, d) for d in docs if outlets.get(d, UNKNOWN_OUTLET) != UNKNOWN_OUTLET}
-        unknown = {roots.get(d, d) for d in docs if outlets.get(d, UNKNOWN_OUTLET) == UNKNOWN_OUTLET} - known_roots
-        distinct_outlets = len(known) + len(unknown)
-        rows.append({"kind": kind, "item": item, "key": key, "outlets": distinct_outlets, "documents": len(docs),
-                     "independent_texts": len(independent), "single_source": len(independent) == 1,
-                     "document_list": ", ".join(docs), "outlet_list": ", ".join(named)})
-
-    def groups(frame: pd.DataFrame, keys: list[str]):
-        # Row positions per key, in key order: far cheaper than a sub-frame per group when there are many groups.
-        documents = frame["document"].to_numpy(dtype=object)
-        for key, rows in sorted(frame.groupby(keys, sort=True).indices.items()):
-            yield key, documents[rows].tolist()
-
+    pieces = []
     if not figures.empty:
-        for (quantity, label, value, unit), docs in groups(figures, ["quantity", "quantity_label", "value", "unit"]):
-            add("figure", f"{label}: {format_value(value, unit)}", f"{quantity}={value:g}", docs)
+        keys, counts = _support_counts(figures, ["quantity", "quantity_label", "value", "unit"], outlets, roots)
+        pieces.append(pd.DataFrame({
+            "kind": "figure",
+            "item": [f"{label}: {format_value(value, unit)}" for _, label, value, unit in keys],
+            "key": [f"{quantity}={value:g}" for quantity, _, value, _ in keys], **counts}))
     if not positions.empty:
-        for (country, topic, stance), docs in groups(positions, ["country", "topic", "stance"]):
-            add("position", f"{country}: {stance} ({topic.replace('_', ' ')})", f"{country}|{topic}|{stance}", docs)
-    table = pd.DataFrame(rows, columns=SUPPORT_COLUMNS)
+        keys, counts = _support_counts(positions, ["country", "topic", "stance"], outlets, roots)
+        pieces.append(pd.DataFrame({
+            "kind": "position",
+            "item": [f"{country}: {stance} ({topic.replace('_', ' ')})" for country, topic, stance in keys],
+            "key": [f"{country}|{topic}|{stance}" for country, topic, stance in keys], **counts}))
+    pieces = [p for p in pieces if not p.empty]
+    table = pd.concat(pieces, ignore_index=True)[SUPPORT_COLUMNS] if pieces else pd.DataFrame(columns=SUPPORT_COLUMNS)
     return table.sort_values(["kind", "independent_texts", "item"], ascending=[True, True, True], ignore_index=True)
+
+
+def _support_counts(frame: pd.DataFrame, keys: list[str], outlets: dict[str, str], roots: dict[str, str]):
+    """(each group's key values, in key order; its columns of counts and lists) for the groups of frame by keys.
+    Everything is counted on integer codes: a corpus of thousands of articles has tens of thousands of groups."""
+    grouped = frame.groupby(keys, sort=True)
+    key_values = grouped.size().index.tolist()
+    group = grouped.ngroup().to_numpy()
+    inside = group >= 0  # rows with a missing key value belong to no group
+    document_codes, names = pd.factorize(frame["document"].to_numpy(dtype=object)[inside])
+    group = group[inside].astype(np.int64)
+    names = list(names)
+    count = len(key_values)
+    # Each (group, article) once, ordered by group and then by name.
+    rank = name_ranks(names)
+    by_rank = np.empty(len(names), dtype=np.int64)
+    by_rank[rank] = np.arange(len(names))
+    pairs = np.unique(group * max(1, len(names)) + rank[document_codes])
+    pair_group, pair_document = pairs // max(1, len(names)), by_rank[pairs % max(1, len(names))]
+    # Per article: its outlet and its independent text, as codes.
+    outlet_names = [outlets.get(d, UNKNOWN_OUTLET) for d in names]
+    outlet_codes, outlet_values = pd.factorize(np.asarray(outlet_names, dtype=object))
+    root_codes, _ = pd.factorize(np.asarray([roots.get(d, d) for d in names], dtype=object))
+    known = (np.asarray(outlet_names, dtype=object) != UNKNOWN_OUTLET)[pair_document]
+
+    def distinct(values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
+        """Per group: how many distinct values its pairs (those where `where`) have."""
+        chosen = pair_group if where is None else pair_group[where]
+        chosen_values = values if where is None else values[where]
+        unique = np.unique(chosen * (int(values.max(initial=0)) + 1) + chosen_values)
+        return np.bincount(unique // (int(values.max(initial=0)) + 1), minlength=count)
+
+    pair_roots, pair_outlets = root_codes[pair_document], outlet_codes[pair_document]
+    width = int(root_codes.max(initial=0)) + 1
+    known_roots = np.unique(pair_group[known] * width + pair_roots[known])
+    unknown_roots = np.unique(pair_group[~known] * width + pair_roots[~known])
+    uncovered = unknown_roots[~np.isin(unknown_roots, known_roots)]
+    independent = distinct(pair_roots)
+    # Lists: the group's article names (already in name order) and its outlet labels in name order.
+    starts = np.searchsorted(pair_group, np.arange(count + 1))
+    document_names = [names[i] for i in pair_document.tolist()]
+    label_rank = name_ranks(list(outlet_values))
+    labels = np.unique(pair_group * max(1, len(outlet_values)) + label_rank[pair_outlets])
+    label_starts = np.searchsorted(labels // max(1, len(outlet_values)), np.arange(count + 1))
+    by_label_rank = np.empty(len(outlet_values), dtype=object)
+    by_label_rank[label_rank] = np.asarray(outlet_values, dtype=object)
+    label_names = by_label_rank[labels % max(1, len(outlet_values))].tolist()
+    bounds, label_bounds = starts.tolist(), label_starts.tolist()
+    return key_values, {
+        "outlets": distinct(pair_outlets, known) + np.bincount(uncovered // width, minlength=count),
+        "documents": np.diff(starts),
+        "independent_texts": independent,
+        "single_source": independent == 1,
+        "document_list": [", ".join(document_names[a:b]) for a, b in zip(bounds, bounds[1:])],
+        "outlet_list": [", ".join(label_names[a:b]) for a, b in zip(label_bounds, label_bounds[1:])],
+    }
 
 
 # --- Timeline -------------------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from analysis.frames import name_ranks, positions_in
+from analysis.frames import name_ranks, positions_in, word_counts
 from analysis.gazetteer import slug
 
 # Labels that name who or what a story is about; numbers, dates and amounts are the figures layer's job.
@@ -139,45 +139,69 @@ def resolve_frame(raw: pd.DataFrame) -> pd.DataFrame:
         return raw.reindex(columns=MENTION_COLUMNS).copy()
     frame = raw.reset_index(drop=True)
     loose = frame[frame["entity_id"] == ""].assign(_key=lambda f: f["entity"].str.casefold(), _order=lambda f: f.index)
+    out = frame[MENTION_COLUMNS]
+    if loose.empty:
+        return out.copy()
 
-    def majority(column: str) -> dict[str, str]:
+    def majority(column: str) -> pd.Series:
         # The most frequent value per name; on a tie, the one seen first (as Counter.most_common does).
         counts = loose.groupby(["_key", column], sort=False).agg(n=("_order", "size"), first=("_order", "min"))
         best = counts.reset_index().sort_values(["_key", "n", "first"], ascending=[True, False, True])
-        return dict(zip(*best.drop_duplicates("_key")[["_key", column]].to_numpy().T))
+        return best.drop_duplicates("_key").set_index("_key")[column]
 
-    label_of, spelling_of = majority("label"), majority("entity")
-    people = frame[frame["label"] == "PERSON"]
-    people = people[people["entity"].str.split().str.len() >= 2]
-    people_in_corpus = Counter(people["entity"])
-    people_in_doc: dict[str, Counter] = defaultdict(Counter)
-    for (document, entity), count in people.groupby(["document", "entity"], sort=False).size().items():
-        people_in_doc[document][entity] = count
-    gazetteer_people = frame[(frame["entity_id"] != "") & (frame["label"] == "PERSON")]
-    ids_by_name = dict(zip(gazetteer_people["entity"], gazetteer_people["entity_id"]))
-    known = catalog()
-    resolved: dict[tuple[str, str], tuple[str, str, str, str]] = {}
-    for document, key in loose[["document", "_key"]].drop_duplicates().itertuples(index=False):
-        label, entity = label_of[key], spelling_of[key]
-        if label == "PERSON" and len(entity.split()) == 1:
-            full = _full_name(entity, people_in_doc.get(document, Counter())) or _full_name(entity, people_in_corpus)
+    # One resolution per (article, name): its rows of loose share it. The pair of a row is its code.
+    codes, pair_count = _pair_codes(loose["document"], loose["_key"])
+    first = np.empty(pair_count, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    pair_documents = loose["document"].to_numpy(dtype=object)[first]
+    pair_keys = pd.Series(loose["_key"].to_numpy(dtype=object)[first])
+    labels = pair_keys.map(majority("label")).to_numpy(dtype=object)
+    entities = pair_keys.map(majority("entity")).to_numpy(dtype=object)
+
+    # A surname alone is the full name used in the same article, else the one used most in the corpus.
+    surnames = np.flatnonzero((labels == "PERSON") & (word_counts(pd.Series(entities, dtype=object)) == 1))
+    if len(surnames):
+        people = frame[frame["label"] == "PERSON"]
+        people = people[word_counts(people["entity"]) >= 2]
+        people_in_corpus = Counter(people["entity"].value_counts().to_dict())
+        wanted = set(pair_documents[surnames].tolist())
+        people_in_doc: dict[str, Counter] = defaultdict(Counter)
+        local = people[people["document"].isin(wanted)]
+        for (document, entity), count in local.groupby(["document", "entity"], sort=False).size().items():
+            people_in_doc[document][entity] = count
+        for k in surnames.tolist():
+            full = (_full_name(entities[k], people_in_doc.get(pair_documents[k], Counter()))
+                    or _full_name(entities[k], people_in_corpus))
             if full:
-                entity = full
+                entities[k] = full
+
+    # Ids and catalogue entries per distinct (label, name).
+    gazetteer_people = frame[(frame["entity_id"] != "") & (frame["label"] == "PERSON")]
+    ids_by_name = dict(zip(gazetteer_people["entity"].tolist(), gazetteer_people["entity_id"].tolist()))
+    known = catalog()
+    named: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+    for label, entity in set(zip(labels.tolist(), entities.tolist())):
         entity_id = ids_by_name.get(entity) or f"{label}:{slug(entity) or entity}"
         info = known.get(entity_id)
-        if info is not None:
-            resolved[(document, key)] = (info["name"], info["label"], entity_id, info.get("iso3") or "")
-        else:
-            resolved[(document, key)] = (entity, label, entity_id, "")
-    values = [resolved[pair] for pair in zip(loose["document"], loose["_key"])]
-    out = frame.copy()
-    if values:
-        entity, label, entity_id, iso3 = (list(column) for column in zip(*values))
-        out.loc[loose.index, "entity"] = entity
-        out.loc[loose.index, "label"] = label
-        out.loc[loose.index, "entity_id"] = entity_id
-        out.loc[loose.index, "country_iso3"] = iso3
-    return out[MENTION_COLUMNS]
+        named[(label, entity)] = ((info["name"], info["label"], entity_id, info.get("iso3") or "") if info is not None
+                                  else (entity, label, entity_id, ""))
+    resolved = [named[pair] for pair in zip(labels.tolist(), entities.tolist())]
+    # Row i of the result takes row take[i] of the column followed by the pairs' values: a gather, not a loop.
+    take = np.arange(len(frame))
+    take[loose.index.to_numpy()] = len(frame) + codes
+    columns = {}
+    for column, values in zip(("entity", "label", "entity_id", "country_iso3"), zip(*resolved)):
+        extended = pd.concat([frame[column], pd.Series(values, dtype=frame[column].dtype)], ignore_index=True)
+        columns[column] = extended.take(take).set_axis(frame.index)
+    return out.assign(**columns)
+
+
+def _pair_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, int]:
+    """One integer per distinct (first, second) pair of string columns, and how many there are."""
+    a, _ = pd.factorize(first)
+    b, b_values = pd.factorize(second)
+    codes, uniques = pd.factorize(a.astype(np.int64) * max(1, len(b_values)) + b)
+    return codes, len(uniques)
 
 
 def _full_name(surname: str, names: Counter) -> str | None:

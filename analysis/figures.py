@@ -475,7 +475,9 @@ def discrepancies_table(figures: pd.DataFrame) -> pd.DataFrame:
         reps = _representatives(group)
         if len(reps) < 2:
             continue
-        records = reps.to_dict("records")
+        # Records from whole columns (`to_dict("records")` boxes every cell one by one).
+        fields = ["value", "unit", "quantity", "text", "document", "outlet", "published", "version", "approximate", "phrase"]
+        records = [dict(zip(fields, row)) for row in zip(*(reps[f].tolist() for f in fields))]
         for a, b in zip(records, records[1:]):
             if math.isclose(a["value"], b["value"]) and a["unit"] == b["unit"]:
                 continue

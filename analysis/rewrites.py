@@ -18,15 +18,20 @@ as a build from scratch, because both run the same steps on the same numbers:
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
+import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from analysis.frames import name_ranks, positions_in, word_counts
 
@@ -42,7 +47,7 @@ CANDIDATE_SIMILARITY = 0.12
 # Sentence alignment runs on each article's most similar others only, so the cost grows with articles, not pairs.
 CANDIDATES_PER_ARTICLE = 8
 # Two sentences "say the same" at this cosine or above; a text is a rewrite when this share of one side's sentences do.
-# On the seed articles the one true pair shares 64% of its sentences at 0.3 and no other pair more than 10%.
+# On the seed articles the one true pair shares 71% of its sentences at 0.3 and no other pair more than 10%.
 SENTENCE_SIMILARITY = 0.3
 REWRITE_SHARE = 0.3
 MIN_WORDS_PER_SENTENCE = 6
@@ -51,35 +56,56 @@ HASH_FEATURES = 2**20
 
 def index_version() -> str:
     """What stored vectors, candidate lists and pair results depend on besides the articles: the settings above, the
-    code of this module (CORPUS_VERSION) and scikit-learn's hashing and stop words. A store's index made with another
-    value is not used."""
-    from importlib.metadata import PackageNotFoundError, version
+    code of this module (CORPUS_VERSION), the stop words and pandas's string hashing. A store's index made with
+    another value is not used."""
+    from importlib.metadata import version
 
     from analysis import CORPUS_VERSION
 
-    try:
-        sklearn = version("scikit-learn")
-    except PackageNotFoundError:  # pragma: no cover - a dependency
-        sklearn = ""
-    return json.dumps([CORPUS_VERSION, sklearn, HASH_FEATURES, CANDIDATE_SIMILARITY, CANDIDATES_PER_ARTICLE,
-                       MIN_WORDS_PER_SENTENCE, SENTENCE_SIMILARITY, REWRITE_SHARE])
+    return json.dumps([CORPUS_VERSION, version("pandas"), HASH_FEATURES, sorted(stop_words()), CANDIDATE_SIMILARITY,
+                       CANDIDATES_PER_ARTICLE, MIN_WORDS_PER_SENTENCE, SENTENCE_SIMILARITY, REWRITE_SHARE])
+
+
+_TOKEN = re.compile(r"\b\w\w+\b")  # words of two or more letters or digits
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    data = yaml.safe_load(resources.files("analysis").joinpath("data/stop_words.yaml").read_text("utf-8"))
+    return frozenset(data["words"])
+
+
+def _features(text: str, stop: frozenset[str]) -> list[str]:
+    """A text's words (lower case, stop words out) and the pairs of consecutive ones."""
+    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
 def hashed_vectors(texts: list[str]):
     """Unit-length rows of hashed unigram and bigram counts (sublinear), float32, column indices sorted.
 
-    Sorted indices make a cosine bit-for-bit the same whichever of the two rows is on the left of the product, so
-    a similarity computed for a new article equals the one a full build computes for the other article."""
-    from sklearn.feature_extraction.text import HashingVectorizer  # imported here: a second to load
-    from sklearn.preprocessing import normalize
+    Each feature's column is its pandas hash (SipHash, fixed key) modulo HASH_FEATURES, so a text's vector depends
+    on that text alone. Sorted indices make a cosine bit-for-bit the same whichever of the two rows is on the left
+    of the product, so a similarity computed for a new article equals the one a full build computes for the other
+    article."""
+    from scipy import sparse
 
-    vectorizer = HashingVectorizer(n_features=HASH_FEATURES, stop_words="english", ngram_range=(1, 2),
-                                   alternate_sign=False, norm=None, dtype=np.float32)
-    matrix = vectorizer.transform(texts).tocsr()
+    stop = stop_words()
+    features = [_features(text, stop) for text in texts]
+    lengths = np.fromiter((len(f) for f in features), dtype=np.int64, count=len(features))
+    flat = np.fromiter(itertools.chain.from_iterable(features), dtype=object, count=int(lengths.sum()))
+    columns = (pd.util.hash_array(flat, categorize=False) % np.uint64(HASH_FEATURES)).astype(np.int64)
+    rows = np.repeat(np.arange(len(texts)), lengths)
+    matrix = sparse.csr_matrix((np.ones(len(columns), dtype=np.float32), (rows, columns)),
+                               shape=(len(texts), HASH_FEATURES), dtype=np.float32)
+    matrix.sum_duplicates()  # counts
+    matrix.sort_indices()
     np.log(matrix.data, out=matrix.data)
     matrix.data += 1
-    matrix = normalize(matrix, copy=False)
-    matrix.sort_indices()
+    counts = np.diff(matrix.indptr)
+    owners = np.repeat(np.arange(len(texts)), counts)
+    norms = np.sqrt(np.bincount(owners, weights=matrix.data.astype(np.float64) ** 2, minlength=len(texts)))
+    matrix.data /= norms.astype(np.float32)[owners]
     return matrix
 
 
@@ -131,6 +157,9 @@ class PreviousSearch:
     index: RewriteIndex
     duplicates: pd.DataFrame
     passages: pd.DataFrame
+    # Articles known to have the same sentences and publication date as when the index was made (a store knows
+    # them by their keys): their sentences are not read again. Others are compared by fingerprint.
+    unchanged: frozenset[str] = frozenset()
 
 
 def find_rewrites(
@@ -145,28 +174,26 @@ def find_rewrites(
     touching a changed article are aligned again. The result is the same as without it."""
     from scipy import sparse
 
-    usable = sentences[word_counts(sentences["text"]) >= MIN_WORDS_PER_SENTENCE]
-    corpus_order = positions_in(usable["document"], documents["document"])
-    arranged = np.argsort(corpus_order, kind="stable")
-    arranged = arranged[corpus_order[arranged] < len(documents)]  # sentences of no listed article are left out
-    usable, corpus_order = usable.iloc[arranged].reset_index(drop=True), corpus_order[arranged]
-    # Each article's rows are one contiguous block, in corpus order.
-    starts = np.flatnonzero(np.r_[True, corpus_order[1:] != corpus_order[:-1]]) if len(usable) else np.array([], int)
-    ends = np.r_[starts[1:], len(usable)]
-    all_names = documents["document"].tolist()
-    blocks = {all_names[corpus_order[a]]: np.arange(a, b) for a, b in zip(starts.tolist(), ends.tolist())}
-    names = [all_names[corpus_order[a]] for a in starts.tolist()]
-    texts = usable["text"].tolist()
-    published = dict(zip(documents["document"], documents["published"]))
-    fingerprints = _fingerprints(usable, names, blocks, published)
     old = previous if previous is not None and previous.index.version == index_version() else None
+    all_names = documents["document"].tolist()
+    published = dict(zip(documents["document"], documents["published"]))
+    before = {d: i for i, d in enumerate(old.index.documents)} if old else {}
+    # Articles the caller vouches for keep their vector and fingerprint without their sentences being looked at.
+    trusted = {d for d in old.unchanged if d in published} if old else set()
+    examined = [d for d in all_names if d not in trusted] if trusted else all_names
+    usable = _usable_sentences(sentences, documents, examined if trusted else None)
+    blocks = usable.blocks
+    fingerprints_of = dict(zip(usable.names, _fingerprints(usable.frame, usable.names, blocks, published)))
+    old_fingerprint = dict(zip(old.index.documents, old.index.fingerprints)) if old else {}
+    fingerprints_of.update((d, old_fingerprint[d]) for d in trusted if d in before)
+    names = [d for d in all_names if d in fingerprints_of]  # articles with sentences to compare, in corpus order
+    fingerprints = [fingerprints_of[d] for d in names]
 
     # Vectors: unchanged articles keep theirs; the others are computed.
-    before = {d: i for i, d in enumerate(old.index.documents)} if old else {}
-    old_fingerprint = dict(zip(old.index.documents, old.index.fingerprints)) if old else {}
     kept = [d for d, f in zip(names, fingerprints) if old_fingerprint.get(d) == f]
     kept_set = set(kept)
     fresh = [d for d in names if d not in kept_set]
+    texts = usable.texts
     fresh_vectors = hashed_vectors([" ".join(texts[i] for i in blocks[d]) for d in fresh]) if fresh else None
     pieces, position_in_stack = [], {}
     if kept:
@@ -202,6 +229,11 @@ def find_rewrites(
             candidates[position[i]] = []
         for i, j, value in zip(owner[listed].tolist(), neighbour[listed].tolist(), similarity[listed].tolist()):
             candidates[i].append((j, value))
+        # Each listed article's weakest candidate, or -inf while its list has room: what a changed article must reach.
+        counts = np.bincount(owner[listed], minlength=len(names) + 1)[: len(names)]
+        weakest = np.full(len(names) + 1, np.inf, dtype=np.float32)
+        np.minimum.at(weakest, owner[listed], similarity[listed])
+        to_beat = np.where(counts < CANDIDATES_PER_ARTICLE, -np.inf, weakest[: len(names)])
         both = owner_kept & neighbour_kept
         previous_pairs = np.unique(_pair_keys(owner[both], neighbour[both], len(names)))
     again = sorted(set(again))
@@ -221,8 +253,12 @@ def find_rewrites(
         # A kept article's list gains the changed articles that now beat its weakest candidate. Similarities are
         # read off the changed articles' rows (the same numbers a full build computes from the other side).
         gained = _transposed(rows_again, fresh_positions, len(names))
-        for i in range(len(names)):
-            if i in again_set or i not in candidates or gained.indptr[i] == gained.indptr[i + 1]:
+        best = np.full(len(names), -np.inf, dtype=np.float32)
+        nonempty = np.flatnonzero(np.diff(gained.indptr))
+        if len(nonempty):
+            best[nonempty] = np.maximum.reduceat(gained.data, gained.indptr[nonempty])
+        for i in np.flatnonzero(np.isfinite(best) & (best >= to_beat)).tolist():  # ties too: the name order decides them
+            if i in again_set or i not in candidates:
                 continue
             start, end = gained.indptr[i], gained.indptr[i + 1]
             columns = np.concatenate([np.array([j for j, _ in candidates[i]], dtype=np.int64),
@@ -240,7 +276,10 @@ def find_rewrites(
     known = np.isin(keys, previous_pairs)
     reused = keys[known]
     todo = sorted(pair for pair, decided in zip(pairs, known.tolist()) if not decided)
-    new_pairs, new_passages = _align(todo, pairs, names, blocks, texts, usable["sentence"].to_numpy(), published, rank)
+    if trusted and todo:  # the sentences of the articles being aligned, vouched-for ones included
+        involved = {names[i] for pair in todo for i in pair}
+        usable = _usable_sentences(sentences, documents, [d for d in all_names if d in involved])
+    new_pairs, new_passages = _align(todo, pairs, names, usable.blocks, usable.texts, usable.numbers, published, rank)
     reused_duplicates, reused_passages = _reused_results(old, reused, names) if old else (None, None)
 
     duplicates = pd.DataFrame(new_pairs, columns=DUPLICATE_COLUMNS)
@@ -259,6 +298,34 @@ def find_rewrites(
     neighbour_rows = [(names[i], names[j], value) for i in sorted(candidates) for j, value in candidates[i]]
     neighbours = pd.DataFrame(neighbour_rows, columns=NEIGHBOUR_COLUMNS).astype({"similarity": "float32"})
     return duplicates, passages, RewriteIndex(names, fingerprints, vectors, neighbours)
+
+
+@dataclass
+class _Usable:
+    """Sentences long enough to compare, each article's rows one block, articles in corpus order."""
+
+    frame: pd.DataFrame
+    names: list[str]  # articles with at least one such sentence
+    blocks: dict[str, np.ndarray]  # article -> its rows of frame
+    texts: list[str]
+    numbers: np.ndarray  # sentence numbers within their article
+
+
+def _usable_sentences(sentences: pd.DataFrame, documents: pd.DataFrame, only: list[str] | None = None) -> _Usable:
+    """The sentences worth comparing, of every listed article or of those in only."""
+    if only is not None:
+        sentences = sentences[positions_in(sentences["document"], only) < len(only)]
+    usable = sentences[word_counts(sentences["text"]) >= MIN_WORDS_PER_SENTENCE]
+    corpus_order = positions_in(usable["document"], documents["document"])
+    arranged = np.argsort(corpus_order, kind="stable")
+    arranged = arranged[corpus_order[arranged] < len(documents)]  # sentences of no listed article are left out
+    usable, corpus_order = usable.iloc[arranged].reset_index(drop=True), corpus_order[arranged]
+    starts = np.flatnonzero(np.r_[True, corpus_order[1:] != corpus_order[:-1]]) if len(usable) else np.array([], int)
+    ends = np.r_[starts[1:], len(usable)]
+    all_names = documents["document"].tolist()
+    blocks = {all_names[corpus_order[a]]: np.arange(a, b) for a, b in zip(starts.tolist(), ends.tolist())}
+    names = [all_names[corpus_order[a]] for a in starts.tolist()]
+    return _Usable(usable, names, blocks, usable["text"].tolist(), usable["sentence"].to_numpy())
 
 
 def _fingerprints(usable: pd.DataFrame, names: list[str], blocks: dict, published: dict) -> list[str]:

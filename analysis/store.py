@@ -30,6 +30,7 @@ import shutil
 import threading
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -315,6 +316,7 @@ class Store:
                 return UpdateResult(tables, analysed=0, reused=len(tables.documents), removed=0,
                                     seconds=time.perf_counter() - started)
             by_name = {row.document: row for row in previous.itertuples(index=False)}
+            remembered: dict[str, object] = {}  # files row of each unchanged file, whose reading is reused
 
             def reuse(item: SourceFile, manifest_row: dict) -> Document | None:
                 row = by_name.get(item.name)
@@ -322,6 +324,7 @@ class Store:
                     return None
                 if row.manifest_key != _manifest_key(manifest_row):
                     return None
+                remembered[item.name] = row
                 return _remembered(row)
 
             read_jobs = jobs if engine == "local" else (os.cpu_count() or 1)
@@ -333,7 +336,11 @@ class Store:
             else:
                 pipeline = load_pipeline(model)
                 model_name, model_warning = pipeline.model, pipeline.warning
-            keys = {doc.document: article_key(doc, model_name) for doc in corpus.documents}
+            # An unchanged file's key is its stored one when it was made by this analysis version (checked above)
+            # and model.
+            stored = remembered if meta is not None and meta.get("model") == model_name else {}
+            keys = {doc.document: stored[doc.document].key if doc.document in stored else article_key(doc, model_name)
+                    for doc in corpus.documents}
             todo = [doc for doc in corpus.documents if keys[doc.document] not in keys_before]
             if any(not doc.text for doc in todo):
                 # A remembered article needs analysing again (new model or version): read everything afresh.
@@ -341,6 +348,7 @@ class Store:
                                      mapper=functools.partial(parallel_map, jobs=read_jobs))
                 keys = {doc.document: article_key(doc, model_name) for doc in corpus.documents}
                 todo = [doc for doc in corpus.documents if keys[doc.document] not in keys_before]
+                remembered.clear()
 
             state = _input_state(corpus, keys)
             if meta is not None and not todo and meta.get("input_state") == state:
@@ -351,15 +359,21 @@ class Store:
             shard_of = {doc.document: keys_before[keys[doc.document]] for doc in corpus.documents
                         if keys[doc.document] in keys_before}
             (self.root / "shards").mkdir(exist_ok=True)
-            for chunk, parts in run_chunks(todo, jobs=jobs, engine=engine, scheduler=scheduler, model=model,
-                                           progress=progress, chunk_size=chunk_size):
-                shard = self._write_shard(parts)
-                shard_of.update({doc.document: shard for doc in chunk})
-
-            files = self._files_frame(corpus, keys, shard_of)
+            # Articles whose key is the one the current generation holds: their rows and rewrite results are read
+            # from that generation, in a thread, while the new articles are analysed (Parquet reads release the GIL).
             same_model = meta is not None and meta.get("model") == model_name
-            parts, previous_rewrites = self._read_parts(files, [doc.document for doc in corpus.documents],
-                                                        previous=previous if same_model else None)
+            key_before = dict(zip(previous["document"], previous["key"])) if same_model else {}
+            unchanged = frozenset(d for d, k in keys.items() if key_before.get(d) == k)
+            generation = self.generation() if unchanged else None
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                early = pool.submit(self._generation_parts, generation, unchanged) if generation is not None else None
+                for chunk, parts in run_chunks(todo, jobs=jobs, engine=engine, scheduler=scheduler, model=model,
+                                               progress=progress, chunk_size=chunk_size):
+                    shard = self._write_shard(parts)
+                    shard_of.update({doc.document: shard for doc in chunk})
+                files = self._files_frame(corpus, keys, shard_of, remembered)
+                parts, previous_rewrites = self._read_parts(files, [doc.document for doc in corpus.documents],
+                                                            unchanged=unchanged, early=early)
             tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
                               corpus_hash=corpus.content_hash, model_name=model_name, model_warning=model_warning,
                               previous_rewrites=previous_rewrites)
@@ -373,9 +387,17 @@ class Store:
         return UpdateResult(tables, analysed=len(todo), reused=reused, removed=removed,
                             seconds=time.perf_counter() - started)
 
-    def _files_frame(self, corpus: Corpus, keys: dict[str, str], shard_of: dict[str, str]) -> pd.DataFrame:
+    def _files_frame(self, corpus: Corpus, keys: dict[str, str], shard_of: dict[str, str],
+                     remembered: dict[str, object]) -> pd.DataFrame:
+        """One row per article; an unchanged file (remembered: its current row) keeps its row."""
         rows = []
         for doc in corpus.documents:
+            row = remembered.get(doc.document)
+            if row is not None:
+                rows.append({**{column: getattr(row, column, None) for column in FILE_COLUMNS},
+                             "key": keys[doc.document], "shard": shard_of[doc.document],
+                             "read_warnings": getattr(row, "read_warnings", None) or "[]"})
+                continue
             signature, manifest_row = corpus.provenance.get(doc.document, ("", {}))
             rows.append({
                 "document": doc.document, "signature": signature,
@@ -396,24 +418,21 @@ class Store:
         os.replace(staging, self.root / "shards" / shard)
         return shard
 
-    def _read_parts(self, files: pd.DataFrame, order: list[str], *, previous: pd.DataFrame | None = None
-                    ) -> tuple[Parts, PreviousSearch | None]:
+    def _read_parts(self, files: pd.DataFrame, order: list[str], *, unchanged: frozenset[str],
+                    early: Future | None) -> tuple[Parts, PreviousSearch | None]:
         """Per-article results of every article in files, and the current generation's rewrite search.
 
-        previous (the current generation's files, built with the same model) names the articles whose rows are
-        read from that generation's tables, in one file per table; the others are read from their shards."""
-        generation = self.generation() if previous is not None and len(previous) else None
-        unchanged = set()
-        if generation is not None:
-            before = dict(zip(previous["document"], previous["key"]))
-            unchanged = {d for d, k in zip(files["document"], files["key"]) if before.get(d) == k}
+        early, the current generation's tables read for the unchanged articles (`_generation_parts`), gives those
+        articles' rows; the others are read from their shards."""
         pieces, search = [], None
-        if unchanged:
-            try:
-                piece, search = self._generation_parts(generation, unchanged)
+        try:
+            if early is not None:
+                piece, search = early.result()
                 pieces.append(piece)
-            except (OSError, ValueError, KeyError):  # unreadable: fall back on the shards
-                unchanged, search = set(), None
+        except (OSError, ValueError, KeyError):  # unreadable: fall back on the shards
+            search = None
+        if not pieces:
+            unchanged = frozenset()
         for shard, group in files[~files["document"].isin(unchanged)].groupby("shard", sort=True):
             wanted = set(group["document"])
             folder = self.root / "shards" / shard
@@ -425,9 +444,9 @@ class Store:
         return concat_parts(pieces).in_order(order), search
 
     @staticmethod
-    def _generation_parts(generation: Path, wanted: set[str]) -> tuple[Parts, PreviousSearch | None]:
+    def _generation_parts(generation: Path, wanted: frozenset[str]) -> tuple[Parts, PreviousSearch | None]:
         """Rows of the wanted articles from a generation's tables (each built from those articles' shard rows), and
-        its rewrite search."""
+        its rewrite search, which may take the wanted articles' sentences as unchanged."""
         folder = generation / "tables"
         tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in PARTS_TABLES}
         if not set(tables["documents"]["document"]) <= wanted:
@@ -438,7 +457,8 @@ class Store:
         if index is None:
             return Parts(**tables), None
         search = PreviousSearch(index, pd.read_parquet(folder / "duplicates.parquet"),
-                                pd.read_parquet(folder / "duplicate_passages.parquet", columns=PASSAGE_COLUMNS))
+                                pd.read_parquet(folder / "duplicate_passages.parquet", columns=PASSAGE_COLUMNS),
+                                unchanged=wanted)
         return Parts(**tables), search
 
     def _confirmed_signature(self) -> str | None:
@@ -463,16 +483,17 @@ class Store:
         name = f"gen-{time.time_ns():020d}-{uuid.uuid4().hex[:6]}"
         staging = self.root / f".tmp-{name}"
         (staging / "tables").mkdir(parents=True)
-        _write_parquet(files, staging / "files.parquet")
-        for table in Tables.EXPORTED:  # as held in memory (shared passages without their texts), not as exported
-            _write_parquet(getattr(tables, table), staging / "tables" / f"{table}.parquet",
-                           row_group_rows=ROW_GROUP_ROWS if table == "lines" else None)
-        _write_parquet(tables.parts.raw_mentions, staging / "tables" / "raw_mentions.parquet")
-        if tables.rewrite_index is not None:
-            tables.rewrite_index.save(staging / REWRITE_INDEX)
-            for path in (staging / REWRITE_INDEX).iterdir():
-                _fsync_file(path)
-            _fsync_dir(staging / REWRITE_INDEX)
+        # Two writers: Arrow encodes and compresses outside the interpreter lock, so files are written side by side.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            writes = [pool.submit(_write_parquet, files, staging / "files.parquet")]
+            for table in Tables.EXPORTED:  # as held in memory (shared passages without their texts), not as exported
+                writes.append(pool.submit(_write_parquet, getattr(tables, table), staging / "tables" / f"{table}.parquet",
+                                          row_group_rows=ROW_GROUP_ROWS if table == "lines" else None))
+            writes.append(pool.submit(_write_parquet, tables.parts.raw_mentions, staging / "tables" / "raw_mentions.parquet"))
+            if tables.rewrite_index is not None:
+                writes.append(pool.submit(self._write_index, tables.rewrite_index, staging / REWRITE_INDEX))
+            for write in writes:
+                write.result()
         meta = {
             "format": STORE_FORMAT, "analysis_version": ANALYSIS_VERSION, "model": tables.model,
             "model_warning": tables.model_warning, "requested_model": requested_model,
@@ -494,6 +515,13 @@ class Store:
             os.fsync(handle.fileno())
         os.replace(pointer, self.root / CURRENT)  # the switch: atomic on POSIX
         _fsync_dir(self.root)
+
+    @staticmethod
+    def _write_index(index: RewriteIndex, folder: Path) -> None:
+        index.save(folder)
+        for path in folder.iterdir():
+            _fsync_file(path)
+        _fsync_dir(folder)
 
     def _collect_garbage(self, *, keep_previous: bool) -> None:
         """Remove what no reader can reach: unfinished writes, old generations, unreferenced shards."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -275,27 +276,42 @@ def assemble(
         pipeline = load_pipeline(model)
         model_name, model_warning = pipeline.model, pipeline.warning
     documents = parts.documents.copy()
-    mention_frame = resolve_frame(parts.raw_mentions)
     override_frame, override_warnings = read_overrides(overrides)
-    duplicate_frame, passage_frame, rewrite_index = find_rewrites(documents, parts.sentences, previous=previous_rewrites)
-    roots = independent_texts(documents, duplicate_frame)
+
+    def rewrites_and_support():
+        duplicate_frame, passage_frame, rewrite_index = find_rewrites(documents, parts.sentences,
+                                                                      previous=previous_rewrites)
+        roots = independent_texts(documents, duplicate_frame)
+        support = support_table(documents, parts.figures, parts.positions, roots)
+        return duplicate_frame, passage_frame, rewrite_index, roots, support
+
+    # Two independent halves, side by side: much of their work (Arrow, numpy, sparse products) runs outside the
+    # interpreter lock. Neither changes what it is given.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        rewritten = pool.submit(rewrites_and_support)
+        mention_frame = resolve_frame(parts.raw_mentions)
+        entities = entity_table(mention_frame, documents)
+        cooccurrence = cooccurrence_table(mention_frame, sentences_total=len(parts.sentences))
+        coverage = coverage_table(documents, mention_frame, parts.figures, parts.positions)
+        discrepancies = discrepancies_table(parts.figures)
+        duplicate_frame, passage_frame, rewrite_index, roots, support = rewritten.result()
     documents["original"] = documents["document"].map(roots)
     return Tables(
         documents=documents,
         sentences=parts.sentences,
         mentions=mention_frame,
         figures=parts.figures,
-        discrepancies=discrepancies_table(parts.figures),
+        discrepancies=discrepancies,
         positions=parts.positions,
         position_summary=summarise(parts.positions, override_frame),
         duplicates=duplicate_frame,
         duplicate_passages=passage_frame,
-        coverage=coverage_table(documents, mention_frame, parts.figures, parts.positions),
-        support=support_table(documents, parts.figures, parts.positions, roots),
+        coverage=coverage,
+        support=support,
         # Per-article parts arrive in any order (chunks, stores): corpus-level order is decided here.
         events=parts.events.sort_values(["date", "document", "sentence"], ignore_index=True, kind="stable"),
-        entities=entity_table(mention_frame, documents),
-        cooccurrence=cooccurrence_table(mention_frame, sentences_total=len(parts.sentences)),
+        entities=entities,
+        cooccurrence=cooccurrence,
         lines=parts.lines,
         skipped=pd.DataFrame([(s.document, s.reason) for s in skipped or []], columns=SKIPPED_COLUMNS),
         warnings=list(warnings or []) + override_warnings,

@@ -89,9 +89,32 @@ def load_tables() -> Tables:
 VIEW_CACHE_SECONDS = 3600
 
 
+def _release_memory() -> None:
+    """Hand memory freed by a big computation back to the system. Recomputing a view's tables creates and frees
+    millions of small objects; glibc keeps the freed memory, so a server's resident size would grow with each view
+    (at 10,000 articles, 670 MB resident for 405 MB in use). No-op where the C library has no malloc_trim."""
+    if _malloc_trim is not None:
+        _malloc_trim(0)
+
+
+def _find_malloc_trim():
+    try:
+        import ctypes
+        import ctypes.util
+
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
+_malloc_trim = _find_malloc_trim()
+
+
 @st.cache_resource(max_entries=16, ttl=VIEW_CACHE_SECONDS, show_spinner=False)
 def _filtered(key: str, filters: Filters, _tables: Tables) -> Tables:
-    return subset(_tables, filters)
+    view = subset(_tables, filters)
+    _release_memory()
+    return view
 
 
 def tables_key(tables: Tables) -> str:
@@ -101,7 +124,9 @@ def tables_key(tables: Tables) -> str:
 
 @st.cache_resource(max_entries=512, ttl=VIEW_CACHE_SECONDS, show_spinner=False)
 def _computed(name: str, key: str, args: tuple, _fn, _tables: Tables):
-    return _fn(_tables, *args)
+    result = _fn(_tables, *args)
+    _release_memory()
+    return result
 
 
 def computed(name: str, tables: Tables, fn, *args):

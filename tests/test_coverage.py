@@ -44,6 +44,24 @@ def test_support_counts_rewrites_once():
     assert independent.loc["troops_cap=10", "independent_texts"] == 2 and independent.loc["troops_cap=10", "outlets"] == 2
 
 
+def test_support_lists_articles_and_outlets_in_name_order_and_counts_unknown_outlets_per_text():
+    documents = pd.DataFrame({"document": ["a.txt", "b.txt", "c.txt", "d.txt"], "outlet": ["Alpha", "", "", "Beta"]})
+    figures = pd.DataFrame({
+        "document": ["c.txt", "b.txt", "a.txt", "b.txt", "d.txt", "c.txt"],
+        "quantity": ["cap", "cap", "cap", "cap", "cap", "cap"], "quantity_label": ["Cap"] * 6,
+        "value": [10.0, 10.0, 10.0, 10.0, 12.0, 12.0], "unit": ["troops"] * 6,
+    })
+    positions = pd.DataFrame(columns=["document", "country", "topic", "stance"])
+    roots = {"a.txt": "a.txt", "b.txt": "a.txt", "c.txt": "c.txt", "d.txt": "d.txt"}  # b rewrites a
+    support = support_table(documents, figures, positions, roots).set_index("key")
+    ten, twelve = support.loc["cap=10"], support.loc["cap=12"]
+    # 10: Alpha carries a's text; b (no outlet) is a rewrite of it, c (no outlet) is a text of its own.
+    assert (ten["documents"], ten["independent_texts"], ten["outlets"]) == (3, 2, 2)
+    assert ten["document_list"] == "a.txt, b.txt, c.txt" and ten["outlet_list"] == "(outlet unknown), Alpha"
+    assert (twelve["documents"], twelve["outlets"], twelve["document_list"]) == (2, 2, "c.txt, d.txt")
+    assert twelve["outlet_list"] == "(outlet unknown), Beta" and twelve["item"] == "Cap: 12 troops"
+
+
 def test_seed_rewrite_pair_is_found_and_no_other(seed_tables):
     pairs = set(zip(seed_tables.duplicates["original"], seed_tables.duplicates["rewrite"]))
     assert pairs == {("001_2efbc909c1ace07d.txt", "000_89a783d890bae77e.txt")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 import analysis.rewrites as rewrites
 from analysis.rewrites import PreviousSearch, find_rewrites
+
 
 def _sentence(words: list[int]) -> str:
     return "The " + " ".join(f"w{w}" for w in words) + " went ahead."
@@ -54,11 +56,13 @@ def few_candidates(monkeypatch):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(corpora())
-def test_an_update_from_an_earlier_search_equals_a_search_from_scratch(few_candidates, states):
+@given(corpora(), st.booleans())
+def test_an_update_from_an_earlier_search_equals_a_search_from_scratch(few_candidates, states, vouch):
     before, after = states
     first = find_rewrites(*_frames(before))
-    updated = find_rewrites(*_frames(after), previous=PreviousSearch(first[2], first[0], first[1]))
+    # A store vouches for the articles whose text and date it knows are unchanged: their sentences are not read.
+    unchanged = frozenset(n for n in after if before.get(n) == after[n]) if vouch else frozenset()
+    updated = find_rewrites(*_frames(after), previous=PreviousSearch(first[2], first[0], first[1], unchanged))
     scratch = find_rewrites(*_frames(after))
     pd.testing.assert_frame_equal(updated[0], scratch[0], obj="duplicates")
     pd.testing.assert_frame_equal(updated[1], scratch[1], obj="passages")
@@ -96,3 +100,32 @@ def test_a_saved_index_loads_and_one_of_other_settings_is_ignored(tmp_path, monk
     (tmp_path / "index" / "vectors.npz").write_bytes(b"PK\x03\x04 truncated")
     assert rewrites.RewriteIndex.load(tmp_path / "index") is None  # damaged: searched afresh
     assert rewrites.RewriteIndex.load(tmp_path / "missing") is None
+
+
+def test_a_new_copy_tied_with_a_weakest_candidate_takes_its_place_by_name(few_candidates):
+    story = [_sentence([10 * i + k for k in range(5)]) for i in range(6)]
+    own = [_sentence([300 + 10 * i + k for k in range(5)]) for i in range(6)]
+    before = {"a.txt": ("", story), "c.txt": ("", story[:5] + own[:1]), "e.txt": ("", story[:3] + own[1:4])}
+    first = find_rewrites(*_frames(before))
+    after = {**before, "d.txt": before["e.txt"]}  # as similar to a.txt as e.txt is, and its name sorts first
+    updated = find_rewrites(*_frames(after), previous=PreviousSearch(first[2], first[0], first[1], frozenset(before)))
+    scratch = find_rewrites(*_frames(after))
+    listed = scratch[2].neighbours
+    assert listed[listed["document"] == "a.txt"]["neighbour"].tolist() == ["c.txt", "d.txt"]
+    pd.testing.assert_frame_equal(updated[2].neighbours, listed)
+    pd.testing.assert_frame_equal(updated[0], scratch[0])
+
+
+def test_hashed_vectors_depend_on_each_text_alone():
+    texts = ["Troops were sent to Kyiv on Monday.", "The of and it", "", "Kyiv troops troops troops."]
+    together = rewrites.hashed_vectors(texts)
+    assert list(np.diff(together.indptr))[1:3] == [0, 0]  # stop words only, or nothing: no features
+    norms = np.sqrt(np.asarray(together.multiply(together).sum(axis=1)).ravel())
+    assert np.allclose(norms[[0, 3]], 1) and together.has_sorted_indices
+    for i, text in enumerate(texts):  # the same row whatever else is hashed with it
+        alone = rewrites.hashed_vectors([text])
+        assert (alone != together[i]).nnz == 0
+    # Words and pairs of consecutive words, repeats counted sublinearly: "troops" three times weighs 1 + ln 3,
+    # "troops troops" twice 1 + ln 2, "kyiv" and "kyiv troops" 1.
+    row = together[3]
+    assert np.allclose(sorted(row.data / row.data.min()), [1, 1, 1 + np.log(2), 1 + np.log(3)])
