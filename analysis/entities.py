@@ -252,7 +252,7 @@ def cooccurrence_table(mentions: pd.DataFrame, *, sentences_total: int, key: str
     columns = ["entity_a", "entity_b", "sentences", "documents", "pmi"]
     if mentions.empty or sentences_total <= 0:
         return pd.DataFrame(columns=columns)
-    # One row per (sentence, name); pairs come from joining each sentence's names with themselves. Names, articles
+    # One row per (sentence, name), and the pairs of names within each sentence. Names, articles
     # and sentences are integer codes throughout: a corpus of 700,000 mentions makes millions of pairs.
     named = mentions[["document", "sentence", key]].drop_duplicates()
     document_codes, _ = pd.factorize(named["document"])
@@ -261,18 +261,36 @@ def cooccurrence_table(mentions: pd.DataFrame, *, sentences_total: int, key: str
     sentence_keys = document_codes.astype(np.int64) * (int(sentence_numbers.max()) + 1) + sentence_numbers
     single = np.bincount(name_codes, minlength=len(names))
     name_rank = name_ranks(names)
-    codes = pd.DataFrame({"s": sentence_keys, "d": document_codes.astype(np.int64), "n": name_codes.astype(np.int64)})
-    both = codes.merge(codes[["s", "n"]], on="s", suffixes=("_a", "_b"))
-    both = both[name_rank[both["n_a"].to_numpy()] < name_rank[both["n_b"].to_numpy()]]
-    if both.empty:
+    # Each sentence's names as one run; every pair within a run, once (a sentence of k names makes k(k-1)/2 pairs,
+    # where joining the table with itself would make k squared rows).
+    order = np.argsort(sentence_keys, kind="stable")
+    sentence_keys, name_codes = sentence_keys[order], name_codes[order].astype(np.int64)
+    document_codes = document_codes[order].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, sentence_keys[1:] != sentence_keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(sentence_keys)])
+    partners = np.repeat(sizes, sizes) - 1 - (np.arange(len(sentence_keys)) - np.repeat(starts, sizes))
+    left = np.repeat(np.arange(len(sentence_keys), dtype=np.int32), partners)
+    if not len(left):
         return pd.DataFrame(columns=columns)
-    grouped = both.groupby(["n_a", "n_b"], sort=False).agg(sentences=("s", "size"), documents=("d", "nunique")).reset_index()
-    first, second = grouped["n_a"].to_numpy(), grouped["n_b"].to_numpy()
+    right = left + 1 + (np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners)).astype(np.int32)
+    a, b = name_codes[left], name_codes[right]
+    del right
+    width = len(names)
+    low, high = np.where(name_rank[a] > name_rank[b], b, a), np.where(name_rank[a] > name_rank[b], a, b)
+    del a, b
+    # Counted by hashing, not sorting: there can be millions of pairs.
+    pair_codes, pairs = pd.factorize(low * width + high)
+    del low, high
+    sentence_counts = np.bincount(pair_codes)
+    documents_total = int(document_codes.max()) + 1
+    per_document = pd.unique(pair_codes.astype(np.int64) * documents_total + document_codes[left]) // documents_total
+    document_counts = np.bincount(per_document, minlength=len(pairs))
+    first, second = pairs // width, pairs % width
     expected = single[first] * single[second]
     table = pd.DataFrame({
         "entity_a": np.asarray(names, dtype=object)[first], "entity_b": np.asarray(names, dtype=object)[second],
-        "sentences": grouped["sentences"].to_numpy(dtype=np.int64), "documents": grouped["documents"].to_numpy(dtype=np.int64),
-        "pmi": np.round(np.log2(grouped["sentences"].to_numpy() * sentences_total / expected), 3),
+        "sentences": sentence_counts.astype(np.int64), "documents": document_counts.astype(np.int64),
+        "pmi": np.round(np.log2(sentence_counts * sentences_total / expected), 3),
     })
     return table.sort_values(["sentences", "pmi", "entity_a", "entity_b"], ascending=[False, False, True, True],
                              ignore_index=True)

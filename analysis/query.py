@@ -54,10 +54,28 @@ def _by_documents(frame: pd.DataFrame, keep: set[str], documents: int) -> pd.Dat
     return frame[frame["document"].isin(keep)]
 
 
-def subset(tables: Tables, filters: Filters) -> Tables:
-    """Tables restricted to what the filters keep, with corpus-level tables recomputed on that subset."""
+def subset(tables: Tables, filters: Filters, *, within: Tables | None = None) -> Tables:
+    """Tables restricted to what the filters keep, with corpus-level tables recomputed on that subset.
+
+    within, these tables already narrowed by the filters' outlets and dates (`articles_only`), is narrowed by the
+    rest of them instead: views that share outlets and dates then share those rows rather than each holding a copy.
+    """
     if not filters.active:
         return tables
+    if within is not None:
+        if within.view != repr(articles_only(filters)):
+            raise ValueError(f"within is the view {within.view!r}, not that of {articles_only(filters)!r}")
+        rest = replace(filters, outlets=(), date_from="", date_to="")
+        return _subset(within, rest, view=repr(filters)) if rest.active else within
+    return _subset(tables, filters, view=repr(filters))
+
+
+def articles_only(filters: Filters) -> Filters:
+    """The part of filters that chooses whole articles (outlets and dates)."""
+    return Filters(outlets=filters.outlets, date_from=filters.date_from, date_to=filters.date_to)
+
+
+def _subset(tables: Tables, filters: Filters, *, view: str) -> Tables:
     docs = tables.documents
     total = docs["document"].nunique()
     in_range = set(docs.loc[document_mask(docs, outlets=filters.outlets, date_from=filters.date_from,
@@ -127,6 +145,6 @@ def subset(tables: Tables, filters: Filters) -> Tables:
         lines=lambda: _by_documents(tables.lines, kept_docs, total),  # computed when first used
         parts=None,
         rewrite_index=None,  # a view is never built upon (and replace() would otherwise read the build's index)
-        view=repr(filters),
+        view=view,
         all_sentences=tables.sentences if tables.all_sentences is None else tables.all_sentences,
     )

@@ -81,21 +81,32 @@ def _features(text: str, stop: frozenset[str]) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:])]
 
 
-def hashed_vectors(texts: list[str]):
+def hashed_vectors(texts: list[str], *, batch: int = 2048):
     """Unit-length rows of hashed unigram and bigram counts (sublinear), float32, column indices sorted.
 
     Each feature's column is its pandas hash (SipHash, fixed key) modulo HASH_FEATURES, so a text's vector depends
     on that text alone. Sorted indices make a cosine bit-for-bit the same whichever of the two rows is on the left
     of the product, so a similarity computed for a new article equals the one a full build computes for the other
-    article."""
+    article. Texts are hashed `batch` at a time: a corpus's sentences have millions of features, and only one
+    batch of them is held as Python strings at once."""
+    from scipy import sparse
+
+    if not texts:
+        return sparse.csr_matrix((0, HASH_FEATURES), dtype=np.float32)
+    return sparse.vstack([_hashed_batch(texts[i : i + batch]) for i in range(0, len(texts), batch)],
+                         format="csr", dtype=np.float32)
+
+
+def _hashed_batch(texts: list[str]):
     from scipy import sparse
 
     stop = stop_words()
     features = [_features(text, stop) for text in texts]
     lengths = np.fromiter((len(f) for f in features), dtype=np.int64, count=len(features))
     flat = np.fromiter(itertools.chain.from_iterable(features), dtype=object, count=int(lengths.sum()))
-    columns = (pd.util.hash_array(flat, categorize=False) % np.uint64(HASH_FEATURES)).astype(np.int64)
-    rows = np.repeat(np.arange(len(texts)), lengths)
+    del features
+    columns = (pd.util.hash_array(flat, categorize=False) % np.uint64(HASH_FEATURES)).astype(np.int32)
+    rows = np.repeat(np.arange(len(texts), dtype=np.int32), lengths)
     matrix = sparse.csr_matrix((np.ones(len(columns), dtype=np.float32), (rows, columns)),
                                shape=(len(texts), HASH_FEATURES), dtype=np.float32)
     matrix.sum_duplicates()  # counts

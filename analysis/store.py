@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis import ANALYSIS_VERSION, CORPUS_VERSION
@@ -145,9 +146,11 @@ def _remembered(row) -> Document:
 
 
 DEFERRED = ("duplicate_passages", "lines", "raw_mentions")
-# Rows per Parquet row group of the tables written per article in corpus order (lines): small enough that one
-# article's rows are read without decoding the whole table (`Tables.lines_of`).
+# Rows per Parquet row group of the tables a view reads a few rows of (one article's lines, one pair's shared
+# passages; both are stored sorted by article): small enough that those rows are read without decoding the whole
+# table (`Tables.lines_of`, `Tables.passages_of`).
 ROW_GROUP_ROWS = 8192
+READ_IN_PARTS = ("lines", "duplicate_passages")
 
 
 class _ReadLater:
@@ -170,11 +173,20 @@ class _ReadLater:
             return self.frame
 
     def rows_of(self, document: str) -> pd.DataFrame:
+        return self.rows_where({"document": document})
+
+    def rows_where(self, equal: dict[str, str]) -> pd.DataFrame:
+        """The rows whose columns hold the given values; before the whole file is read, only the row groups that
+        can hold them are decoded."""
         with self.lock:
             if self.frame is None:
                 self.handle.seek(0)
-                return pd.read_parquet(self.handle, columns=self.columns, filters=[("document", "==", document)])
-        return self.frame[self.frame["document"] == document].reset_index(drop=True)
+                return pd.read_parquet(self.handle, columns=self.columns,
+                                       filters=[(column, "==", value) for column, value in equal.items()])
+        mask = np.ones(len(self.frame), dtype=bool)
+        for column, value in equal.items():
+            mask &= (self.frame[column] == value).to_numpy(dtype=bool)
+        return self.frame[mask].reset_index(drop=True)
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path, *, row_group_rows: int | None = None) -> None:
@@ -488,7 +500,7 @@ class Store:
             writes = [pool.submit(_write_parquet, files, staging / "files.parquet")]
             for table in Tables.EXPORTED:  # as held in memory (shared passages without their texts), not as exported
                 writes.append(pool.submit(_write_parquet, getattr(tables, table), staging / "tables" / f"{table}.parquet",
-                                          row_group_rows=ROW_GROUP_ROWS if table == "lines" else None))
+                                          row_group_rows=ROW_GROUP_ROWS if table in READ_IN_PARTS else None))
             writes.append(pool.submit(_write_parquet, tables.parts.raw_mentions, staging / "tables" / "raw_mentions.parquet"))
             if tables.rewrite_index is not None:
                 writes.append(pool.submit(self._write_index, tables.rewrite_index, staging / REWRITE_INDEX))

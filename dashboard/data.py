@@ -12,7 +12,7 @@ import streamlit as st
 from analysis.charts import world
 from analysis.corpus import read_corpus
 from analysis.entities import outlet_labels
-from analysis.query import Filters, subset
+from analysis.query import Filters, articles_only, subset
 from analysis.store import Store, StoreError, default_store, folder_signature
 from analysis.tables import Deferred, Tables, build_tables
 
@@ -112,7 +112,13 @@ _malloc_trim = _find_malloc_trim()
 
 @st.cache_resource(max_entries=16, ttl=VIEW_CACHE_SECONDS, show_spinner=False)
 def _filtered(key: str, filters: Filters, _tables: Tables) -> Tables:
-    view = subset(_tables, filters)
+    articles = articles_only(filters)
+    if articles.active and articles != filters:
+        # Narrowed from the (cached) view of the same outlets and dates: views that differ only in entity types,
+        # text, countries or topics share that view's sentences, figures and positions instead of copying them.
+        view = subset(_tables, filters, within=_filtered(key, articles, _tables))
+    else:
+        view = subset(_tables, filters)
     _release_memory()
     return view
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -26,12 +28,14 @@ def chart(chart_obj: alt.TopLevelMixin, *, name: str, title: str, tables: Tables
                           file_name=dated_name(name, "svg"), mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", icon=":material/draw:")
 
 
-def table(frame: pd.DataFrame, *, name: str, key: str) -> None:
-    """CSV (UTF-8 with BOM) and XLSX (typed, frozen header) of a table as filtered on the page."""
+def table(frame: pd.DataFrame | Callable[[], pd.DataFrame], *, name: str, key: str) -> None:
+    """CSV (UTF-8 with BOM) and XLSX (typed, frozen header) of a table as filtered on the page. frame may be a
+    function that builds the table, called only when a button is clicked (for tables too big to keep per view)."""
+    build = frame if callable(frame) else lambda: frame
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("CSV", data=lambda: table_bytes(frame, "csv"), file_name=dated_name(name, "csv"),
+    left.download_button("CSV", data=lambda: table_bytes(build(), "csv"), file_name=dated_name(name, "csv"),
                          mime="text/csv", key=f"{key}.csv", on_click="ignore", icon=":material/download:")
-    right.download_button("XLSX", data=lambda: table_bytes(frame, "xlsx", sheet=name), file_name=dated_name(name, "xlsx"),
+    right.download_button("XLSX", data=lambda: table_bytes(build(), "xlsx", sheet=name), file_name=dated_name(name, "xlsx"),
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx", on_click="ignore",
                           icon=":material/table:")
 

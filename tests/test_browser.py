@@ -1,5 +1,9 @@
 """Real browser: streamlit serves the seeds, Debian's Chromium opens every view, filters, shares and uploads."""
 
+import csv
+import io
+import re
+
 import pytest
 
 from tests.browser import chromium, full_screenshot, new_page, streamlit_server, wait_ready
@@ -186,4 +190,20 @@ def test_download_a_chart_and_a_table(base, browser, tmp_path):
     csv = tmp_path / info.value.suggested_filename
     info.value.save_as(csv)
     assert csv.name.startswith("figures_") and "800,000" in csv.read_text("utf-8-sig")
+    page.context.close()
+
+
+def test_entity_evidence_download_holds_every_sentence_the_caption_counts(base, browser, tmp_path):
+    page = new_page(browser)
+    page.goto(f"{base}/entities?entities.entity=Ukraine")
+    wait_ready(page)
+    caption = page.get_by_text(re.compile(r"[\d,]+ sentences in [\d,]+ articles name Ukraine")).first.inner_text()
+    count = int(re.match(r"([\d,]+) sentences", caption).group(1).replace(",", ""))
+    with page.expect_download(timeout=60_000) as info:  # the evidence table, built when clicked
+        page.locator(".st-key-entities-evidence_files-csv [data-testid='stDownloadButton']").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
+    assert path.name.startswith("entity_evidence_") and len(rows) == count > 10
+    assert {"text", "as_written", "outlet", "document"} <= set(rows[0]) and "read" not in rows[0]
     page.context.close()

@@ -187,6 +187,15 @@ def test_big_rarely_used_tables_are_read_on_first_use_even_after_their_generatio
         expected = built.lines[built.lines["document"] == document].reset_index(drop=True)
         pd.testing.assert_frame_equal(loaded.lines_of(document), expected, check_dtype=False)
     assert Deferred.pending(loaded, "lines") is not None
+    assert len(built.duplicates)  # the seeds hold one rewrite pair
+    for pair in [*built.duplicates.itertuples(), *built.duplicates.assign(original="none.txt").itertuples()]:
+        passages = built.duplicate_passages  # one pair's shared sentences, read without loading the table
+        shared = built.passages_with_text(passages[(passages["original"] == pair.original)
+                                                   & (passages["rewrite"] == pair.rewrite)].reset_index(drop=True))
+        found = loaded.passages_of(pair.original, pair.rewrite)
+        assert len(found) == pair.shared_sentences if pair.original != "none.txt" else found.empty
+        pd.testing.assert_frame_equal(found, shared, check_dtype=False)
+        assert Deferred.pending(loaded, "duplicate_passages") is not None
     assert_same_tables(loaded, built)
     pd.testing.assert_frame_equal(loaded.parts.raw_mentions, built.parts.raw_mentions, check_dtype=False)
     assert loaded.parts.lines is loaded.lines  # read once for both

@@ -6,6 +6,7 @@ from openpyxl import load_workbook
 
 from analysis.cli import main
 from analysis.export import neutralise, table_bytes
+from analysis.tables import Tables
 from tests.conftest import SEEDS
 
 DESIGN_DOCUMENT_COLUMNS = ["document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash"]
@@ -58,7 +59,6 @@ def test_build_store_writes_every_table_as_parquet(tmp_path):
     assert main(["build", str(SEEDS), "--store", str(store), "-q"]) == 0
     tables = store / (store / "CURRENT").read_text().strip() / "tables"
     assert len(pd.read_parquet(tables / "documents.parquet")) == 5
-    from analysis.tables import Tables
 
     assert {p.name for p in tables.iterdir()} >= {f"{name}.parquet" for name in Tables.EXPORTED}
     assert len(pd.read_parquet(tables / "mentions.parquet")) > 100
@@ -108,3 +108,26 @@ def test_a_filter_that_keeps_every_article_shares_the_big_tables_and_one_that_na
         assert set(frame["document"]) <= kept, name
         full = getattr(seed_tables, name)
         assert len(frame) == full["document"].isin(kept).sum(), name
+
+
+@pytest.mark.parametrize("filters", [
+    {"outlets": ("(outlet unknown)",), "labels": ("PERSON", "GPE")},
+    {"outlets": ("(outlet unknown)", "WTX News"), "search": "troops"},
+    {"date_from": "2025-11-01", "countries": ("FRA", "GBR")},
+    {"date_to": "2025-11-25", "topics": ("troops",), "labels": ("GPE",)},
+])
+def test_a_view_narrowed_from_the_view_of_its_outlets_and_dates_equals_one_narrowed_from_the_build(seed_tables, filters):
+    from analysis.query import Filters, articles_only, subset
+
+    wanted = Filters(**filters)
+    articles = subset(seed_tables, articles_only(wanted))
+    assert 0 < len(articles.documents) < len(seed_tables.documents)
+    direct, stepped = subset(seed_tables, wanted), subset(seed_tables, wanted, within=articles)
+    for name in Tables.EXPORTED:
+        pd.testing.assert_frame_equal(getattr(stepped, name).reset_index(drop=True),
+                                      getattr(direct, name).reset_index(drop=True), check_dtype=False, obj=name)
+    assert stepped.view == direct.view == repr(wanted)  # the cache tells the two views apart
+    if not (wanted.search or wanted.countries):  # rows the rest of the filters keep whole are the view's own
+        assert stepped.sentences is articles.sentences and stepped.figures is articles.figures
+    with pytest.raises(ValueError):
+        subset(seed_tables, wanted, within=seed_tables)

@@ -55,11 +55,18 @@ def _pairs(t, by, names_shown):
     return found[found["entity_a"].isin(names_shown) & found["entity_b"].isin(names_shown)]
 
 
-def _evidence(t, name, by):
+def _all_evidence(t, name, by):
     filtered, kept = computed("entities.mentions", t, _mentions)
-    rows = evidence_for(filtered, t.sentences, kept, entity=name, actor=by)
-    rows["read"] = [reader_link(d, s) for d, s in zip(rows["document"], rows["sentence"])]
-    return rows
+    return evidence_for(filtered, t.sentences, kept, entity=name, actor=by)
+
+
+def _evidence(t, name, by):
+    """The rows the page shows, with links, and the whole table's size: a country named in tens of thousands of
+    sentences would otherwise keep them all in memory per view. The download builds the whole table when clicked."""
+    rows = _all_evidence(t, name, by)
+    shown = rows.take(range(min(len(rows), TABLE_ROWS)))  # new buffers: a slice would keep every row alive
+    shown["read"] = [reader_link(d, s) for d, s in zip(shown["document"], shown["sentence"])]
+    return shown, len(rows), rows["document"].nunique()
 
 
 data = computed("entities.top", tables, _top, top_n, actor, per_1000)
@@ -100,11 +107,11 @@ else:
 
 st.subheader("Read the evidence")
 chosen = urlstate.selectbox(f"{subject} to read about", order, key="entities.entity")
-evidence = computed("entities.evidence", tables, _evidence, chosen, actor)
-st.caption(f"{len(evidence):,} sentences in {evidence['document'].nunique():,} articles name {md(chosen)}"
-           + shown_rows_note(len(evidence)))
+evidence, sentence_count, article_count = computed("entities.evidence", tables, _evidence, chosen, actor)
+st.caption(f"{sentence_count:,} sentences in {article_count:,} articles name {md(chosen)}"
+           + shown_rows_note(sentence_count))
 st.dataframe(
-    evidence.drop(columns=["sentence"]).head(TABLE_ROWS),
+    evidence.drop(columns=["sentence"]),
     hide_index=True,
     width="stretch",
     column_config={
@@ -114,6 +121,6 @@ st.dataframe(
     },
     key="entities.evidence",
 )
-downloads.table(evidence.drop(columns=["read"]), name="entity_evidence", key="entities.evidence_files")
+downloads.table(lambda: _all_evidence(tables, chosen, actor), name="entity_evidence", key="entities.evidence_files")
 st.caption("The counts behind the chart:")
 downloads.table(data, name="entity_counts", key="entities.count_files")

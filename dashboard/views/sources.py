@@ -13,8 +13,7 @@ PAIR_CHOICES = 200
 
 def _pair_passages(tables, original: str, rewrite: str):
     """The sentences one pair of articles shares, with both texts (a corpus of rewrites has millions of rows)."""
-    passages = tables.duplicate_passages
-    return tables.passages_with_text(passages[(passages["original"] == original) & (passages["rewrite"] == rewrite)])
+    return tables.passages_of(original, rewrite)
 
 
 tables, full = view_tables()
