@@ -222,28 +222,53 @@ def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
 
 
 def entity_table(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """One row per entity: label, country, mentions, documents, outlets, per-outlet counts, first and last date."""
+    """One row per entity: label, country, mentions, documents, outlets, per-outlet counts (most first, ties in order
+    of first mention), first and last date."""
     columns = ["entity", "entity_id", "label", "country_iso3", "mentions", "documents", "outlets", "outlet_counts", "first_date", "last_date"]
     if mentions.empty:
         return pd.DataFrame(columns=columns)
-    # Only the columns needed, with each mention's outlet and date looked up by article position: a merge would
-    # copy every column of hundreds of thousands of mentions.
+    # Everything on integer codes, nothing per entity but the joined outlet counts: a large corpus has hundreds of
+    # thousands of mentions and tens of thousands of entities. Entities are numbered in order of first mention.
+    keys = ["entity_id", "entity", "label", "country_iso3"]
+    combined = np.zeros(len(mentions), dtype=np.int64)
+    for column in keys:
+        codes, uniques = pd.factorize(mentions[column], use_na_sentinel=False)
+        combined = pd.factorize(combined * len(uniques) + codes)[0].astype(np.int64)
+    group = combined
+    count = int(group.max()) + 1
+    first = np.empty(count, dtype=np.int64)
+    first[group[::-1]] = np.arange(len(group) - 1, -1, -1)
+    document_codes, document_names = pd.factorize(mentions["document"])
+    articles = np.bincount(pd.unique(group * len(document_names) + document_codes) // len(document_names), minlength=count)
+    # Outlet and date of each mention, looked up by its article's position (an article not listed has neither).
     where = positions_in(mentions["document"], documents["document"])
-    outlets = np.append(outlet_labels(documents["outlet"]).to_numpy(dtype=object), np.nan)
-    published = np.append(documents["published"].to_numpy(dtype=object), np.nan)
-    joined = mentions[["entity_id", "entity", "label", "country_iso3", "document"]].assign(
-        outlet=outlets[where], published=published[where])
-    rows = []
-    for (entity_id, entity, label, iso3), group in joined.groupby(["entity_id", "entity", "label", "country_iso3"], sort=False):
-        per_outlet = group["outlet"].value_counts()
-        dates = sorted(d for d in group["published"].unique() if d)
-        rows.append({
-            "entity": entity, "entity_id": entity_id, "label": label, "country_iso3": iso3,
-            "mentions": len(group), "documents": group["document"].nunique(), "outlets": len(per_outlet),
-            "outlet_counts": "; ".join(f"{outlet}: {count}" for outlet, count in per_outlet.items()),
-            "first_date": dates[0] if dates else "", "last_date": dates[-1] if dates else "",
-        })
-    table = pd.DataFrame(rows, columns=columns)
+    outlet_codes, outlet_names = pd.factorize(outlet_labels(documents["outlet"]).to_numpy(dtype=object))
+    outlet = np.append(outlet_codes, -1)[where]
+    listed = outlet >= 0
+    cell_codes, cells = pd.factorize(group[listed] * len(outlet_names) + outlet[listed])  # in order of first mention
+    cell_counts = np.bincount(cell_codes, minlength=len(cells))
+    cell_group, cell_outlet = cells // max(1, len(outlet_names)), cells % max(1, len(outlet_names))
+    order = np.lexsort((np.arange(len(cells)), -cell_counts, cell_group))
+    bounds = np.searchsorted(cell_group[order], np.arange(count + 1)).tolist()
+    labels = [f"{outlet_names[o]}: {c}" for o, c in zip(cell_outlet[order].tolist(), cell_counts[order].tolist())]
+    dates = documents["published"].to_numpy(dtype=object)
+    dated_codes, dated_values = pd.factorize(np.append(np.where(dates == "", None, dates), None))
+    date_rank = np.append(name_ranks(list(dated_values)), -1)  # position -1: no date
+    mention_date = date_rank[dated_codes[where]]
+    earliest, latest = np.full(count, len(dated_values)), np.full(count, -1)
+    has_date = mention_date >= 0
+    np.minimum.at(earliest, group[has_date], mention_date[has_date])
+    np.maximum.at(latest, group[has_date], mention_date[has_date])
+    by_rank = np.empty(len(dated_values) + 1, dtype=object)
+    by_rank[name_ranks(list(dated_values))] = np.asarray(dated_values, dtype=object)
+    by_rank[-1] = ""
+    table = pd.DataFrame({
+        **{column: mentions[column].to_numpy(dtype=object)[first] for column in ("entity", "entity_id", "label", "country_iso3")},
+        "mentions": np.bincount(group, minlength=count), "documents": articles,
+        "outlets": np.bincount(cell_group, minlength=count),
+        "outlet_counts": ["; ".join(labels[a:b]) for a, b in zip(bounds, bounds[1:])],
+        "first_date": by_rank[np.where(latest >= 0, earliest, -1)], "last_date": by_rank[latest],
+    })
     return table.sort_values(["mentions", "documents", "entity"], ascending=[False, False, True], ignore_index=True)
 
 

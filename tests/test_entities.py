@@ -101,6 +101,26 @@ def test_tables_and_queries_on_a_small_corpus(vocab):
     assert set(dated["document"]) == {"a.txt"}
 
 
+def test_entity_table_counts_outlets_most_first_and_dates_each_entity():
+    rows = [("d.txt", "France"), ("c.txt", "France"), ("a.txt", "France"), ("b.txt", "France"), ("b.txt", "France"),
+            ("c.txt", "NATO"), ("x.txt", "NATO")]  # x.txt is not listed: counted, but with no outlet or date
+    mentions = pd.DataFrame({"document": [d for d, _ in rows], "sentence": range(len(rows)), "entity": [e for _, e in rows],
+                             "entity_id": [{"France": "FRA", "NATO": "ORG:nato"}[e] for _, e in rows],
+                             "label": [{"France": "GPE", "NATO": "ORG"}[e] for _, e in rows],
+                             "country_iso3": [{"France": "FRA", "NATO": ""}[e] for _, e in rows]})
+    documents = pd.DataFrame({"document": ["a.txt", "b.txt", "c.txt", "d.txt"], "outlet": ["Alpha", "Beta", "Gamma", "Beta"],
+                              "published": ["2025-03-01", "", "2025-01-15", "2025-02-01"]})
+    table = entity_table(mentions, documents).set_index("entity")
+    france, nato = table.loc["France"], table.loc["NATO"]
+    assert (france["mentions"], france["documents"], france["outlets"]) == (5, 4, 3)
+    # Beta 3; Gamma and Alpha 1 each, Gamma first because it is mentioned first.
+    assert france["outlet_counts"] == "Beta: 3; Gamma: 1; Alpha: 1"
+    assert (france["first_date"], france["last_date"]) == ("2025-01-15", "2025-03-01")  # the undated b.txt is skipped
+    assert (nato["mentions"], nato["documents"], nato["outlets"], nato["outlet_counts"]) == (2, 2, 1, "Gamma: 1")
+    assert (nato["first_date"], nato["last_date"]) == ("2025-01-15", "2025-01-15")
+    assert list(table.index) == ["France", "NATO"]
+
+
 # Quality gate against the hand-checked seed expectations.
 
 def _surface_entities(mentions: pd.DataFrame, surface: str) -> set[str]:
