@@ -294,18 +294,13 @@ def find_rewrites(
     reused_duplicates, reused_passages = _reused_results(old, reused, names) if old else (None, None)
 
     duplicates = pd.DataFrame(new_pairs, columns=DUPLICATE_COLUMNS)
-    passages = pd.DataFrame(new_passages, columns=PASSAGE_COLUMNS)
+    passages = _sorted_passages(pd.DataFrame(new_passages, columns=PASSAGE_COLUMNS), names, rank)
     if reused_duplicates is not None and len(reused_duplicates):
         duplicates = pd.concat([reused_duplicates, duplicates], ignore_index=True) if len(duplicates) else reused_duplicates
-        passages = pd.concat([reused_passages, passages], ignore_index=True) if len(passages) else reused_passages
+        passages = _merged_passages(reused_passages, passages, names, rank)
     duplicates = duplicates.astype({"score": "float64", "shared_sentences": "int64", "document_similarity": "float64"})
     duplicates = duplicates.sort_values(["score", "original", "rewrite"], ascending=[False, True, True],
                                         ignore_index=True)[DUPLICATE_COLUMNS]
-    passages = passages.astype({"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"})
-    # Sorted by name and sentence numbers; names are compared by rank, which is much faster on millions of rows.
-    passages = passages.iloc[np.lexsort((passages["sentence_rewrite"].to_numpy(), passages["sentence_original"].to_numpy(),
-                                         rank[positions_in(passages["rewrite"], names)],
-                                         rank[positions_in(passages["original"], names)]))].reset_index(drop=True)
     neighbour_rows = [(names[i], names[j], value) for i in sorted(candidates) for j, value in candidates[i]]
     neighbours = pd.DataFrame(neighbour_rows, columns=NEIGHBOUR_COLUMNS).astype({"similarity": "float32"})
     return duplicates, passages, RewriteIndex(names, fingerprints, vectors, neighbours)
@@ -488,8 +483,61 @@ def _reused_results(old: PreviousSearch, reused: np.ndarray, names: list[str]):
         return np.isin(keys, reused)
 
     passages = old.passages[PASSAGE_COLUMNS]
-    return (old.duplicates[wanted(old.duplicates)].reset_index(drop=True),
-            passages[wanted(passages)].reset_index(drop=True))
+    # A pair's passages are one run of rows: its names are looked up once per run, not once per row (millions).
+    starts = _runs(passages)
+    sizes = np.diff(np.r_[starts, len(passages)])
+    keep = np.repeat(wanted(passages.iloc[starts]), sizes) if len(passages) else np.zeros(0, dtype=bool)
+    return old.duplicates[wanted(old.duplicates)].reset_index(drop=True), passages[keep].reset_index(drop=True)
+
+
+def _runs(passages: pd.DataFrame) -> np.ndarray:
+    """First row of each run of rows of one pair (a pair's passages are one run in the order `_sorted_passages`
+    leaves them in)."""
+    if passages.empty:
+        return np.zeros(0, dtype=np.int64)
+
+    def changes(column: pd.Series) -> pd.Series:  # compared in Arrow, not as Python strings
+        return column.iloc[1:].reset_index(drop=True) != column.iloc[:-1].reset_index(drop=True)
+
+    change = (changes(passages["original"]) | changes(passages["rewrite"])).to_numpy(dtype=bool)
+    return np.flatnonzero(np.r_[True, change])
+
+
+def _sorted_passages(passages: pd.DataFrame, names: list[str], rank: np.ndarray) -> pd.DataFrame:
+    """Passages by original, rewrite (names compared by rank: much faster on millions of rows) and sentence numbers."""
+    passages = passages.astype({"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"})
+    return passages.iloc[np.lexsort((passages["sentence_rewrite"].to_numpy(), passages["sentence_original"].to_numpy(),
+                                     rank[positions_in(passages["rewrite"], names)],
+                                     rank[positions_in(passages["original"], names)]))].reset_index(drop=True)
+
+
+def _merged_passages(reused: pd.DataFrame, fresh: pd.DataFrame, names: list[str], rank: np.ndarray) -> pd.DataFrame:
+    """Reused passages (in pair order, as stored) and new ones (sorted) in one table in pair order. Each new pair's
+    run goes in between the reused runs, so the millions of reused rows are not sorted again."""
+    if fresh.empty:
+        return reused.astype({"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"})
+    if reused.empty:
+        return fresh
+    starts = _runs(reused)
+    block = reused.iloc[starts]
+    count = len(names) + 1
+    order_of = np.append(rank, len(names))  # a name not in the corpus any more sorts last (never: reused pairs are kept)
+    reused_keys = order_of[positions_in(block["original"], names)] * count + order_of[positions_in(block["rewrite"], names)]
+    if (np.diff(reused_keys) <= 0).any():  # not in pair order (never written so): sort everything
+        return _sorted_passages(pd.concat([reused, fresh], ignore_index=True), names, rank)
+    fresh_starts = _runs(fresh)
+    fresh_block = fresh.iloc[fresh_starts]
+    fresh_keys = (order_of[positions_in(fresh_block["original"], names)] * count
+                  + order_of[positions_in(fresh_block["rewrite"], names)])
+    at = np.r_[starts, len(reused)][np.searchsorted(reused_keys, fresh_keys)]  # reused row each new run goes before
+    bounds = np.r_[fresh_starts, len(fresh)]
+    pieces, previous = [], 0
+    for row, a, b in zip(at.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
+        pieces += [reused.iloc[previous:row], fresh.iloc[a:b]]
+        previous = row
+    pieces.append(reused.iloc[previous:])
+    merged = pd.concat([p for p in pieces if len(p)], ignore_index=True)
+    return merged.astype({"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"})
 
 
 def _pair_keys(first: np.ndarray, second: np.ndarray, count: int) -> np.ndarray:
