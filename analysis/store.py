@@ -42,7 +42,7 @@ from analysis import ANALYSIS_VERSION, CORPUS_VERSION
 from analysis.clean import Cleaned
 from analysis.corpus import Corpus, Document, SourceFile, read_corpus
 from analysis.rewrites import PASSAGE_COLUMNS, PreviousSearch, RewriteIndex
-from analysis.tables import PARTS_TABLES, Parts, Tables, assemble, concat_parts
+from analysis.tables import PARTS_TABLES, Parts, Tables, assemble, concat_parts, splice_parts
 
 STORE_FORMAT = 1
 STORE_DIRNAME = ".briefing-store"
@@ -434,16 +434,15 @@ class Store:
                     early: Future | None) -> tuple[Parts, PreviousSearch | None]:
         """Per-article results of every article in files, and the current generation's rewrite search.
 
-        early, the current generation's tables read for the unchanged articles (`_generation_parts`), gives those
-        articles' rows; the others are read from their shards."""
-        pieces, search = [], None
+        early, the current generation's tables (`_generation_parts`), gives the unchanged articles' rows; the others
+        are read from their shards."""
+        pieces, search, base = [], None, None
         try:
             if early is not None:
-                piece, search = early.result()
-                pieces.append(piece)
+                base, search = early.result()
         except (OSError, ValueError, KeyError):  # unreadable: fall back on the shards
-            search = None
-        if not pieces:
+            base, search = None, None
+        if base is None:
             unchanged = frozenset()
         for shard, group in files[~files["document"].isin(unchanged)].groupby("shard", sort=True):
             wanted = set(group["document"])
@@ -453,16 +452,16 @@ class Store:
                 frame = pd.read_parquet(folder / f"{name}.parquet")
                 tables[name] = frame[frame["document"].isin(wanted)]
             pieces.append(Parts(**tables))
-        return concat_parts(pieces).in_order(order), search
+        if base is None:
+            return concat_parts(pieces).in_order(order), search
+        return splice_parts(base, unchanged, concat_parts(pieces), order), search
 
     @staticmethod
     def _generation_parts(generation: Path, wanted: frozenset[str]) -> tuple[Parts, PreviousSearch | None]:
-        """Rows of the wanted articles from a generation's tables (each built from those articles' shard rows), and
-        its rewrite search, which may take the wanted articles' sentences as unchanged."""
+        """A generation's per-article tables (each built from its articles' shard rows; `splice_parts` keeps the rows
+        of the wanted ones), and its rewrite search, which may take the wanted articles' sentences as unchanged."""
         folder = generation / "tables"
         tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in PARTS_TABLES}
-        if not set(tables["documents"]["document"]) <= wanted:
-            tables = {name: frame[frame["document"].isin(wanted)] for name, frame in tables.items()}
         # The generation's documents name each article's original text; per-article results name the article itself.
         tables["documents"] = tables["documents"].assign(original=tables["documents"]["document"])
         index = RewriteIndex.load(generation / REWRITE_INDEX)
