@@ -2,6 +2,8 @@ import json
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from analysis.cli import main
@@ -131,3 +133,41 @@ def test_a_view_narrowed_from_the_view_of_its_outlets_and_dates_equals_one_narro
         assert stepped.sentences is articles.sentences and stepped.figures is articles.figures
     with pytest.raises(ValueError):
         subset(seed_tables, wanted, within=seed_tables)
+
+
+@st.composite
+def _spliced_corpora(draw):
+    """A generation's rows (articles in order, several rows each), which of its articles stay, and new articles'
+    rows (in any order) that go in between."""
+    names = [f"{c}.txt" for c in "bdfhjlnp"]
+    before = draw(st.lists(st.sampled_from(names), unique=True, max_size=8).map(sorted))
+    keep = draw(st.sets(st.sampled_from(before))) if before else set()
+    new = draw(st.lists(st.sampled_from([f"{c}.txt" for c in "abcdefghijklmnopq"]), unique=True, max_size=5))
+    new = [n for n in new if n not in keep]
+    rows = lambda docs: [(d, i) for d in docs for i in range(draw(st.integers(0, 3)))]  # noqa: E731
+    return before, frozenset(keep), new, rows(before), draw(st.permutations(rows(new)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(_spliced_corpora())
+def test_splicing_new_rows_into_a_generation_equals_concatenating_and_sorting(case):
+    from analysis.tables import PARTS_TABLES, Parts, concat_parts, splice_parts
+
+    before, keep, new, base_rows, new_rows = case
+
+    def parts(rows):
+        frame = pd.DataFrame(rows, columns=["document", "row"]).astype({"document": "str", "row": "int64"})
+        return Parts(**{name: frame for name in PARTS_TABLES})
+
+    order = sorted(keep | set(new))
+    base, extra = parts(base_rows), parts(new_rows)
+    expected = concat_parts([Parts(**{n: getattr(base, n)[getattr(base, n)["document"].isin(keep)] for n in PARTS_TABLES}),
+                             extra]).in_order(order)
+    found = splice_parts(base, keep, extra, order)
+    for name in PARTS_TABLES:
+        pd.testing.assert_frame_equal(getattr(found, name), getattr(expected, name), check_dtype=False, obj=name)
+    shuffled = parts(list(reversed(base_rows)))  # a base out of order is sorted the general way
+    pd.testing.assert_frame_equal(splice_parts(shuffled, keep, extra, order).documents,
+                                  concat_parts([Parts(**{n: getattr(shuffled, n)[getattr(shuffled, n)["document"].isin(keep)]
+                                                         for n in PARTS_TABLES}), extra]).in_order(order).documents,
+                                  check_dtype=False)
