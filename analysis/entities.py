@@ -367,8 +367,10 @@ def top_entities(
     frame = mentions
     if actor == "country":
         frame = frame.loc[frame["country_iso3"] != "", ["country_iso3", "outlet"]]
-        codes = frame["country_iso3"]
-        frame = frame.assign(entity=codes.map(country_names()).fillna(codes), label="GPE")
+        # Each distinct code named once, then spread by position: hundreds of thousands of mentions, a few codes.
+        codes, distinct = pd.factorize(frame["country_iso3"])
+        names = country_names()
+        frame = frame.assign(entity=pd.array([names.get(c, c) for c in distinct], dtype="str")[codes], label="GPE")
     if frame.empty:
         return pd.DataFrame(columns=columns)
     totals = frame.groupby("entity").size().sort_values(ascending=False)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 import yaml
 from text_to_num import text2num
@@ -495,10 +496,15 @@ def discrepancies_table(figures: pd.DataFrame) -> pd.DataFrame:
 OTHER_VALUES_SHOWN = 4
 
 
+def _close(values: np.ndarray, value: float) -> np.ndarray:
+    """math.isclose(v, value) for every v of values at once (relative tolerance 1e-9, no absolute tolerance)."""
+    return np.abs(values - value) <= 1e-9 * np.maximum(np.abs(values), abs(value))
+
+
 def _other_values(group: pd.DataFrame, chosen: pd.Series) -> str:
     """The other values reported for a quantity, most reported first, at most OTHER_VALUES_SHOWN of them and a
     count of the rest: a corpus of thousands of articles can report thousands of values."""
-    others = group[~group["value"].map(lambda v: math.isclose(v, chosen["value"]))]
+    others = group[~_close(group["value"].to_numpy(dtype=float), chosen["value"])]
     if others.empty:
         return ""
     counted = others.groupby("value").size().reset_index(name="reports").sort_values(
@@ -516,16 +522,18 @@ def headline_figures(figures: pd.DataFrame, *, originals: dict[str, str] | None 
     columns = FIGURE_COLUMNS + ["reports", "articles", "other_values"]
     rows = []
     defined = [q["key"] for q in lexicon().quantities]
+    by_quantity = figures.groupby("quantity", sort=False).indices if not figures.empty else {}
     for key in defined:
-        group = figures[figures["quantity"] == key]
-        if group.empty:
+        if key not in by_quantity:
             continue
+        group = figures.iloc[by_quantity[key]]
         dated = group[group["published"] != ""]
         pool = dated if not dated.empty else group
         pool = pool.assign(_version=pool["version"].map({"revised": 0, "original": 2}).fillna(1))
         row = pool.sort_values(["published", "_version", "approximate"], ascending=[False, True, True]).iloc[0]
         source = (originals or {}).get(row["document"], row["document"])
-        same_in_source = group[(group["document"] == source) & group["value"].map(lambda v: math.isclose(v, row["value"]))]
+        same_in_source = group[(group["document"] == source).to_numpy(dtype=bool)
+                               & _close(group["value"].to_numpy(dtype=float), row["value"])]
         if source != row["document"] and not same_in_source.empty:
             row = same_in_source.iloc[0]
         rows.append({**{c: row[c] for c in FIGURE_COLUMNS}, "reports": len(group),
