@@ -67,15 +67,15 @@ downloads.table(table.drop(columns=["read"]), name=f"positions_{topic}", key="po
 st.subheader("One country's history")
 countries = list(shown.sort_values("country")["country"])
 country = urlstate.selectbox("Country", countries, key="positions.country")
-history = positions[positions["country"] == country].copy()
+history = positions[positions["country"] == country]
+total, article_count = len(history), history["document"].nunique()
+reports = f"{total:,} report{'s' if total != 1 else ''}"
+articles = f"{article_count:,} article{'s' if article_count != 1 else ''}"
+# Newest first; only the rows shown are labelled and linked (a country can have tens of thousands of reports).
+history = history.sort_values(["published", "document"], ascending=[False, True]).head(TABLE_ROWS).copy()
 history["topic"] = history["topic"].map(lambda t: TOPIC_WORDS.get(t, t))
 history["stance"] = history["stance"].map(STANCE_WORDS)
 history["outlet"] = outlet_labels(history["outlet"])
-history = history.sort_values(["published", "document"], ascending=[False, True])
-total = len(history)
-reports = f"{total:,} report{'s' if total != 1 else ''}"
-articles = f"{history['document'].nunique():,} article{'s' if history['document'].nunique() != 1 else ''}"
-history = history.head(TABLE_ROWS).copy()  # newest first; only what is shown needs a link
 history["read"] = [reader_link(d, s) for d, s in zip(history["document"], history["sentence"])]
 st.caption(f"{reports} of {country}'s stance in {articles}, newest first" + shown_rows_note(total))
 st.dataframe(
