@@ -33,8 +33,8 @@ def _prepared(t):
     return frame, names, order, headline
 
 
-def _evidence(t, quantities, outlets, units):
-    """The rows of the full table for these selections, with sentence, article title and a reader link."""
+def _all_evidence(t, quantities, outlets, units):
+    """The rows of the full table for these selections, with sentence and article title."""
     frame = computed("figures.prepared", t, _prepared)[0]
     if quantities:
         frame = frame[frame["quantity"].isin(quantities)]
@@ -46,8 +46,16 @@ def _evidence(t, quantities, outlets, units):
                        on=["document", "sentence"], how="left")
     rows = rows.merge(t.documents[["document", "title"]], on="document", how="left")
     rows["title"] = rows["title"].where(rows["title"] != "", rows["document"])
-    rows["read"] = [reader_link(d, s) for d, s in zip(rows["document"], rows["sentence"])]
     return rows
+
+
+def _evidence(t, quantities, outlets, units):
+    """The rows the page shows, with reader links, and how many rows the selection has: a view keeps only these
+    (tens of thousands of figures with their sentences, per cached view, would not fit). Downloads build the rest."""
+    rows = _all_evidence(t, quantities, outlets, units)
+    shown = rows.take(range(min(len(rows), TABLE_ROWS)))  # new buffers: a slice would keep every row alive
+    shown["read"] = [reader_link(d, s) for d, s in zip(shown["document"], shown["sentence"])]
+    return shown, len(rows)
 
 
 figures, labels, present, headlines = computed("figures.prepared", tables, _prepared)
@@ -111,12 +119,13 @@ with st.container(border=True):
         pick_outlets = urlstate.multiselect("Outlets", all_outlets, key="figures.outlets", placeholder="All outlets")
     with c3:
         pick_units = urlstate.multiselect("Units", sorted(set(figures["unit"])), key="figures.units", placeholder="All units")
-evidence = computed("figures.evidence", tables, _evidence, tuple(pick_quantities), tuple(pick_outlets), tuple(pick_units))
+selection = (tuple(pick_quantities), tuple(pick_outlets), tuple(pick_units))
+evidence, selected = computed("figures.evidence", tables, _evidence, *selection)
 shown = evidence[["shown", "quantity_label", "text", "evidence", "read", "outlet", "published", "title", "value", "unit",
                   "approximate"]]
-st.caption(f"{len(shown):,} of {len(figures):,} figures" + shown_rows_note(len(shown)))
+st.caption(f"{selected:,} of {len(figures):,} figures" + shown_rows_note(selected))
 st.dataframe(
-    shown.head(TABLE_ROWS), hide_index=True, width="stretch", key="figures.table",
+    shown, hide_index=True, width="stretch", key="figures.table",
     column_config={
         "shown": "Figure", "quantity_label": "What it counts", "text": "As written",
         "evidence": st.column_config.TextColumn("Sentence", width="large"), "outlet": "Outlet", "published": "Published",
@@ -124,5 +133,4 @@ st.dataframe(
         "approximate": "Approximate", "read": st.column_config.LinkColumn("Read", display_text="Open in Reader", help="The article, with this sentence outlined"),
     },
 )
-export = evidence.drop(columns=["shown", "read"])
-downloads.table(export, name="figures", key="figures.table_files")
+downloads.table(lambda: _all_evidence(tables, *selection).drop(columns=["shown"]), name="figures", key="figures.table_files")
