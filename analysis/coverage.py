@@ -13,7 +13,7 @@ import yaml
 
 from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.figures import format_value
-from analysis.frames import name_ranks, positions_in
+from analysis.frames import distinct_counts, name_ranks, positions_in
 from analysis.metadata import DATE_PATTERNS, MONTHS
 from analysis.rewrites import PASSAGE_COLUMNS, PASSAGE_TEXT_COLUMNS
 
@@ -79,9 +79,8 @@ def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.
         if not len(where):
             return
         cell = outlet * len(items) + item_codes
-        cells, mentions = np.unique(cell, return_counts=True)
-        per_document = np.unique(cell * (len(documents) + 1) + where) // (len(documents) + 1)
-        documents_per_cell = np.unique(per_document, return_counts=True)[1]  # the same cells, in the same order
+        cells, cell_codes, mentions = np.unique(cell, return_inverse=True, return_counts=True)
+        documents_per_cell = distinct_counts(cell_codes, where, len(cells))
         cell_outlets, cell_items = cells // len(items), cells % len(items)
         # In outlet and item order, as a groupby sorts them (the final sort below keeps ties in this order).
         item_values = np.asarray(items, dtype=object)
@@ -154,19 +153,12 @@ def _support_counts(frame: pd.DataFrame, keys: list[str], outlets: dict[str, str
     root_codes, _ = pd.factorize(np.asarray([roots.get(d, d) for d in names], dtype=object))
     known = (np.asarray(outlet_names, dtype=object) != UNKNOWN_OUTLET)[pair_document]
 
-    def distinct(values: np.ndarray, where: np.ndarray | None = None) -> np.ndarray:
-        """Per group: how many distinct values its pairs (those where `where`) have."""
-        chosen = pair_group if where is None else pair_group[where]
-        chosen_values = values if where is None else values[where]
-        unique = np.unique(chosen * (int(values.max(initial=0)) + 1) + chosen_values)
-        return np.bincount(unique // (int(values.max(initial=0)) + 1), minlength=count)
-
     pair_roots, pair_outlets = root_codes[pair_document], outlet_codes[pair_document]
     width = int(root_codes.max(initial=0)) + 1
     known_roots = np.unique(pair_group[known] * width + pair_roots[known])
     unknown_roots = np.unique(pair_group[~known] * width + pair_roots[~known])
     uncovered = unknown_roots[~np.isin(unknown_roots, known_roots)]
-    independent = distinct(pair_roots)
+    independent = distinct_counts(pair_group, pair_roots, count)
     # Lists: the group's article names (already in name order) and its outlet labels in name order.
     starts = np.searchsorted(pair_group, np.arange(count + 1))
     document_names = [names[i] for i in pair_document.tolist()]
@@ -178,7 +170,7 @@ def _support_counts(frame: pd.DataFrame, keys: list[str], outlets: dict[str, str
     label_names = by_label_rank[labels % max(1, len(outlet_values))].tolist()
     bounds, label_bounds = starts.tolist(), label_starts.tolist()
     return key_values, {
-        "outlets": distinct(pair_outlets, known) + np.bincount(uncovered // width, minlength=count),
+        "outlets": distinct_counts(pair_group[known], pair_outlets[known], count) + np.bincount(uncovered // width, minlength=count),
         "documents": np.diff(starts),
         "independent_texts": independent,
         "single_source": independent == 1,

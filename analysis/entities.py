@@ -14,7 +14,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from analysis.frames import name_ranks, positions_in, word_counts
+from analysis.frames import distinct_counts, name_ranks, positions_in, word_counts
 from analysis.gazetteer import slug
 
 # Labels that name who or what a story is about; numbers, dates and amounts are the figures layer's job.
@@ -239,7 +239,7 @@ def entity_table(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
     first = np.empty(count, dtype=np.int64)
     first[group[::-1]] = np.arange(len(group) - 1, -1, -1)
     document_codes, document_names = pd.factorize(mentions["document"])
-    articles = np.bincount(pd.unique(group * len(document_names) + document_codes) // len(document_names), minlength=count)
+    articles = distinct_counts(group, document_codes, count)
     # Outlet and date of each mention, looked up by its article's position (an article not listed has neither).
     where = positions_in(mentions["document"], documents["document"])
     outlet_codes, outlet_names = pd.factorize(outlet_labels(documents["outlet"]).to_numpy(dtype=object))
@@ -307,9 +307,7 @@ def cooccurrence_table(mentions: pd.DataFrame, *, sentences_total: int, key: str
     pair_codes, pairs = pd.factorize(low * width + high)
     del low, high
     sentence_counts = np.bincount(pair_codes)
-    documents_total = int(document_codes.max()) + 1
-    per_document = pd.unique(pair_codes.astype(np.int64) * documents_total + document_codes[left]) // documents_total
-    document_counts = np.bincount(per_document, minlength=len(pairs))
+    document_counts = distinct_counts(pair_codes, document_codes[left], len(pairs))
     first, second = pairs // width, pairs % width
     expected = single[first] * single[second]
     table = pd.DataFrame({

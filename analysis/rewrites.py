@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from analysis.frames import name_ranks, positions_in, word_counts
+from analysis.frames import interleave, name_ranks, positions_in, word_counts
 
 DUPLICATE_COLUMNS = ["original", "rewrite", "score", "shared_sentences", "document_similarity", "direction"]
 # Shared passages are kept as sentence numbers: a corpus of many rewrites has millions of them, and their texts are
@@ -41,6 +41,7 @@ DUPLICATE_COLUMNS = ["original", "rewrite", "score", "shared_sentences", "docume
 PASSAGE_COLUMNS = ["original", "rewrite", "sentence_original", "sentence_rewrite", "similarity"]
 PASSAGE_TEXT_COLUMNS = ["text_original", "text_rewrite"]
 NEIGHBOUR_COLUMNS = ["document", "neighbour", "similarity"]
+_PASSAGE_TYPES = {"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"}
 
 # Candidate pairs need this much whole-text similarity before their sentences are aligned.
 CANDIDATE_SIMILARITY = 0.12
@@ -505,7 +506,7 @@ def _runs(passages: pd.DataFrame) -> np.ndarray:
 
 def _sorted_passages(passages: pd.DataFrame, names: list[str], rank: np.ndarray) -> pd.DataFrame:
     """Passages by original, rewrite (names compared by rank: much faster on millions of rows) and sentence numbers."""
-    passages = passages.astype({"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"})
+    passages = passages.astype(_PASSAGE_TYPES)
     return passages.iloc[np.lexsort((passages["sentence_rewrite"].to_numpy(), passages["sentence_original"].to_numpy(),
                                      rank[positions_in(passages["rewrite"], names)],
                                      rank[positions_in(passages["original"], names)]))].reset_index(drop=True)
@@ -515,29 +516,23 @@ def _merged_passages(reused: pd.DataFrame, fresh: pd.DataFrame, names: list[str]
     """Reused passages (in pair order, as stored) and new ones (sorted) in one table in pair order. Each new pair's
     run goes in between the reused runs, so the millions of reused rows are not sorted again."""
     if fresh.empty:
-        return reused.astype({"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"})
+        return reused.astype(_PASSAGE_TYPES)
     if reused.empty:
         return fresh
-    starts = _runs(reused)
-    block = reused.iloc[starts]
-    count = len(names) + 1
-    order_of = np.append(rank, len(names))  # a name not in the corpus any more sorts last (never: reused pairs are kept)
-    reused_keys = order_of[positions_in(block["original"], names)] * count + order_of[positions_in(block["rewrite"], names)]
-    if (np.diff(reused_keys) <= 0).any():  # not in pair order (never written so): sort everything
+    merged = interleave(reused, _pair_order(reused, names, rank), fresh, _pair_order(fresh, names, rank))
+    if merged is None:  # not in pair order (never written so): sort everything
         return _sorted_passages(pd.concat([reused, fresh], ignore_index=True), names, rank)
-    fresh_starts = _runs(fresh)
-    fresh_block = fresh.iloc[fresh_starts]
-    fresh_keys = (order_of[positions_in(fresh_block["original"], names)] * count
-                  + order_of[positions_in(fresh_block["rewrite"], names)])
-    at = np.r_[starts, len(reused)][np.searchsorted(reused_keys, fresh_keys)]  # reused row each new run goes before
-    bounds = np.r_[fresh_starts, len(fresh)]
-    pieces, previous = [], 0
-    for row, a, b in zip(at.tolist(), bounds[:-1].tolist(), bounds[1:].tolist()):
-        pieces += [reused.iloc[previous:row], fresh.iloc[a:b]]
-        previous = row
-    pieces.append(reused.iloc[previous:])
-    merged = pd.concat([p for p in pieces if len(p)], ignore_index=True)
-    return merged.astype({"sentence_original": "int64", "sentence_rewrite": "int64", "similarity": "float64"})
+    return merged.astype(_PASSAGE_TYPES)
+
+
+def _pair_order(passages: pd.DataFrame, names: list[str], rank: np.ndarray) -> np.ndarray:
+    """Per row: its pair's place in pair order (original's name, then rewrite's), its names looked up once per run."""
+    starts = _runs(passages)
+    first = passages.iloc[starts]
+    order_of = np.append(rank, len(names))  # a name not in the corpus any more sorts last (never: reused pairs are kept)
+    keys = (order_of[positions_in(first["original"], names)] * (len(names) + 1)
+            + order_of[positions_in(first["rewrite"], names)])
+    return np.repeat(keys, np.diff(np.r_[starts, len(passages)]))
 
 
 def _pair_keys(first: np.ndarray, second: np.ndarray, count: int) -> np.ndarray:

@@ -348,9 +348,10 @@ class Store:
             else:
                 pipeline = load_pipeline(model)
                 model_name, model_warning = pipeline.model, pipeline.warning
+            same_model = meta is not None and meta.get("model") == model_name
             # An unchanged file's key is its stored one when it was made by this analysis version (checked above)
             # and model.
-            stored = remembered if meta is not None and meta.get("model") == model_name else {}
+            stored = remembered if same_model else {}
             keys = {doc.document: stored[doc.document].key if doc.document in stored else article_key(doc, model_name)
                     for doc in corpus.documents}
             todo = [doc for doc in corpus.documents if keys[doc.document] not in keys_before]
@@ -373,7 +374,6 @@ class Store:
             (self.root / "shards").mkdir(exist_ok=True)
             # Articles whose key is the one the current generation holds: their rows and rewrite results are read
             # from that generation, in a thread, while the new articles are analysed (Parquet reads release the GIL).
-            same_model = meta is not None and meta.get("model") == model_name
             key_before = dict(zip(previous["document"], previous["key"])) if same_model else {}
             unchanged = frozenset(d for d, k in keys.items() if key_before.get(d) == k)
             generation = self.generation() if unchanged else None

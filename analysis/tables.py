@@ -28,7 +28,7 @@ from analysis.entities import (
     resolve_frame,
 )
 from analysis.figures import discrepancies_table, figures_table
-from analysis.frames import positions_in
+from analysis.frames import interleave, positions_in
 from analysis.nlp import load_pipeline, process, sentence_spans
 from analysis.positions import parse_candidates, positions_table, read_overrides, summarise
 from analysis.rewrites import PreviousSearch, RewriteIndex, find_rewrites
@@ -208,32 +208,11 @@ def _splice(base: pd.DataFrame, keep: frozenset[str], extra: pd.DataFrame, order
     kept = list(keep)
     rank = positions_in(base["document"], order)
     kept_rows = (positions_in(base["document"], kept) < len(kept)) & (rank < len(order))
-    kept_rank = np.where(kept_rows, rank, -1)
-    filled = np.maximum.accumulate(kept_rank) if len(base) else kept_rank
-    if (kept_rank[kept_rows] != filled[kept_rows]).any():
-        return None  # some kept row comes before an earlier one's article
     extra_rank = positions_in(extra["document"], order)
     listed = extra_rank < len(order)
     extra, extra_rank = extra[listed], extra_rank[listed]
     arranged = np.argsort(extra_rank, kind="stable")
-    extra, extra_rank = extra.iloc[arranged].reset_index(drop=True), extra_rank[arranged]
-    # Where each new article's rows go in base, and where base's kept runs start and end.
-    runs = np.flatnonzero(np.r_[True, extra_rank[1:] != extra_rank[:-1]]) if len(extra) else np.zeros(0, dtype=np.int64)
-    run_ends = np.r_[runs[1:], len(extra)]
-    inserted_at = np.searchsorted(filled, extra_rank[runs], side="left")
-    edges = np.flatnonzero(np.diff(np.r_[False, kept_rows, False].astype(np.int8)))  # starts and ends of kept runs
-    cuts = np.unique(np.r_[0, len(base), edges, inserted_at])
-    pieces, run = [], 0
-    for start, end in zip(cuts[:-1].tolist() + [len(base)], cuts[1:].tolist() + [len(base)]):
-        while run < len(runs) and inserted_at[run] == start:
-            pieces.append(extra.iloc[runs[run] : run_ends[run]])
-            run += 1
-        if end > start and kept_rows[start]:
-            pieces.append(base.iloc[start:end])
-    pieces = [piece for piece in pieces if len(piece)]
-    if not pieces:
-        return base.iloc[:0].reset_index(drop=True)
-    return pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0].reset_index(drop=True)
+    return interleave(base, rank, extra.iloc[arranged].reset_index(drop=True), extra_rank[arranged], keep=kept_rows)
 
 
 def concat_parts(pieces: list[Parts]) -> Parts:
