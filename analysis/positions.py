@@ -46,6 +46,9 @@ class Lexicon:
     reporting: frozenset[str]
     pronouns: frozenset[str]
     topics: dict[str, list[re.Pattern]]
+    topic_labels: dict[str, str]  # every topic's label, the unspecified one last
+    lead_topic: str
+    unspecified: str
     groups: dict[str, str]
     window_days: int
     joint_nouns: frozenset[str]
@@ -64,16 +67,38 @@ def lexicon() -> Lexicon:
             cues.append(Cue(stance, entry.get("kind", "verb"), re.compile(guard + entry["cue"] + r"(?![\w])", re.I)))
     any_cue = re.compile("|".join(f"(?:{c.pattern.pattern})" for c in cues), re.I)
     topics = {
-        topic: [re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", 0 if word.isupper() else re.I) for word in words]
-        for topic, words in data["topics"].items()
+        topic: [re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", 0 if word.isupper() else re.I)
+                for word in entry["words"]]
+        for topic, entry in data["topics"].items()
     }
+    labels = {topic: entry["label"] for topic, entry in data["topics"].items()}
+    labels[data["unspecified"]["key"]] = data["unspecified"]["label"]
     groups = {stance: group for group, stances in data["agreement_groups"].items() for stance in stances}
     return Lexicon(
         cues=tuple(cues), any_cue=any_cue, negated=dict(data["negated"]), precedence=tuple(data["precedence"]),
         actor_nouns=frozenset(data["actor_nouns"]), reporting=frozenset(data["reporting_verbs"]),
-        pronouns=frozenset(data["pronouns"]), topics=topics, groups=groups, window_days=int(data["conflict_window_days"]),
+        pronouns=frozenset(data["pronouns"]), topics=topics, topic_labels=labels, lead_topic=data["lead"],
+        unspecified=data["unspecified"]["key"], groups=groups, window_days=int(data["conflict_window_days"]),
         joint_nouns=frozenset(data["joint"]["nouns"]), joint_stance=data["joint"]["stance"],
     )
+
+
+def topic_label(topic: str) -> str:
+    """A topic as people read it: its label from positions.yaml, else the key with spaces."""
+    return lexicon().topic_labels.get(topic) or topic.replace("_", " ")
+
+
+def topic_order(topics) -> list[str]:
+    """The topics given, in positions.yaml's order, unknown ones after them by name."""
+    listed = list(lexicon().topic_labels)
+    return sorted(set(topics), key=lambda t: (listed.index(t), "") if t in listed else (len(listed), t))
+
+
+def lead_topic(topics) -> str | None:
+    """The topic a summary leads with: positions.yaml's lead topic when present, else the first one given."""
+    topics = list(topics)
+    lead = lexicon().lead_topic
+    return lead if lead in topics else (topics[0] if topics else None)
 
 
 def is_candidate(sentence: str) -> bool:
@@ -363,7 +388,7 @@ def topic_of(sentences: list[str], index: int, *, cue: tuple[int, int] | None = 
         top = max(scores.values()) if scores else 0
         if top:
             return next(topic for topic, score in scores.items() if score == top)
-    return "general"
+    return lex.unspecified
 
 
 def positions_table(
@@ -378,7 +403,7 @@ def positions_table(
         texts = by_document.get(document, [])
         info = meta.get(document, {"published": "", "outlet": ""})
         for found in stances_in(doc):
-            topic = topic_of(texts, index, cue=(found.cue_start, found.cue_end)) if texts else "general"
+            topic = topic_of(texts, index, cue=(found.cue_start, found.cue_end)) if texts else lexicon().unspecified
             rows.append({
                 "document": document, "country": names.get(found.iso3, found.iso3), "iso3": found.iso3, "topic": topic,
                 "stance": found.stance, "evidence": doc.text, "conditions": found.conditions,
@@ -406,7 +431,7 @@ def read_overrides(data: bytes | None, *, label: str = "positions_overrides.csv"
         name = (row.get("country") or "").strip()
         code = by_name.get(name.casefold()) or (name.upper() if name.upper() in country_names() else None)
         stance = (row.get("stance") or "").strip().lower()
-        topic = (row.get("topic") or "").strip() or "troops"
+        topic = (row.get("topic") or "").strip() or lexicon().lead_topic
         if code is None:
             warnings.append(f"{label}: line {line}: unknown country {name!r}; row ignored")
         elif stance not in STANCES:

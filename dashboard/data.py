@@ -10,11 +10,11 @@ import pyarrow as pa
 import streamlit as st
 
 from analysis.charts import world
-from analysis.corpus import read_corpus
 from analysis.entities import outlet_labels
 from analysis.query import Filters, articles_only, subset
+from analysis.build import build, build_tables
 from analysis.store import Store, StoreError, default_store, folder_signature
-from analysis.tables import Deferred, Tables, build_tables
+from analysis.tables import Deferred, Tables
 
 # pandas keeps text columns in Arrow memory. Arrow's default allocator (mimalloc) holds on to freed memory; the
 # system allocator hands it back, which a long-running server with many filtered views needs. At 10,000 articles:
@@ -55,7 +55,7 @@ def _tables(folder: str, fingerprint: str) -> Tables:
     for attempt in range(2):
         try:
             store = Store(default_store(folder))
-            tables = store.update(folder).tables
+            tables = build(folder, store=store.root).tables
             if Deferred.pending(tables, "lines") is None:
                 # Just built: hold the tables as the store serves them, so page lines, shared passages and raw
                 # mentions are read when a view needs them (345 MB less at 10,000 articles, for a second's read).
@@ -66,7 +66,7 @@ def _tables(folder: str, fingerprint: str) -> Tables:
         except (StoreError, OSError, ValueError):
             if attempt:  # a store another process is rewriting can vanish under a reader once; not twice
                 break
-    return build_tables(read_corpus(folder))
+    return build_tables(folder)
 
 
 def corpus_tables() -> Tables:
