@@ -12,10 +12,20 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from analysis.charts import STANCE_WORDS, WORLD_URL, entity_bars, figure_timeline, position_map, timeline, world, world_shapes
+from analysis.charts import (
+    STANCE_WORDS,
+    WORLD_URL,
+    entity_bars,
+    figure_timeline,
+    position_map,
+    timeline,
+    world,
+    world_shapes,
+)
 from analysis.entities import UNKNOWN_OUTLET, filter_mentions, outlet_labels, top_entities
 from analysis.export import table_bytes
 from analysis.figures import format_value, headline_figures
+from analysis.positions import lead_topic, topic_label
 from analysis.tables import Tables
 
 EXPORT_WIDTH = 900  # points: fills a 16:9 slide at 200 ppi (2,500 px)
@@ -126,12 +136,12 @@ def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
     charts: dict[str, tuple[str, alt.TopLevelMixin]] = {}
     summary = tables.position_summary
     if not summary.empty:
-        topic = "troops" if (summary["topic"] == "troops").any() else summary["topic"].iloc[0]
+        topic = lead_topic(summary["topic"].drop_duplicates())
         shown = summary[summary["topic"] == topic].assign(
             stance_word=lambda f: f["stance"].map(STANCE_WORDS), conflict_text=lambda f: f["conflict_note"],
             source_word=lambda f: f["source"], outlet=lambda f: outlet_labels(f["outlet"]),
         )
-        title = f"Where countries stand: {topic.replace('_', ' ')}"
+        title = f"Where countries stand: {topic_label(topic).lower()}"
         charts["positions_map"] = (title, position_map(shown, shapes=world_shapes(inline=world()), region="europe", title=title))
     filtered, kept = filter_mentions(tables.mentions, docs)
     actors = top_entities(filtered, kept, n=12, actor="country")
@@ -186,7 +196,7 @@ def _summary_blocks(tables: Tables, citations: Citations) -> dict:
             for r in rows.itertuples(index=False):
                 ref = citations.cite(r.document, r.sentence) if r.sentence is not None and int(r.sentence) >= 0 else None
                 items.append((r.country + (" (sources disagree)" if r.conflict else "") + (" (analyst)" if r.source == "analyst" else ""), ref))
-            positions.append((topic.replace("_", " "), word, items))
+            positions.append((topic_label(topic), word, items))
     filtered, kept = filter_mentions(tables.mentions, docs)
     actors = top_entities(filtered, kept, n=8, actor="country").drop_duplicates("entity")
     people = top_entities(filtered[filtered["label"] == "PERSON"], kept, n=6).drop_duplicates("entity")
@@ -222,7 +232,7 @@ def summary_html(tables: Tables, blocks: dict, citation_table: pd.DataFrame, *, 
     parts.append("</ul><h2>Positions</h2><ul>")
     for topic, word, items in blocks["positions"]:
         listed = ", ".join(f"{e(name)}{refs([n])}" for name, n in items)
-        parts.append(f"<li><b>{e(topic.capitalize())}, {e(word.lower())}:</b> {listed}</li>")
+        parts.append(f"<li><b>{e(topic)}, {e(word.lower())}:</b> {listed}</li>")
     parts.append("</ul><h2>Most named</h2><p class='meta'>Mentions counted in the articles listed under Outlets.</p>")
     parts.append(f"<p><b>Countries:</b> {e(', '.join(blocks['countries']))}<br><b>People:</b> {e(', '.join(blocks['people']))}</p>")
     parts.append(f"<h2>Outlets</h2><p>{e('; '.join(blocks['outlets']))}</p>")
@@ -274,7 +284,7 @@ def summary_pdf(tables: Tables, blocks: dict, citation_table: pd.DataFrame, *, s
     pdf.set_left_margin(pdf.l_margin + (92 if map_png else 0))
     text(11, "Positions", bold=True)
     for topic, word, items in blocks["positions"]:
-        text(8, f"{topic.capitalize()}, {word.lower()}: " + ", ".join(f"{name}{refs([n])}" for name, n in items), gap=0.2)
+        text(8, f"{topic}, {word.lower()}: " + ", ".join(f"{name}{refs([n])}" for name, n in items), gap=0.2)
     pdf.ln(1)
     text(11, "Most named", bold=True)
     text(7, "Mentions counted in the articles listed under Outlets.", colour=90, gap=0.3)

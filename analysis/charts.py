@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from importlib import resources
-
 import altair as alt
 import pandas as pd
 
 from analysis.entities import UNKNOWN_OUTLET, outlet_labels
+from analysis.lexicon import load_json
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness, and in light and dark themes.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#7F4FC9", "#8C6D31", "#2F4B7C"]
@@ -122,10 +119,9 @@ REGIONS = {
 WORLD_URL = "app/static/world.geojson"
 
 
-@lru_cache(maxsize=1)
 def world() -> dict:
     """The shipped country outlines (GeoJSON FeatureCollection, features keyed by ISO3)."""
-    return json.loads(resources.files("analysis").joinpath("data/world.geojson").read_text("utf-8"))
+    return load_json("world.geojson")
 
 
 def world_shapes(*, inline: dict | None = None) -> alt.Data:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import justext
-import yaml
 
+from analysis.lexicon import load_yaml
 from analysis.metadata import BIO
 
 BODY, HEADING, TITLE, CHROME, BLANK = "body", "heading", "title", "chrome", "blank"
@@ -63,7 +62,7 @@ class _Rules:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    data = yaml.safe_load(resources.files("analysis").joinpath("data/chrome.yaml").read_text("utf-8"))
+    data = load_yaml("chrome.yaml")
     rules = []
     for rule in data["line_rules"]:
         joined = "|".join(f"(?:{p})" for p in rule["patterns"])
@@ -107,8 +106,8 @@ def _rule_reason(text: str) -> str | None:
 
 
 # jusText decides a short paragraph by scanning to its nearest decided neighbours: its time grows with the
-# square of a run of short paragraphs. A long text goes to it in slices of this many lines, so 100,000
-# one-word lines cost seconds, not hours; an article has far fewer lines and is classified as before.
+# square of a run of short paragraphs. A long text goes to it in slices of this many lines, so that time stays
+# linear in the text's length; an article has far fewer lines and is classified as before.
 JUSTEXT_SLICE = 500
 
 
@@ -134,90 +133,151 @@ def clean_text(
     main_content, when given (HTML input), holds the normalised lines an extractor kept as main
     content; it replaces jusText's paragraph classification.
     """
+    draft = _draft(text, main_content)
+    draft.candidate = _candidates(draft)
+    _drop_after_end_marker(draft)
+    _drop_repeats(draft)
+    _drop_author(draft, author)
+    _drop_headings(draft)
+    _trim_edges(draft)
+    return _assembled(_classified_lines(draft, title))
+
+
+@dataclass
+class _Draft:
+    """The cleaner's working state: every line, what classified it, and which lines are article text so far."""
+
+    raw_lines: list[str]
+    normal: list[str]  # each line with its white space normalised
+    nonblank: list[int]  # indices of the lines with text
+    classes: dict[int, str]  # per non-blank line: jusText's class, or the extractor's "good" or "bad"
+    rule: dict[int, str | None]  # per non-blank line: the reason of the chrome rule it matches, if any
+    candidate: set[int] = field(default_factory=set)  # lines taken as article text
+    verdict: dict[int, tuple[str, str]] = field(default_factory=dict)  # (kind, reason) of lines taken out again
+
+    def take_out(self, i: int, kind: str, reason: str) -> None:
+        """Take line i out of the article text, as kind for reason."""
+        self.candidate.discard(i)
+        self.verdict[i] = (kind, reason)
+
+
+def _draft(text: str, main_content: set[str] | None) -> _Draft:
+    """The text's lines, each non-blank one classified by jusText (or the extractor) and the chrome rules."""
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     normal = [_normal(line) for line in raw_lines]
     nonblank = [i for i, t in enumerate(normal) if t]
-    if main_content is None:
-        classes = dict(zip(nonblank, _justext_classes([normal[i] for i in nonblank])))
-    else:
-        # Inline markup can split one extracted line into several visible ones: containment counts too.
-        # Lines hold no newline: one search in all extracted lines joined by newlines, not one per pair.
-        extracted = "\n".join(main_content)
-
-        def extracted_line(line: str) -> bool:
-            return line in main_content or (len(line) >= 20 and line in extracted)
-
-        classes = {i: "good" if extracted_line(normal[i]) else "bad" for i in nonblank}
     rule = {i: _rule_reason(normal[i]) for i in nonblank}
+    return _Draft(raw_lines, normal, nonblank, _paragraph_classes(normal, nonblank, main_content), rule)
 
-    candidate = {i for i in nonblank if rule[i] is None and classes[i] == "good"}
+
+def _paragraph_classes(normal: list[str], nonblank: list[int], main_content: set[str] | None) -> dict[int, str]:
+    """Per non-blank line: jusText's class, or "good" when the extractor kept the line as main content, else "bad"."""
+    if main_content is None:
+        return dict(zip(nonblank, _justext_classes([normal[i] for i in nonblank])))
+    # Inline markup can split one extracted line into several visible ones: containment counts too.
+    # Lines hold no newline: one search in all extracted lines joined by newlines, not one per pair.
+    extracted = "\n".join(main_content)
+
+    def extracted_line(line: str) -> bool:
+        return line in main_content or (len(line) >= 20 and line in extracted)
+
+    return {i: "good" if extracted_line(normal[i]) else "bad" for i in nonblank}
+
+
+def _candidates(draft: _Draft) -> set[int]:
+    """Lines that look like article text: good paragraphs no chrome rule claims, and the sentences between them."""
+    normal, rule = draft.normal, draft.rule
+    candidate = {i for i in draft.nonblank if rule[i] is None and draft.classes[i] == "good"}
     if not candidate:  # a short or unusual text jusText will not vouch for: trust whole sentences
-        candidate = {i for i in nonblank if rule[i] is None and _is_sentence(normal[i], min_words=5)}
+        candidate = {i for i in draft.nonblank if rule[i] is None and _is_sentence(normal[i], min_words=5)}
     # Full sentences that sit between body paragraphs are body, whatever their stop-word density.
     if candidate:
         first, last = min(candidate), max(candidate)
-        for i in nonblank:
+        for i in draft.nonblank:
             if first < i < last and i not in candidate and rule[i] is None and _is_sentence(normal[i]):
                 candidate.add(i)
+    return candidate
 
-    verdict: dict[int, tuple[str, str]] = {}
-    end = _end_of_article(nonblank, normal, candidate)
+
+def _drop_after_end_marker(draft: _Draft) -> None:
+    """Take out the article-like lines after an end-of-article marker ("Related articles")."""
+    end = _end_of_article(draft.nonblank, draft.normal, draft.candidate)
     if end is not None:
         marker_index, marker_text = end
-        for i in [i for i in candidate if i > marker_index]:
-            candidate.discard(i)
-            verdict[i] = (CHROME, f"after the end-of-article marker «{marker_text}»")
+        for i in [i for i in draft.candidate if i > marker_index]:
+            draft.take_out(i, CHROME, f"after the end-of-article marker «{marker_text}»")
+
+
+def _drop_repeats(draft: _Draft) -> None:
+    """Take out a line that a later line repeats, keeping the later one."""
     # A standfirst or pull quote repeats a paragraph that also stands in the article's flow: count it once.
     seen_later: set[str] = set()
-    for i in sorted(candidate, reverse=True):
-        if normal[i] in seen_later:
-            candidate.discard(i)
-            verdict[i] = (CHROME, "repeats a later paragraph (standfirst or pull quote)")
-        seen_later.add(normal[i])
+    for i in sorted(draft.candidate, reverse=True):
+        if draft.normal[i] in seen_later:
+            draft.take_out(i, CHROME, "repeats a later paragraph (standfirst or pull quote)")
+        seen_later.add(draft.normal[i])
+
+
+def _drop_author(draft: _Draft, author: str | None) -> None:
+    """Take out the lines that are the author's name alone."""
     if author:
-        for i in [i for i in candidate if normal[i] == _normal(author)]:
-            candidate.discard(i)
-            verdict[i] = (CHROME, "author name")
-    # Short lines jusText keeps for their neighbours' sake are headings, not prose.
-    for i in [i for i in candidate if not _TERMINAL.search(normal[i]) and _words(normal[i]) <= 12]:
-        candidate.discard(i)
-        verdict[i] = (HEADING, "subheading inside the article")
-    # An article starts and ends with prose: trim headline-like lines and leading summary bullets.
-    ordered = sorted(candidate)
+        for i in [i for i in draft.candidate if draft.normal[i] == _normal(author)]:
+            draft.take_out(i, CHROME, "author name")
+
+
+def _drop_headings(draft: _Draft) -> None:
+    """Take out short lines without final punctuation: subheadings, not prose."""
+    # jusText keeps such lines for their neighbours' sake.
+    normal = draft.normal
+    for i in [i for i in draft.candidate if not _TERMINAL.search(normal[i]) and _words(normal[i]) <= 12]:
+        draft.take_out(i, HEADING, "subheading inside the article")
+
+
+def _trim_edges(draft: _Draft) -> None:
+    """Take out headline-like lines and summary bullets before the first sentence, and what follows the last."""
+    # An article starts and ends with prose.
+    normal = draft.normal
+    ordered = sorted(draft.candidate)
     while ordered and (_BULLET.match(normal[ordered[0]]) or not _TERMINAL.search(normal[ordered[0]])):
-        verdict[ordered[0]] = (CHROME, "before the article starts")
-        candidate.discard(ordered.pop(0))
+        draft.take_out(ordered.pop(0), CHROME, "before the article starts")
     while ordered and not _TERMINAL.search(normal[ordered[-1]]):
-        verdict[ordered[-1]] = (CHROME, "after the article ends")
-        candidate.discard(ordered.pop())
+        draft.take_out(ordered.pop(), CHROME, "after the article ends")
 
-    first = min(candidate) if candidate else None
-    last = max(candidate) if candidate else None
+
+def _classified_lines(draft: _Draft, title: str | None) -> list[Line]:
+    """Every source line with its final kind and reason."""
+    first = min(draft.candidate) if draft.candidate else None
+    last = max(draft.candidate) if draft.candidate else None
     title_normal = _normal(title) if title else None
-    lines: list[Line] = []
-    for i, raw in enumerate(raw_lines):
-        t = normal[i]
-        number = i + 1
-        if not t:
-            kind, reason = BLANK, ""
-        elif i in verdict and not (verdict[i][0] == HEADING and (first is None or not first < i < last)):
-            kind, reason = verdict[i]
-        elif i in candidate:
-            kind, reason = BODY, "article text"
-        elif title_normal and _is_title_line(t, title_normal) and (first is None or i < first):
-            kind, reason = TITLE, "headline"
-        elif rule[i]:
-            kind, reason = CHROME, rule[i]
-        elif first is None or i < first:
-            kind, reason = CHROME, "before the article starts"
-        elif i > last:
-            kind, reason = CHROME, "after the article ends"
-        elif not _TERMINAL.search(t) and _words(_BULLET.sub("", t)) <= 12:
-            kind, reason = HEADING, "subheading inside the article"
-        else:
-            kind, reason = CHROME, f"boilerplate (jusText: {classes[i]})"
-        lines.append(Line(number, raw.rstrip(), kind, reason))
+    return [Line(i + 1, raw.rstrip(), *_line_kind(draft, i, first, last, title_normal))
+            for i, raw in enumerate(draft.raw_lines)]
 
+
+def _line_kind(draft: _Draft, i: int, first: int | None, last: int | None, title: str | None) -> tuple[str, str]:
+    """Line i's kind and reason, given the first and last lines of article text (None when there is none)."""
+    t = draft.normal[i]
+    if not t:
+        return BLANK, ""
+    # A subheading counts as one only inside the article; outside it, it is judged like any other line.
+    if i in draft.verdict and not (draft.verdict[i][0] == HEADING and (first is None or not first < i < last)):
+        return draft.verdict[i]
+    if i in draft.candidate:
+        return BODY, "article text"
+    if title and _is_title_line(t, title) and (first is None or i < first):
+        return TITLE, "headline"
+    if draft.rule[i]:
+        return CHROME, draft.rule[i]
+    if first is None or i < first:
+        return CHROME, "before the article starts"
+    if i > last:
+        return CHROME, "after the article ends"
+    if not _TERMINAL.search(t) and _words(_BULLET.sub("", t)) <= 12:
+        return HEADING, "subheading inside the article"
+    return CHROME, f"boilerplate (jusText: {draft.classes[i]})"
+
+
+def _assembled(lines: list[Line]) -> Cleaned:
+    """The cleaner's verdict with the body: its body lines as paragraphs, a dateline before the first one cut."""
     paragraphs: list[str] = []
     starts: list[tuple[int, int]] = []
     offset = 0

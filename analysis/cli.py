@@ -8,11 +8,12 @@ import sys
 from pathlib import Path
 
 from analysis import __version__
-from analysis.corpus import CorpusError, read_corpus
-from analysis.engine import ENGINES, analyse_all, terminal_progress
+from analysis.build import BuildOptions, build, build_tables
+from analysis.corpus import CorpusError
+from analysis.engine import ENGINES, terminal_progress
 from analysis.export import FORMATS, write_tables
-from analysis.store import STORE_DIRNAME, Store, StoreError, default_store
-from analysis.tables import Tables, assemble, build_tables
+from analysis.store import STORE_DIRNAME, StoreError, default_store
+from analysis.tables import Tables
 
 EPILOG = """\
 exit codes: 0 when at least one article was analysed (skipped files are listed on stderr),
@@ -94,28 +95,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.engine == "dask" and not args.scheduler:
         print("error --engine dask needs --scheduler ADDRESS", file=sys.stderr)
         return 2
+    options = BuildOptions(jobs=args.jobs, engine=args.engine, scheduler=args.scheduler, model=args.model,
+                           max_bytes=args.max_bytes, full=args.full)
     progress = None if args.quiet else terminal_progress()
+    store = None if args.no_store else Path(args.store) if args.store else default_store(args.corpus)
     try:
-        if args.no_store:
-            if args.engine != "local" or args.jobs > 1:
-                corpus = read_corpus(args.corpus, max_bytes=args.max_bytes)
-                parts = analyse_all(corpus.documents, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
-                                    model=args.model, progress=progress)
-                tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings,
-                                  overrides=corpus.overrides, corpus_hash=corpus.content_hash, model=args.model)
-            else:
-                tables = build_tables(read_corpus(args.corpus, max_bytes=args.max_bytes), model=args.model)
-            result = None
+        if store is None:
+            tables, result = build_tables(args.corpus, options=options, progress=progress), None
         else:
-            store = Path(args.store) if args.store else default_store(args.corpus)
-            result = Store(store).update(args.corpus, jobs=args.jobs, engine=args.engine, scheduler=args.scheduler,
-                                         model=args.model, max_bytes=args.max_bytes, progress=progress,
-                                         full=args.full)
+            result = build(args.corpus, store=store, options=options, progress=progress)
             tables = result.tables
-    except CorpusError as exc:
-        print(f"error {exc}", file=sys.stderr)
-        return 2
-    except StoreError as exc:
+    except (CorpusError, StoreError) as exc:
         print(f"error {exc}", file=sys.stderr)
         return 2
     _report(tables, quiet=args.quiet)
@@ -125,15 +115,21 @@ def main(argv: list[str] | None = None) -> int:
     if result is not None and not args.quiet:
         print(f"store {store}: {result.analysed} articles analysed, {result.reused} reused, {result.removed} removed "
               f"in {result.seconds:.1f} s")
-    if args.command == "export":
-        for path in write_tables(tables.exported(), args.out, args.format):
-            if not args.quiet:
-                print(f"wrote {path}")
-    if args.command == "brief":
-        for path in _write_brief(tables, Path(args.out)):
-            if not args.quiet:
-                print(f"wrote {path}")
+    _write_outputs(args, tables)
     return 0
+
+
+def _write_outputs(args: argparse.Namespace, tables: Tables) -> None:
+    """The export's table files or the briefing pack, as the command asks."""
+    if args.command == "export":
+        written = write_tables(tables.exported(), args.out, args.format)
+    elif args.command == "brief":
+        written = _write_brief(tables, Path(args.out))
+    else:
+        written = []
+    for path in written:
+        if not args.quiet:
+            print(f"wrote {path}")
 
 
 def _write_brief(tables: Tables, out: Path) -> list[Path]:

@@ -33,10 +33,10 @@ CONTROL_FILES = {MANIFEST_NAME, OVERRIDES_NAME}
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_BYTES_ENV = "BRIEFING_MAX_BYTES"
 # Limits that keep one hostile or broken article from stalling the whole build.
-# Text per article (page text for HTML, before chrome removal): spaCy needs about 3 KB of memory per character
-# it processes at once and jusText's paragraph classification grows with the square of the paragraph count,
-# so 200,000 characters (about 30,000 words, several times a long feature) costs seconds and under 1 GB.
-# A longer article is skipped with its length as the reason.
+# Text per article (page text for HTML, before chrome removal): spaCy's memory grows with the characters it
+# processes at once and jusText's paragraph classification with the square of the paragraph count. 200,000
+# characters is about 30,000 words, several times a long feature; a longer article is skipped with its length
+# as the reason.
 MAX_TEXT_CHARS = 200_000
 # A "sentence" longer than this is a table, a list or text without punctuation, not prose: it is split and kept
 # like any other, but not searched for figures (analysis.figures) or parsed for stances (analysis.positions),
@@ -361,61 +361,73 @@ def read_sources(
     limit = max_bytes if max_bytes is not None else max_bytes_default()
     corpus = Corpus(root=root)
     offered = sorted(files, key=lambda f: f.name)
-    names = {f.name for f in offered}
-    rows: dict[str, dict] = {}
-    if manifest is not None:
-        rows, problems = read_manifest(manifest, known=names)
-        corpus.warnings.extend(problems)
-    seen: dict[str, str] = {}
+    rows = _manifest_rows(corpus, manifest, {f.name for f in offered})
     pending: list[tuple[SourceFile, Document | None]] = []  # (file, a store's earlier reading of it)
     for item in offered:
-        name = item.name
-        if safe_name(name) != name:
-            corpus.skipped.append(Skipped(name, "unsafe file name (absolute, or with '..' or a drive); not read"))
-            continue
-        suffix = PurePosixPath(name).suffix.lower()
-        fmt = FORMATS.get(suffix)
-        if fmt is None:
-            corpus.skipped.append(Skipped(name, f"unsupported file type {suffix or '(none)'}; use .txt, .md or .html"))
-            continue
-        if item.size > limit:
-            corpus.skipped.append(
-                Skipped(name, f"too large: {item.size / 1_048_576:.1f} MB is over the {limit / 1_048_576:.1f} MB limit")
-            )
-            continue
-        if item.size == 0:
-            corpus.skipped.append(Skipped(name, "empty file"))
-            continue
-        pending.append((item, reuse(item, rows.get(name, {})) if reuse is not None else None))
+        refusal = _refusal(item, limit)
+        if refusal is not None:
+            corpus.skipped.append(Skipped(item.name, refusal))
+        else:
+            pending.append((item, reuse(item, rows.get(item.name, {})) if reuse is not None else None))
     # Decoding and cleaning each file depends on that file alone: a process pool's map can do it in parallel.
     to_read = [(item, FORMATS[PurePosixPath(item.name).suffix.lower()], rows.get(item.name, {}))
                for item, earlier in pending if earlier is None]
     readings = iter((mapper or map)(_read_one, to_read))
+    seen: dict[str, str] = {}  # content hash -> the first file with that text
     for item, earlier in pending:
-        name = item.name
-        if earlier is None:
-            doc, warnings = next(readings)
-            corpus.warnings.extend(warnings)
-            if isinstance(doc, Skipped):
-                corpus.skipped.append(doc)
-                continue
-        else:
-            doc = earlier
+        if earlier is not None:
             corpus.warnings.extend(earlier.read_warnings)
-        if doc.content_hash in seen:
-            corpus.skipped.append(Skipped(name, f"duplicate of {seen[doc.content_hash]} (same text)"))
+            _admit(corpus, item, earlier, rows, seen, fresh=False)
             continue
-        if earlier is None and not doc.body.strip():
-            chrome = doc.cleaned.chrome_lines
-            corpus.skipped.append(Skipped(name, (
-                f"no article text found: all {chrome} non-blank lines look like page chrome" if chrome
-                else "no article text found: no visible text once markup and front matter are removed"
-            )))
-            continue
-        seen[doc.content_hash] = name
-        corpus.documents.append(doc)
-        corpus.provenance[name] = (item.signature, rows.get(name, {}))
+        doc, warnings = next(readings)
+        corpus.warnings.extend(warnings)
+        if isinstance(doc, Skipped):
+            corpus.skipped.append(doc)
+        else:
+            _admit(corpus, item, doc, rows, seen, fresh=True)
     return corpus
+
+
+def _manifest_rows(corpus: Corpus, manifest: bytes | None, names: set[str]) -> dict[str, dict]:
+    """The manifest's rows by file name (none without a manifest); its problems go to the corpus's warnings."""
+    if manifest is None:
+        return {}
+    rows, problems = read_manifest(manifest, known=names)
+    corpus.warnings.extend(problems)
+    return rows
+
+
+def _refusal(item: SourceFile, limit: int) -> str | None:
+    """Why a file is not read at all (its name, type or size), or None when it is read."""
+    name = item.name
+    if safe_name(name) != name:
+        return "unsafe file name (absolute, or with '..' or a drive); not read"
+    suffix = PurePosixPath(name).suffix.lower()
+    if FORMATS.get(suffix) is None:
+        return f"unsupported file type {suffix or '(none)'}; use .txt, .md or .html"
+    if item.size > limit:
+        return f"too large: {item.size / 1_048_576:.1f} MB is over the {limit / 1_048_576:.1f} MB limit"
+    if item.size == 0:
+        return "empty file"
+    return None
+
+
+def _admit(corpus: Corpus, item: SourceFile, doc: Document, rows: dict, seen: dict[str, str], *, fresh: bool) -> None:
+    """Add a reading to the corpus, unless its text repeats an earlier file's or (read now) it has no article text."""
+    name = item.name
+    if doc.content_hash in seen:
+        corpus.skipped.append(Skipped(name, f"duplicate of {seen[doc.content_hash]} (same text)"))
+        return
+    if fresh and not doc.body.strip():
+        chrome = doc.cleaned.chrome_lines
+        corpus.skipped.append(Skipped(name, (
+            f"no article text found: all {chrome} non-blank lines look like page chrome" if chrome
+            else "no article text found: no visible text once markup and front matter are removed"
+        )))
+        return
+    seen[doc.content_hash] = name
+    corpus.documents.append(doc)
+    corpus.provenance[name] = (item.signature, rows.get(name, {}))
 
 
 def _read_one(job: tuple[SourceFile, str, dict]) -> tuple[Document | Skipped, list[str]]:
@@ -457,76 +469,149 @@ def read_corpus(
         raise CorpusError(f"{root}: not a folder")
     if not os.access(root, os.R_OK | os.X_OK):
         raise CorpusError(f"{root}: corpus folder is not readable")
+    listing = _list_folder(root)
+    manifest_bytes, manifest_problem = _control_file(listing.manifest, MANIFEST_NAME, "manifest")
+    corpus = read_sources(listing.files, manifest=manifest_bytes, root=str(root), max_bytes=max_bytes, reuse=reuse,
+                          mapper=mapper)
+    corpus.skipped.extend(listing.outside)
+    corpus.overrides, overrides_problem = _control_file(listing.overrides, OVERRIDES_NAME, "overrides")
+    if overrides_problem:
+        corpus.warnings.append(overrides_problem)
+    if manifest_problem:
+        corpus.warnings.insert(0, manifest_problem)
+    return corpus
+
+
+@dataclass
+class _Listing:
+    """What a walk of a corpus folder found: article files, entries not read (and why) and the control files."""
+
+    files: list[SourceFile] = field(default_factory=list)
+    outside: list[Skipped] = field(default_factory=list)
+    manifest: Path | None = None
+    overrides: Path | None = None
+
+
+def _list_folder(root: Path) -> _Listing:
+    """Every file below root, folder by folder and by name; hidden entries and links to folders are left out."""
+    listing = _Listing()
     resolved_root = root.resolve()
-    files: list[SourceFile] = []
-    outside: list[Skipped] = []
-    manifest = overrides = None
 
     def unreadable_folder(exc: OSError) -> None:
         name = Path(exc.filename).relative_to(root).as_posix() if exc.filename else str(root)
         reason = f"folder cannot be read: {exc.strerror or exc}; its files are not read"
-        outside.append(Skipped(f"{name}/", reason))
+        listing.outside.append(Skipped(f"{name}/", reason))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable_folder):
-        kept = []
-        for dirname in sorted(d for d in dirnames if not d.startswith(".")):
-            if os.path.islink(os.path.join(dirpath, dirname)):
-                name = (Path(dirpath) / dirname).relative_to(root).as_posix()
-                outside.append(Skipped(f"{name}/", "link to a folder; links to folders are not followed"))
-            else:
-                kept.append(dirname)
-        dirnames[:] = kept
-        # Plain strings, not Path objects: a folder of 10,000 articles spends more in path parsing than in the disk.
+        dirnames[:] = _followed_folders(root, dirpath, dirnames, listing.outside)
+        # Plain strings, not Path objects: in a large folder, parsing paths costs more than reading the disk.
         relative = os.path.relpath(dirpath, root)
         prefix = "" if relative == os.curdir else relative.replace(os.sep, "/") + "/"
         for filename in sorted(filenames):
-            if filename.startswith("."):
-                continue
-            path = os.path.join(dirpath, filename)
-            name = prefix + filename
-            try:
-                info = os.lstat(path)
-                if stat.S_ISLNK(info.st_mode):  # a link may point anywhere: only its target inside the folder is read
-                    real = Path(path).resolve(strict=True)
-                    if not real.is_relative_to(resolved_root):
-                        outside.append(Skipped(name, "link to a file outside the corpus folder; not read"))
-                        continue
-                    info = os.stat(path)
-            except (OSError, RuntimeError) as exc:  # a dangling link, or links in a loop (RuntimeError before 3.13)
-                if isinstance(exc, FileNotFoundError) or not isinstance(exc, OSError) or exc.errno == errno.ELOOP:
-                    reason = f"broken link: {getattr(exc, 'strerror', None) or 'the links form a loop'}; not read"
-                else:
-                    reason = f"cannot be read: {exc.strerror or exc}"
-                outside.append(Skipped(name, reason))
-                continue
-            if name == MANIFEST_NAME:
-                manifest = Path(path)
-                continue
-            if name == OVERRIDES_NAME:
-                overrides = Path(path)
-                continue
-            if name in CONTROL_FILES:
-                continue
-            if not stat.S_ISREG(info.st_mode):  # reading a pipe or a device could block or never end
-                outside.append(Skipped(name, "not a regular file (a pipe, socket or device); not read"))
-                continue
-            files.append(SourceFile(name, info.st_size, functools.partial(_read_bytes, path),
+            if not filename.startswith("."):
+                _list_file(listing, os.path.join(dirpath, filename), prefix + filename, resolved_root)
+    return listing
+
+
+def _followed_folders(root: Path, dirpath: str, dirnames: list[str], outside: list[Skipped]) -> list[str]:
+    """The subfolders of dirpath to walk into, by name: not hidden ones, nor links to folders (noted in outside)."""
+    kept = []
+    for dirname in sorted(d for d in dirnames if not d.startswith(".")):
+        if os.path.islink(os.path.join(dirpath, dirname)):
+            name = (Path(dirpath) / dirname).relative_to(root).as_posix()
+            outside.append(Skipped(f"{name}/", "link to a folder; links to folders are not followed"))
+        else:
+            kept.append(dirname)
+    return kept
+
+
+def _list_file(listing: _Listing, path: str, name: str, resolved_root: Path) -> None:
+    """Put one file of the folder in the listing: as an article, a control file, or an entry not read."""
+    info = _file_status(path, name, resolved_root)
+    if isinstance(info, Skipped):
+        listing.outside.append(info)
+        return
+    if name == MANIFEST_NAME:
+        listing.manifest = Path(path)
+        return
+    if name == OVERRIDES_NAME:
+        listing.overrides = Path(path)
+        return
+    if name in CONTROL_FILES:
+        return
+    if not stat.S_ISREG(info.st_mode):  # reading a pipe or a device could block or never end
+        listing.outside.append(Skipped(name, "not a regular file (a pipe, socket or device); not read"))
+        return
+    listing.files.append(SourceFile(name, info.st_size, functools.partial(_read_bytes, path),
                                     f"{info.st_size}:{info.st_mtime_ns}"))
-    manifest_bytes = None
-    manifest_problem = None
-    if manifest is not None:
-        try:
-            manifest_bytes = manifest.read_bytes()
-        except OSError as exc:
-            manifest_problem = f"{MANIFEST_NAME}: cannot be read: {exc.strerror or exc}; manifest ignored"
-    corpus = read_sources(files, manifest=manifest_bytes, root=str(root), max_bytes=max_bytes, reuse=reuse,
-                          mapper=mapper)
-    corpus.skipped.extend(outside)
-    if overrides is not None:
-        try:
-            corpus.overrides = overrides.read_bytes()
-        except OSError as exc:
-            corpus.warnings.append(f"{OVERRIDES_NAME}: cannot be read: {exc.strerror or exc}; overrides ignored")
-    if manifest_problem:
-        corpus.warnings.insert(0, manifest_problem)
-    return corpus
+
+
+def _file_status(path: str, name: str, resolved_root: Path) -> os.stat_result | Skipped:
+    """A file's status (a link's target's, when inside the folder), or why it is not read."""
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):  # a link may point anywhere: only its target inside the folder is read
+            real = Path(path).resolve(strict=True)
+            if not real.is_relative_to(resolved_root):
+                return Skipped(name, "link to a file outside the corpus folder; not read")
+            info = os.stat(path)
+    except (OSError, RuntimeError) as exc:  # a dangling link, or links in a loop (RuntimeError before 3.13)
+        if isinstance(exc, FileNotFoundError) or not isinstance(exc, OSError) or exc.errno == errno.ELOOP:
+            reason = f"broken link: {getattr(exc, 'strerror', None) or 'the links form a loop'}; not read"
+        else:
+            reason = f"cannot be read: {exc.strerror or exc}"
+        return Skipped(name, reason)
+    return info
+
+
+def _control_file(path: Path | None, label: str, what: str) -> tuple[bytes | None, str | None]:
+    """The bytes of a control file found in the folder (None when there is none), or why it cannot be read."""
+    if path is None:
+        return None, None
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, f"{label}: cannot be read: {exc.strerror or exc}; {what} ignored"
+
+
+def read_uploads(
+    files: list[tuple[str, bytes]],
+    *,
+    pasted: str = "",
+    title: str = "",
+    outlet: str = "",
+    published: str = "",
+    existing: dict[str, bytes] | None = None,
+) -> tuple[Corpus, dict[str, bytes], list[str]]:
+    """Articles added in a browser session, read as a corpus of files under uploads/.
+
+    files are (name as uploaded, bytes): only the last part of a name counts, a sources.csv is this upload's
+    manifest, any other CSV and any unusable name is rejected. pasted is an article's text, stored as a markdown
+    file with front matter for the title, outlet and date (published) given. existing are the session's earlier
+    files (uploads/NAME -> bytes), kept unless an upload of the same name replaces them.
+    Returns (the corpus read from all the session's files, the session's files, one line per file not added).
+    """
+    folder = "uploads"
+    session = dict(existing or {})
+    manifest = None
+    rejected: list[str] = []
+    for uploaded, data in files:
+        name = safe_name(uploaded.rsplit("/", 1)[-1].rsplit("\\", 1)[-1])
+        if name is None:
+            rejected.append(f"{uploaded}: not a usable file name")
+        elif name == MANIFEST_NAME:
+            manifest = data
+        elif name.endswith(".csv"):
+            rejected.append(f"{name}: only a manifest named {MANIFEST_NAME} is accepted as CSV")
+        else:
+            session[f"{folder}/{name}"] = data
+    if pasted.strip():
+        given = (("title", title), ("outlet", outlet), ("date", published))
+        front = "---\n" + "".join(f"{key}: \"{value.strip().replace(chr(34), '')}\"\n"
+                                  for key, value in given if value.strip()) + "---\n"
+        session[f"{folder}/pasted_{len(session) + 1:03d}.md"] = (front + pasted).encode("utf-8")
+    corpus = read_sources(
+        [SourceFile(name, len(data), (lambda d=data: d)) for name, data in session.items()],
+        manifest=prefix_manifest(manifest, f"{folder}/") if manifest is not None else None, root=folder,
+    )
+    return corpus, session, rejected + [str(skipped) for skipped in corpus.skipped]

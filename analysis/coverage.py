@@ -5,15 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.figures import format_value
 from analysis.frames import distinct_counts, name_ranks, positions_in
+from analysis.lexicon import load_yaml
 from analysis.metadata import DATE_PATTERNS, MONTHS
 from analysis.rewrites import PASSAGE_COLUMNS, PASSAGE_TEXT_COLUMNS
 
@@ -192,7 +191,7 @@ _RELATIVE = re.compile(r"\b(?P<word>yesterday|today|earlier today)\b", re.I)
 
 @lru_cache(maxsize=1)
 def _event_kinds() -> dict[str, list[re.Pattern]]:
-    data = yaml.safe_load(resources.files("analysis").joinpath("data/events.yaml").read_text("utf-8"))
+    data = load_yaml("events.yaml")
     return {kind: [re.compile(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", re.I) for w in words] for kind, words in data["kinds"].items()}
 
 

@@ -1,6 +1,6 @@
 """Run the per-article analysis over many articles: in this process, in N local processes, or on a Dask cluster.
 
-The unit of work is always `analysis.tables.analyse_documents` over a chunk of articles; every engine returns
+The unit of work is always `analysis.articles.analyse_documents` over a chunk of articles; every engine returns
 the same `Parts`, in the order of the articles given, so the tables do not depend on how the work was split.
 """
 
@@ -15,8 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
+from analysis.articles import analyse_documents, empty_parts
 from analysis.corpus import Document
-from analysis.tables import Parts, analyse_documents, concat_parts
+from analysis.tables import Parts, concat_parts
 
 ENGINES = ("local", "dask")
 # Articles per unit of work: big enough to amortise nlp.pipe batching and process hand-over, small enough that
@@ -136,7 +137,8 @@ def parallel_map(fn, items, *, jobs: int, min_items: int = 64) -> Iterator:
 
 def analyse_all(docs: Sequence[Document], **options) -> Parts:
     """Parts of every article, in the order given, whichever engine ran them."""
-    return concat_parts([parts for _, parts in run_chunks(docs, **options)]).in_order([d.document for d in docs])
+    pieces = [parts for _, parts in run_chunks(docs, **options)]
+    return concat_parts(pieces).in_order([d.document for d in docs]) if pieces else empty_parts()
 
 
 def terminal_progress(stream=None) -> ProgressCallback | None:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import bisect
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
 
 from analysis.frames import distinct_counts, name_ranks, positions_in, word_counts
 from analysis.gazetteer import slug
+from analysis.lexicon import load_json
 
 # Labels that name who or what a story is about; numbers, dates and amounts are the figures layer's job.
 ENTITY_LABELS = ("PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW")
@@ -66,10 +64,9 @@ class Mention:
     country_iso3: str | None
 
 
-@lru_cache(maxsize=1)
 def catalog() -> dict[str, dict]:
     """Gazetteer entities by id: canonical name, label, country (iso3), kind and role."""
-    return json.loads(resources.files("analysis").joinpath("data/entity_catalog.json").read_text("utf-8"))
+    return load_json("entity_catalog.json")
 
 
 def country_names() -> dict[str, str]:
@@ -142,40 +139,64 @@ def resolve_frame(raw: pd.DataFrame) -> pd.DataFrame:
     out = frame[MENTION_COLUMNS]
     if loose.empty:
         return out.copy()
-
-    def majority(column: str) -> pd.Series:
-        # The most frequent value per name; on a tie, the one seen first (as Counter.most_common does).
-        counts = loose.groupby(["_key", column], sort=False).agg(n=("_order", "size"), first=("_order", "min"))
-        best = counts.reset_index().sort_values(["_key", "n", "first"], ascending=[True, False, True])
-        return best.drop_duplicates("_key").set_index("_key")[column]
-
     # One resolution per (article, name): its rows of loose share it. The pair of a row is its code.
+    codes, pair_documents, pair_keys = _article_names(loose)
+    labels = pair_keys.map(_majority(loose, "label")).to_numpy(dtype=object)
+    entities = pair_keys.map(_majority(loose, "entity")).to_numpy(dtype=object)
+    _complete_surnames(frame, labels, entities, pair_documents)
+    resolved = _identities(frame, labels, entities)
+    # Row i of the result takes row take[i] of the column followed by the pairs' values: a gather, not a loop.
+    take = np.arange(len(frame))
+    take[loose.index.to_numpy()] = len(frame) + codes
+    columns = {}
+    for column, values in zip(("entity", "label", "entity_id", "country_iso3"), zip(*resolved)):
+        extended = pd.concat([frame[column], pd.Series(values, dtype=frame[column].dtype)], ignore_index=True)
+        columns[column] = extended.take(take).set_axis(frame.index)
+    return out.assign(**columns)
+
+
+def _article_names(loose: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, pd.Series]:
+    """Each row's (article, name) pair code, and per pair its article and its case-folded name."""
     codes, pair_count = _pair_codes(loose["document"], loose["_key"])
     first = np.empty(pair_count, dtype=np.int64)
-    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # each pair's first row
     pair_documents = loose["document"].to_numpy(dtype=object)[first]
-    pair_keys = pd.Series(loose["_key"].to_numpy(dtype=object)[first])
-    labels = pair_keys.map(majority("label")).to_numpy(dtype=object)
-    entities = pair_keys.map(majority("entity")).to_numpy(dtype=object)
+    return codes, pair_documents, pd.Series(loose["_key"].to_numpy(dtype=object)[first])
 
-    # A surname alone is the full name used in the same article, else the one used most in the corpus.
+
+def _majority(loose: pd.DataFrame, column: str) -> pd.Series:
+    """Per case-folded name, the column's most frequent value over the corpus."""
+    # On a tie, the value seen first (as Counter.most_common does).
+    counts = loose.groupby(["_key", column], sort=False).agg(n=("_order", "size"), first=("_order", "min"))
+    best = counts.reset_index().sort_values(["_key", "n", "first"], ascending=[True, False, True])
+    return best.drop_duplicates("_key").set_index("_key")[column]
+
+
+def _complete_surnames(
+    frame: pd.DataFrame, labels: np.ndarray, entities: np.ndarray, pair_documents: np.ndarray
+) -> None:
+    """Replace, in entities, a person's surname alone by the full name used in the same article, else in the corpus."""
     surnames = np.flatnonzero((labels == "PERSON") & (word_counts(pd.Series(entities, dtype=object)) == 1))
-    if len(surnames):
-        people = frame[frame["label"] == "PERSON"]
-        people = people[word_counts(people["entity"]) >= 2]
-        people_in_corpus = Counter(people["entity"].value_counts().to_dict())
-        wanted = set(pair_documents[surnames].tolist())
-        people_in_doc: dict[str, Counter] = defaultdict(Counter)
-        local = people[people["document"].isin(wanted)]
-        for (document, entity), count in local.groupby(["document", "entity"], sort=False).size().items():
-            people_in_doc[document][entity] = count
-        for k in surnames.tolist():
-            full = (_full_name(entities[k], people_in_doc.get(pair_documents[k], Counter()))
-                    or _full_name(entities[k], people_in_corpus))
-            if full:
-                entities[k] = full
+    if not len(surnames):
+        return
+    people = frame[frame["label"] == "PERSON"]
+    people = people[word_counts(people["entity"]) >= 2]
+    people_in_corpus = Counter(people["entity"].value_counts().to_dict())
+    wanted = set(pair_documents[surnames].tolist())
+    people_in_doc: dict[str, Counter] = defaultdict(Counter)
+    local = people[people["document"].isin(wanted)]
+    for (document, entity), count in local.groupby(["document", "entity"], sort=False).size().items():
+        people_in_doc[document][entity] = count
+    for k in surnames.tolist():
+        full = (_full_name(entities[k], people_in_doc.get(pair_documents[k], Counter()))
+                or _full_name(entities[k], people_in_corpus))
+        if full:
+            entities[k] = full
 
-    # Ids and catalogue entries per distinct (label, name).
+
+def _identities(frame: pd.DataFrame, labels: np.ndarray, entities: np.ndarray) -> list[tuple[str, str, str, str]]:
+    """Per pair: (entity, label, entity_id, country_iso3), from the catalogue when the derived id is in it."""
+    # Worked out once per distinct (label, name). A name that is a gazetteer person's takes that person's id.
     gazetteer_people = frame[(frame["entity_id"] != "") & (frame["label"] == "PERSON")]
     ids_by_name = dict(zip(gazetteer_people["entity"].tolist(), gazetteer_people["entity_id"].tolist()))
     known = catalog()
@@ -185,15 +206,7 @@ def resolve_frame(raw: pd.DataFrame) -> pd.DataFrame:
         info = known.get(entity_id)
         named[(label, entity)] = ((info["name"], info["label"], entity_id, info.get("iso3") or "") if info is not None
                                   else (entity, label, entity_id, ""))
-    resolved = [named[pair] for pair in zip(labels.tolist(), entities.tolist())]
-    # Row i of the result takes row take[i] of the column followed by the pairs' values: a gather, not a loop.
-    take = np.arange(len(frame))
-    take[loose.index.to_numpy()] = len(frame) + codes
-    columns = {}
-    for column, values in zip(("entity", "label", "entity_id", "country_iso3"), zip(*resolved)):
-        extended = pd.concat([frame[column], pd.Series(values, dtype=frame[column].dtype)], ignore_index=True)
-        columns[column] = extended.take(take).set_axis(frame.index)
-    return out.assign(**columns)
+    return [named[pair] for pair in zip(labels.tolist(), entities.tolist())]
 
 
 def _pair_codes(first: pd.Series, second: pd.Series) -> tuple[np.ndarray, int]:
@@ -395,7 +408,7 @@ def evidence_for(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.
     else:
         hits = mentions[mentions["entity"] == entity]
     # Each sentence's distinct spellings, sorted and joined: one sort for all sentences, then plain slices (a popular
-    # name is in tens of thousands of sentences, and a pandas group per sentence costs seconds).
+    # name is in tens of thousands of sentences, and a pandas group per sentence is slow).
     spellings = hits[["document", "sentence", "text"]].drop_duplicates().sort_values(["document", "sentence", "text"])
     document = spellings["document"].to_numpy(dtype=object)
     number = spellings["sentence"].to_numpy(dtype=np.int64)

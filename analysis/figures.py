@@ -7,14 +7,13 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
-import yaml
 from text_to_num import text2num
 
 from analysis.corpus import MAX_SENTENCE_CHARS
+from analysis.lexicon import load_yaml
 from analysis.metadata import DATE_PATTERNS, MONTHS
 
 FIGURE_COLUMNS = [
@@ -26,14 +25,6 @@ DISCREPANCY_COLUMNS = [
     "outlet_a", "outlet_b", "published_a", "published_b", "reasons", "explanation",
 ]
 
-_NUMBER_WORDS = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion"
-).split()
-_WORD_NUMBER = re.compile(
-    r"\b(?:" + "|".join(_NUMBER_WORDS) + r")(?:(?:[\s-]+(?:and[\s-]+)?)(?:" + "|".join(_NUMBER_WORDS) + r"))*\b",
-    re.IGNORECASE,
-)
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _WORD = re.compile(r"[A-Za-z](?:[A-Za-z'’-]|\.(?=[A-Za-z]))*")  # "U.S" of "U.S.": a final period ends the sentence
 _MONTH_DAY = re.compile(
@@ -42,10 +33,12 @@ _MONTH_DAY = re.compile(
     re.IGNORECASE,
 )
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:a\.m\.|p\.m\.|am|pm)\b", re.IGNORECASE)
-# Function words never name what a number counts (spaCy's English list plus a few of our own).
+
+
 @lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS  # imported on first use: importing spaCy takes about a second
+    """Function words, which never name what a number counts: spaCy's English list plus a few of our own."""
+    from spacy.lang.en.stop_words import STOP_WORDS  # imported on first use: importing spaCy is slow
 
     return frozenset(STOP_WORDS) | {"instead", "per", "each", "also", "already", "still", "yet"}
 
@@ -55,9 +48,18 @@ class Lexicon:
     unit_of: dict[str, str]
     currency_symbols: list[tuple[str, str]]
     currency_words: dict[str, str]
-    scales: dict[str, float]
+    currency_display: dict[str, str]  # code -> the symbol an amount is shown with
+    word_number: re.Pattern  # a number written in words
+    scales: dict[str, float]  # every form of a scale word (abbreviations too) -> its value
+    spaced_scales: frozenset[str]  # the written-out scale words, which may stand apart from their number
+    scale_pattern: re.Pattern  # a scale word or abbreviation right after a number
+    money_suffixes: tuple[tuple[float, str], ...]  # (size, suffix) for showing money, largest first
     multipliers: dict[str, int]
+    multiplier_pattern: re.Pattern
     vague: dict[str, tuple[int, int]]
+    vague_pattern: re.Pattern  # a vague amount, with the scale word after it if any
+    vague_scales: dict[str, float | int]
+    vague_scale_required: frozenset[str]
     qualifiers: dict[str, str]
     label_words: set[str]
     time_units: set[str]
@@ -69,20 +71,36 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """The figure lexicon and quantity definitions from analysis/data/figures.yaml."""
-    data = yaml.safe_load(resources.files("analysis").joinpath("data/figures.yaml").read_text("utf-8"))
+    data = load_yaml("figures.yaml")
     unit_of = {form.lower(): unit for unit, forms in data["units"].items() for form in forms}
     symbols = sorted(
         ((symbol, code) for code, spec in data["currencies"].items() for symbol in spec["symbols"]),
         key=lambda pair: -len(pair[0]),
     )
     words = {word: code for code, spec in data["currencies"].items() for word in spec["words"]}
+    scales = _scale_forms(data["scales"])
+    multipliers = {k.lower(): int(v) for k, v in data["multipliers"].items()}
+    vague = {k.lower(): (int(v[0]), int(v[1])) for k, v in data["vague"].items()}
+    # A whole number stays an int (PyYAML reads "1.0e6" as text): so do the ranges it scales.
+    vague_scales = {k.lower(): v if isinstance(v, int) else float(v) for k, v in data["vague_scales"].items()}
     return Lexicon(
         unit_of=unit_of,
         currency_symbols=symbols,
         currency_words=words,
-        scales={k.lower(): float(v) for k, v in data["scales"].items()},
-        multipliers={k.lower(): int(v) for k, v in data["multipliers"].items()},
-        vague={k.lower(): (int(v[0]), int(v[1])) for k, v in data["vague"].items()},
+        currency_display={code: spec["display"] for code, spec in data["currencies"].items()},
+        word_number=_word_number_pattern(data["number_words"]),
+        scales=scales,
+        spaced_scales=frozenset(word.lower() for word in data["scales"]),
+        scale_pattern=re.compile(rf"(\s?)({_alternatives(scales)})\b", re.IGNORECASE),
+        money_suffixes=tuple(sorted(((float(spec["value"]), spec["display"]) for spec in data["scales"].values()
+                                     if spec.get("display")), reverse=True)),
+        multipliers=multipliers,
+        multiplier_pattern=re.compile(rf"\s+({_alternatives(multipliers)})\b", re.IGNORECASE),
+        vague=vague,
+        vague_pattern=re.compile(rf"\b({_alternatives(vague)})(?:\s+({_alternatives(vague_scales)}))?\b",
+                                 re.IGNORECASE),
+        vague_scales=vague_scales,
+        vague_scale_required=frozenset(word.lower() for word in data["vague_scale_required"]),
         qualifiers={k.lower(): v for k, v in data["qualifiers"].items()},
         label_words=set(data["label_words"]),
         time_units={u.lower() for u in data["time_units"]},
@@ -90,6 +108,26 @@ def lexicon() -> Lexicon:
         versions={k: [c.lower() for c in v] for k, v in data["versions"].items()},
         quantities=list(data["quantities"]),
     )
+
+
+def _scale_forms(scales: dict) -> dict[str, float]:
+    """Every written-out scale word and abbreviation, lower case, with its value."""
+    forms = {}
+    for word, spec in scales.items():
+        for form in [word, *spec.get("abbreviations", [])]:
+            forms[form.lower()] = float(spec["value"])
+    return forms
+
+
+def _alternatives(words) -> str:
+    """A regular expression alternation of words, longest first (so a phrase wins over its first word)."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
+
+
+def _word_number_pattern(number_words: list[str]) -> re.Pattern:
+    """A run of number words ("twenty-six", "two hundred and fifty thousand")."""
+    words = "|".join(re.escape(word) for word in number_words)
+    return re.compile(rf"\b(?:{words})(?:(?:[\s-]+(?:and[\s-]+)?)(?:{words}))*\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -201,7 +239,7 @@ def parse_figures(text: str) -> Iterator[Figure]:
         if re.match(r"\.\d", text[end : end + 2]) or (end < len(text) and text[end] == "," and text[end + 1 : end + 2].isdigit()):
             continue
         candidates.append((start, end, float(match.group().replace(",", "")), "digits"))
-    for match in _WORD_NUMBER.finditer(text):
+    for match in lex.word_number.finditer(text):
         start, end = match.span()
         words = match.group()
         if words[0].isupper() and start > 0:
@@ -214,17 +252,12 @@ def parse_figures(text: str) -> Iterator[Figure]:
             continue
         candidates.append((start, end, value, "words"))
 
-    vague_re = re.compile(
-        r"\b(" + "|".join(re.escape(v) for v in sorted(lex.vague, key=len, reverse=True)) + r")"
-        r"(?:\s+(thousand|hundred|million|billion))?\b",
-        re.IGNORECASE,
-    )
-    for match in vague_re.finditer(text):
+    for match in lex.vague_pattern.finditer(text):
         phrase, scale_word = match.group(1).lower(), (match.group(2) or "").lower()
-        if phrase in ("several", "a few", "a couple of") and not scale_word:
-            continue  # "several nations" is not a figure; "several thousand troops" is
+        if phrase in lex.vague_scale_required and not scale_word:
+            continue
         low, high = lex.vague[phrase]
-        factor = {"hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9}.get(scale_word, 1)
+        factor = lex.vague_scales.get(scale_word, 1)
         unit, noun, noun_end = _counted_noun(text, match.end(), lex)
         if not unit:
             continue
@@ -256,11 +289,11 @@ def _extend(text: str, start: int, end: int, value: float, kind: str, lex: Lexic
             unit, left = code, text[:start].rstrip(" ").rfind(symbol)
             break
     right = end
-    scale = re.match(r"(\s?)(billion|million|thousand|trillion|bn|mn|tn|m|k|b)\b", text[end:], re.IGNORECASE)
-    if scale and (scale.group(1) == "" or scale.group(2).lower() in ("billion", "million", "thousand", "trillion")):
+    scale = lex.scale_pattern.match(text, end)
+    if scale and (scale.group(1) == "" or scale.group(2).lower() in lex.spaced_scales):
         value *= lex.scales[scale.group(2).lower()]
-        right = end + scale.end()
-    multiplier = re.match(r"\s+(dozen|score)\b", text[right:], re.IGNORECASE)
+        right = scale.end()
+    multiplier = lex.multiplier_pattern.match(text[right:])
     if multiplier and kind == "words":
         value *= lex.multipliers[multiplier.group(1).lower()]
         right += multiplier.end()
@@ -398,7 +431,7 @@ def figures_table(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
 
 
 def format_value(value: float, unit: str, *, with_unit: bool = True, approximate: bool = False, prose: bool = False) -> str:
-    """A figure as a reader writes it: 600,000 troops, €210bn, 2030, 12.5% (counts without their noun if asked).
+    """A figure as a reader writes it: 1,200 workers, €3.5bn, 2030, 12.5% (counts without their noun if asked).
 
     An approximate figure is marked "≈ 20 countries", or "about 20 countries" in running prose.
     """
@@ -406,9 +439,9 @@ def format_value(value: float, unit: str, *, with_unit: bool = True, approximate
         return ("about " if prose else "≈ ") + format_value(value, unit, with_unit=with_unit)
     if unit == "year":
         return f"{int(value)}"
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£"}.get(unit)
+    symbol = lexicon().currency_display.get(unit)
     if symbol:
-        for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m")):
+        for size, suffix in lexicon().money_suffixes:
             if abs(value) >= size:
                 return f"{symbol}{value / size:,.{0 if value % size == 0 else 1}f}{suffix}"
         return f"{symbol}{value:,.0f}"

@@ -10,10 +10,10 @@ import json
 import re
 import sys
 import unicodedata
-from importlib import resources
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from analysis.lexicon import load_yaml
 
 DATA = Path(__file__).parent / "data"
 PATTERNS_FILE = DATA / "entity_patterns.jsonl"
@@ -40,20 +40,37 @@ def _usable_alias(alias: str, curated: set[str]) -> bool:
     )
 
 
-def generate(curated: dict, countries: dict) -> tuple[list[dict], dict[str, dict]]:
-    """Patterns (label, pattern, id) and catalog (id -> name, label, iso3, kind, role) from the two sources."""
-    catalog: dict[str, dict] = {}
-    claims: dict[tuple[str, str], tuple[int, str]] = {}  # (label, surface) -> (population, id)
+@dataclass
+class _Gazetteer:
+    """The catalogue being generated, and which entity each (label, surface) names so far."""
 
-    def claim(label: str, surface: str, entity_id: str, population: int) -> None:
+    catalog: dict[str, dict] = field(default_factory=dict)
+    claims: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)  # (label, surface) -> (population, id)
+
+    def claim(self, label: str, surface: str, entity_id: str, population: int) -> None:
+        """Let entity_id name surface (as label), unless a more populous entity already does."""
         surface = surface.strip()
         if not surface:
             return
         key = (label, surface)
         # A surface shared by two entities (a demonym of two countries) goes to the more populous one.
-        if key not in claims or population > claims[key][0]:
-            claims[key] = (population, entity_id)
+        if key not in self.claims or population > self.claims[key][0]:
+            self.claims[key] = (population, entity_id)
 
+    def patterns(self) -> list[dict]:
+        """One EntityRuler pattern per claimed surface, in a stable order."""
+        found = [{"label": label, "pattern": surface, "id": entity_id}
+                 for (label, surface), (_, entity_id) in self.claims.items()]
+        return sorted(found, key=lambda p: (p["id"], p["label"], p["pattern"]))
+
+
+# Curated entries always win over dataset spellings: they claim their surfaces with this population.
+_CURATED = 10**12
+
+
+def generate(curated: dict, countries: dict) -> tuple[list[dict], dict[str, dict]]:
+    """Patterns (label, pattern, id) and catalog (id -> name, label, iso3, kind, role) from the two sources."""
+    built = _Gazetteer()
     extra = curated.get("countries", {})
     stop_capitals = set(curated.get("capital_stoplist", []))
     seen: set[str] = set()
@@ -63,58 +80,68 @@ def generate(curated: dict, countries: dict) -> tuple[list[dict], dict[str, dict
         if not iso3 or not data.get("name") or iso3 in seen:
             continue
         seen.add(iso3)
-        population = int(data.get("population") or 0)
-        more = extra.get(iso3, {})
-        name = data["name"]
-        catalog[iso3] = {"name": name, "label": "GPE", "iso3": iso3, "kind": "country"}
-        curated_aliases = set(more.get("aliases", []))
-        for alias in [name, *data.get("altSpellings", []), *curated_aliases]:
-            if _usable_alias(alias, curated_aliases | {name}):
-                claim("GPE", alias, iso3, population)
-        demonyms = [d for d in [data.get("demonym"), *more.get("demonyms", [])] if d]
-        if demonyms:
-            norp_id = f"norp:{iso3.lower()}"
-            catalog.setdefault(norp_id, {"name": demonyms[0], "label": "NORP", "iso3": iso3, "kind": "demonym"})
-            for demonym in demonyms:
-                claim("NORP", demonym, norp_id, population)
-        listed = data.get("capital")
-        listed = more.get("capital") or (listed[0] if isinstance(listed, list) and listed else listed)
-        for capital in [listed, *more.get("capitals", [])]:
-            if capital and capital not in stop_capitals:
-                main_capital = listed if listed and listed not in stop_capitals else capital
-                place_id = f"place:{slug(main_capital)}"
-                catalog.setdefault(place_id, {"name": main_capital, "label": "GPE", "iso3": iso3, "kind": "capital"})
-                claim("GPE", capital, place_id, population)
+        _add_country(built, iso3, data, extra.get(iso3, {}), stop_capitals)
+    _add_curated_entities(built, curated)
+    _add_people(built, curated)
+    return built.patterns(), dict(sorted(built.catalog.items()))
 
-    big = 10**12  # curated entries always win over dataset spellings
+
+def _add_country(built: _Gazetteer, iso3: str, data: dict, more: dict, stop_capitals: set[str]) -> None:
+    """One country of the dataset: its names, its demonyms and its capitals, with the curated additions (more)."""
+    population = int(data.get("population") or 0)
+    name = data["name"]
+    built.catalog[iso3] = {"name": name, "label": "GPE", "iso3": iso3, "kind": "country"}
+    curated_aliases = set(more.get("aliases", []))
+    for alias in [name, *data.get("altSpellings", []), *curated_aliases]:
+        if _usable_alias(alias, curated_aliases | {name}):
+            built.claim("GPE", alias, iso3, population)
+    demonyms = [d for d in [data.get("demonym"), *more.get("demonyms", [])] if d]
+    if demonyms:
+        norp_id = f"norp:{iso3.lower()}"
+        built.catalog.setdefault(norp_id, {"name": demonyms[0], "label": "NORP", "iso3": iso3, "kind": "demonym"})
+        for demonym in demonyms:
+            built.claim("NORP", demonym, norp_id, population)
+    listed = data.get("capital")
+    listed = more.get("capital") or (listed[0] if isinstance(listed, list) and listed else listed)
+    for capital in [listed, *more.get("capitals", [])]:
+        if capital and capital not in stop_capitals:
+            main_capital = listed if listed and listed not in stop_capitals else capital
+            place_id = f"place:{slug(main_capital)}"
+            built.catalog.setdefault(place_id, {"name": main_capital, "label": "GPE", "iso3": iso3, "kind": "capital"})
+            built.claim("GPE", capital, place_id, population)
+
+
+def _add_curated_entities(built: _Gazetteer, curated: dict) -> None:
+    """The curated places, seats of government and organisations, with their aliases."""
     for kind, key in (("place", "places"), ("seat", "seats"), ("organisation", "organisations")):
         for entry in curated.get(key, []):
             entity_id = f"{kind if kind != 'organisation' else 'org'}:{slug(entry['name'])}"
-            # A place that is not a seat of government (a venue, a front-line city) is not its country acting.
+            # A place that is not a seat of government (a venue, a port city) is not its country acting.
             acts_for = entry.get("iso3") if entry.get("metonym", True) else None
-            catalog[entity_id] = {"name": entry["name"], "label": entry["label"], "iso3": acts_for, "kind": kind}
+            built.catalog[entity_id] = {"name": entry["name"], "label": entry["label"], "iso3": acts_for, "kind": kind}
             if entry.get("iso3") and acts_for is None:
-                catalog[entity_id]["located_in"] = entry["iso3"]
+                built.catalog[entity_id]["located_in"] = entry["iso3"]
             for surface in [entry["name"], *entry.get("aliases", [])]:
-                claim(entry["label"], surface, entity_id, big)
+                built.claim(entry["label"], surface, entity_id, _CURATED)
+
+
+def _add_people(built: _Gazetteer, curated: dict) -> None:
+    """The curated people, named in full, by their aliases and (unless told otherwise) by surname alone."""
     for entry in curated.get("people", []):
         entity_id = f"person:{slug(entry['name'])}"
-        catalog[entity_id] = {
+        built.catalog[entity_id] = {
             "name": entry["name"], "label": "PERSON", "iso3": entry.get("iso3"), "kind": "person", "role": entry.get("role"),
         }
         surfaces = [entry["name"], *entry.get("aliases", [])]
         if entry.get("surname", True):
             surfaces.append(entry["name"].split()[-1])
         for surface in surfaces:
-            claim("PERSON", surface, entity_id, big)
-
-    patterns = [{"label": label, "pattern": surface, "id": entity_id} for (label, surface), (_, entity_id) in claims.items()]
-    patterns.sort(key=lambda p: (p["id"], p["label"], p["pattern"]))
-    return patterns, dict(sorted(catalog.items()))
+            built.claim("PERSON", surface, entity_id, _CURATED)
 
 
 def load_curated() -> dict:
-    return yaml.safe_load(resources.files("analysis").joinpath("data/gazetteer.yaml").read_text("utf-8"))
+    """The curated entries of analysis/data/gazetteer.yaml."""
+    return load_yaml("gazetteer.yaml")
 
 
 def render(patterns: list[dict], catalog: dict[str, dict]) -> tuple[str, str]:

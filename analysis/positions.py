@@ -9,13 +9,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
-import yaml
 
 from analysis.corpus import MAX_SENTENCE_CHARS
 from analysis.entities import catalog, country_names
+from analysis.lexicon import load_yaml
 
 STANCES = ("leading", "committed", "open", "conditional", "opposed", "undecided")
 POSITION_COLUMNS = [
@@ -58,7 +57,7 @@ class Lexicon:
 @lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """Stance cues, topics and related word lists from analysis/data/positions.yaml."""
-    data = yaml.safe_load(resources.files("analysis").joinpath("data/positions.yaml").read_text("utf-8"))
+    data = load_yaml("positions.yaml")
     cues = []
     for stance, entries in data["stances"].items():
         for entry in entries:
@@ -137,14 +136,14 @@ def _actors(doc) -> dict[int, str]:
 
 
 def _coordinated_to_actor_noun(token, lex: Lexicon) -> bool:
-    """'French, British and Turkish soldiers': a demonym in a conjunction whose first member modifies an actor noun."""
+    """'French, British and Dutch officials': a demonym in a conjunction whose first member modifies an actor noun."""
     while token.dep_ == "conj" and token.head.i != token.i:
         token = token.head
     return token.head.lower_ in lex.actor_nouns
 
 
 # Clauses hanging off a noun phrase describe it; the countries in them are not the phrase's own
-# ("the plan, drafted by US and Russian officials, ruled out ..." is not the US ruling anything out).
+# ("the report, written by US and German experts, criticised ..." is not the US criticising anything).
 _ATTACHED_CLAUSES = {"acl", "relcl", "advcl", "ccomp", "parataxis"}
 
 
@@ -246,78 +245,146 @@ def stances_in(doc) -> list[Stance]:
     actors = _actors(doc)
     if not actors:
         return []
-    text = doc.text
+    text = doc.text  # Doc.text joins every token on each access: read it once
     results: list[Stance] = _joint_authors(doc, actors, lex)
     for start, end, cue in _matches(text, lex):
         head = _cue_head(doc, start, end)
-        if head is None:
-            continue
-        stance = cue.stance
-        targets: list[str] = []
-        verb = _governing_verb(head)
-        if cue.kind == "suffix":
-            # Countries written just before "-led": walk back over actors, "and", commas and hyphens.
-            i = _token_at(doc, start).i if _token_at(doc, start) else head.i
-            j = i - 1
-            while j >= 0 and (j in actors or doc[j].text in {"-", "and", ",", "&"} or doc[j].text.endswith("-")):
-                if j in actors and actors[j] not in targets:
-                    targets.insert(0, actors[j])
-                j -= 1
-        elif cue.kind == "clause":
-            # "X would only send troops if ...": the holder is the subject of the clause the condition attaches to.
-            main = _governing_verb(head)
-            main = main.head if main.dep_ in {"advcl", "mark"} else main
-            subject, _ = _subject(_governing_verb(main))
-            if subject is not None and subject.lower_ not in lex.pronouns | _RELATIVE:
-                targets = _subtree_actors(subject, actors)
-            verb = main
-        elif cue.kind == "agent":
-            by = next((t for t in doc if t.idx >= start and t.idx < end and t.lower_ == "by"), None)
-            if by is not None:
-                targets = _subtree_actors(by, actors)
-        if not targets and cue.kind == "noun":
-            owners = [c for c in head.children if c.dep_ == "poss"]
-            for owner in owners:
-                targets += [c for c in _subtree_actors(owner, actors) if c not in targets]
-        if not targets and cue.kind in {"verb", "noun"}:
-            subject, verb = _subject(verb)
-            if subject is not None:
-                if subject.lower_ in _RELATIVE:
-                    antecedent = verb.head if verb.dep_ == "relcl" else subject.head.head
-                    targets = _subtree_actors(antecedent, actors)
-                    if not targets and antecedent.lower_ in _DEMONSTRATIVES and antecedent.dep_ == "pobj":
-                        # "France and Britain are among those that have indicated ...": the clause that names them.
-                        inner, _ = _subject(_governing_verb(antecedent))
-                        if inner is not None:
-                            targets = _subtree_actors(inner, actors)
-                elif subject.lower_ in lex.pronouns:
-                    speaker, _ = _speaker(verb.head if verb.head.i != verb.i else verb, lex)
-                    if speaker is not None:
-                        targets = _subtree_actors(speaker, actors)
-                else:
-                    targets = _subtree_actors(subject, actors)
-        speaker, reporting_verb = _speaker(verb, lex)
-        if not targets and stance == "conditional" and speaker is not None:
-            # "X stressed that any involvement would require ...": the speaker sets conditions for its own part.
-            targets = _subtree_actors(speaker, actors)
-        if not targets:
-            continue
-        negated = any(c.dep_ == "neg" for c in verb.children) and not re.search(r"\bnot\b|\bno\b", text[start:end], re.I)
-        if negated and stance in lex.negated:
-            stance = lex.negated[stance]
-        attributed = ""
-        if speaker is not None and reporting_verb is not None and reporting_verb.i != verb.i:
-            # A country reported as speaking for itself needs no attribution; anyone else's words do.
-            if _subtree_actors(speaker, actors) != targets or _attribution(speaker, doc) != _phrase(speaker):
-                attributed = _attribution(speaker, doc)
-        conditions = _conditions(text, end) if stance == "conditional" else ""
-        for code in targets:
-            results.append(Stance(code, stance, text[start:end], conditions, attributed, start, end))
+        if head is not None:
+            results += _cue_stances(_CueMatch(doc, text, actors, lex, cue, start, end, head))
     return _merge(results, lex)
 
 
+@dataclass(frozen=True)
+class _CueMatch:
+    """One stance cue found in a parsed sentence, with what the rules that find its holders look at."""
+
+    doc: object
+    text: str
+    actors: dict[int, str]  # token index -> ISO3 of every country actor's token
+    lex: Lexicon
+    cue: Cue
+    start: int
+    end: int
+    head: object  # the cue's head token
+
+
+def _cue_stances(match: _CueMatch) -> list[Stance]:
+    """One cue's stance per country holding it: holders by the cue's kind, then negation, attribution, conditions."""
+    rule = _HOLDER_RULES.get(match.cue.kind, _no_holders)
+    targets, verb = rule(match, _governing_verb(match.head))
+    speaker, reporting_verb = _speaker(verb, match.lex)
+    stance = match.cue.stance
+    if not targets and stance == "conditional" and speaker is not None:
+        # "X stressed that any involvement would require ...": the speaker sets conditions for its own part.
+        targets = _subtree_actors(speaker, match.actors)
+    if not targets:
+        return []
+    cue_text = match.text[match.start : match.end]
+    negated = any(c.dep_ == "neg" for c in verb.children) and not re.search(r"\bnot\b|\bno\b", cue_text, re.I)
+    if negated and stance in match.lex.negated:
+        stance = match.lex.negated[stance]
+    attributed = _attributed(match, speaker, reporting_verb, verb, targets)
+    conditions = _conditions(match.text, match.end) if stance == "conditional" else ""
+    return [Stance(code, stance, cue_text, conditions, attributed, match.start, match.end) for code in targets]
+
+
+def _attributed(match: _CueMatch, speaker, reporting_verb, verb, targets: list[str]) -> str:
+    """Who a stance is attributed to: the speaker of the reporting verb around it, when that is not the holder."""
+    if speaker is None or reporting_verb is None or reporting_verb.i == verb.i:
+        return ""
+    # A country reported as speaking for itself needs no attribution; anyone else's words do.
+    if _subtree_actors(speaker, match.actors) != targets or _attribution(speaker, match.doc) != _phrase(speaker):
+        return _attribution(speaker, match.doc)
+    return ""
+
+
+# The rules that find who holds a cue's stance, one per cue kind (positions.yaml explains the kinds). Each takes the
+# cue and the verb governing it, and returns the holders' ISO3 codes and the verb the stance hangs on (which
+# negation and attribution are read from).
+
+
+def _verb_holders(match: _CueMatch, verb) -> tuple[list[str], object]:
+    """The subject of the cue's clause; a relative pronoun stands for its antecedent, a pronoun for the speaker."""
+    subject, verb = _subject(verb)  # the verb climbs to the one whose subject it borrows, found or not
+    if subject is None:
+        return [], verb
+    if subject.lower_ in _RELATIVE:
+        return _antecedent_actors(subject, verb, match.actors), verb
+    if subject.lower_ in match.lex.pronouns:
+        # "Berlin said it would ...": the pronoun is the speaker of the reporting verb above.
+        speaker, _ = _speaker(verb.head if verb.head.i != verb.i else verb, match.lex)
+        return (_subtree_actors(speaker, match.actors) if speaker is not None else []), verb
+    return _subtree_actors(subject, match.actors), verb
+
+
+def _antecedent_actors(subject, verb, actors: dict[int, str]) -> list[str]:
+    """The countries a relative pronoun subject ("that", "which", "who") stands for."""
+    antecedent = verb.head if verb.dep_ == "relcl" else subject.head.head
+    targets = _subtree_actors(antecedent, actors)
+    if not targets and antecedent.lower_ in _DEMONSTRATIVES and antecedent.dep_ == "pobj":
+        # "France and Britain are among those that have indicated ...": the clause that names them.
+        inner, _ = _subject(_governing_verb(antecedent))
+        if inner is not None:
+            targets = _subtree_actors(inner, actors)
+    return targets
+
+
+def _agent_holders(match: _CueMatch, verb) -> tuple[list[str], object]:
+    """The countries after "by" inside the cue ("will be led by France and the UK")."""
+    by = next((t for t in match.doc if match.start <= t.idx < match.end and t.lower_ == "by"), None)
+    if by is None:
+        return [], verb
+    return _subtree_actors(by, match.actors), verb
+
+
+def _suffix_holders(match: _CueMatch, verb) -> tuple[list[str], object]:
+    """The countries written just before the cue ("Dutch- and German-led"), walking back over "and", commas, hyphens."""
+    doc, actors = match.doc, match.actors
+    first = _token_at(doc, match.start)
+    j = (first.i if first else match.head.i) - 1
+    targets: list[str] = []
+    while j >= 0 and (j in actors or doc[j].text in {"-", "and", ",", "&"} or doc[j].text.endswith("-")):
+        if j in actors and actors[j] not in targets:
+            targets.insert(0, actors[j])
+        j -= 1
+    return targets, verb
+
+
+def _noun_holders(match: _CueMatch, verb) -> tuple[list[str], object]:
+    """The possessors of the cue noun ("the Kremlin's opposition"), else the subject of its clause."""
+    targets: list[str] = []
+    for owner in [c for c in match.head.children if c.dep_ == "poss"]:
+        targets += [c for c in _subtree_actors(owner, match.actors) if c not in targets]
+    if targets:
+        return targets, verb
+    return _verb_holders(match, verb)
+
+
+def _clause_holders(match: _CueMatch, verb) -> tuple[list[str], object]:
+    """The subject of the clause a condition attaches to ("X would only act if ..."), never a pronoun."""
+    main = verb.head if verb.dep_ in {"advcl", "mark"} else verb
+    subject, _ = _subject(_governing_verb(main))
+    if subject is None or subject.lower_ in match.lex.pronouns | _RELATIVE:
+        return [], main
+    return _subtree_actors(subject, match.actors), main
+
+
+def _no_holders(match: _CueMatch, verb) -> tuple[list[str], object]:
+    """A cue of a kind no rule knows: no holder of its own (a conditional one may still be the speaker's)."""
+    return [], verb
+
+
+_HOLDER_RULES = {
+    "verb": _verb_holders,
+    "agent": _agent_holders,
+    "suffix": _suffix_holders,
+    "noun": _noun_holders,
+    "clause": _clause_holders,
+}
+
+
 def _joint_authors(doc, actors: dict[int, str], lex: Lexicon) -> list[Stance]:
-    """'The Franco-British plan': countries hyphen-joined in front of a plan or coalition lead it."""
+    """'The Franco-German initiative': countries hyphen-joined in front of a joint noun (positions.yaml) lead it."""
     found: list[Stance] = []
     i = 0
     while i < len(doc):
@@ -509,8 +576,8 @@ def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) ->
 def parse_candidates(items: Iterable[tuple[str, int, str]], *, nlp, batch_size: int = 64) -> Iterator[tuple[str, int, object]]:
     """Parse only the sentences that may state a stance: (document, sentence index, Doc with parse and gazetteer entities).
 
-    A sentence longer than MAX_SENTENCE_CHARS is not parsed: parsing it and matching the stance rules against its
-    parse would take minutes for what is a table or a run of text without punctuation, not a sentence.
+    A sentence longer than MAX_SENTENCE_CHARS is not parsed: the cost of parsing it and matching the stance rules
+    against its parse grows faster than its length, for what is a table or a run of text without punctuation.
     """
     items = [(d, i, t) for d, i, t in items if len(t) <= MAX_SENTENCE_CHARS and is_candidate(t)]
     pipes = [p for p in ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "entity_ruler") if p in nlp.pipe_names]

@@ -6,10 +6,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from analysis.coverage import coverage_table, support_table
-from analysis.entities import cooccurrence_table, document_mask, entity_table
-from analysis.figures import discrepancies_table
-from analysis.positions import read_overrides, summarise
+from analysis import registry
+from analysis.entities import document_mask
+from analysis.positions import read_overrides
+from analysis.registry import CorpusTable
 from analysis.tables import Tables
 
 
@@ -75,39 +75,16 @@ def articles_only(filters: Filters) -> Filters:
     return Filters(outlets=filters.outlets, date_from=filters.date_from, date_to=filters.date_to)
 
 
+def _view_tables() -> tuple[CorpusTable, ...]:
+    """The declared tables a view makes again from its rows (the others it narrows)."""
+    return tuple(table for table in registry.TABLES if table.in_views)
+
+
 def _subset(tables: Tables, filters: Filters, *, view: str) -> Tables:
-    docs = tables.documents
-    total = docs["document"].nunique()
-    in_range = set(docs.loc[document_mask(docs, outlets=filters.outlets, date_from=filters.date_from,
-                                          date_to=filters.date_to), "document"])
-    sentences = _by_documents(tables.sentences, in_range, total)
-    mentions = _by_documents(tables.mentions, in_range, total)
-    if filters.search:
-        sentences = sentences[sentences["text"].str.contains(filters.search, case=False, regex=False)]
-    if filters.countries:
-        named = mentions[mentions["country_iso3"].isin(filters.countries)]
-        sentences = sentences.merge(named[["document", "sentence"]].drop_duplicates(), on=["document", "sentence"])
-    kept_docs = set(sentences["document"]) if (filters.search or filters.countries) else in_range
-    keys = pd.MultiIndex.from_frame(sentences[["document", "sentence"]])
-
-    def in_sentences(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = _by_documents(frame, kept_docs, total)
-        if not (filters.search or filters.countries):
-            return frame
-        return frame[pd.MultiIndex.from_frame(frame[["document", "sentence"]]).isin(keys)]
-
-    mentions = in_sentences(mentions)
-    if filters.labels:
-        mentions = mentions[mentions["label"].isin(filters.labels)]
-    figures = in_sentences(tables.figures)
-    positions = in_sentences(tables.positions)
-    if filters.countries:
-        positions = positions[positions["iso3"].isin(filters.countries)]
-    if filters.topics:
-        positions = positions[positions["topic"].isin(filters.topics)]
-    events = in_sentences(tables.events)
-    documents = _by_documents(docs, kept_docs, total)
-    roots = dict(zip(documents["document"], documents["original"]))
+    given, kept_docs = _narrowed(tables, filters)
+    made = registry.run(given, tables=_view_tables(), same_as=_as_built(tables))
+    fields, extra = registry.into_tables(made, _view_tables())
+    total = tables.documents["document"].nunique()
     duplicates = tables.duplicates
     if len(kept_docs) < total:
         duplicates = duplicates[duplicates["original"].isin(kept_docs) & duplicates["rewrite"].isin(kept_docs)]
@@ -117,34 +94,66 @@ def _subset(tables: Tables, filters: Filters, *, view: str) -> Tables:
         frame = tables.duplicate_passages
         return frame[frame["original"].isin(kept_docs) & frame["rewrite"].isin(kept_docs)]
 
-    overrides, _ = read_overrides(tables.overrides)
-    if filters.countries:
-        overrides = overrides[overrides["iso3"].isin(filters.countries)]
-    if filters.topics:
-        overrides = overrides[overrides["topic"].isin(filters.topics)]
-    # A corpus-level table whose inputs the filters left whole (an entity-type filter narrows mentions only) is the
-    # build's own: recomputing it would cost time and memory for the same rows.
-    same_positions = positions is tables.positions and not (filters.countries or filters.topics)
     return replace(
         tables,
-        documents=documents,
-        sentences=sentences if (filters.search or filters.countries) else _by_documents(tables.sentences, kept_docs, total),
-        mentions=mentions,
-        figures=figures,
-        discrepancies=tables.discrepancies if figures is tables.figures else discrepancies_table(figures),
-        positions=positions,
-        position_summary=tables.position_summary if same_positions else summarise(positions, overrides),
+        **{name: made[name] for name in ("documents", "sentences", "mentions", "figures", "positions", "override_rows")},
+        **fields,
+        extra={**{name: _by_documents(frame, kept_docs, total) if "document" in frame else frame
+                  for name, frame in tables.extra.items()}, **extra},
+        events=made["events"],
         duplicates=duplicates,
         duplicate_passages=passages,
-        coverage=coverage_table(documents, mentions, figures, positions),
-        support=(tables.support if documents is docs and figures is tables.figures and positions is tables.positions
-                 else support_table(documents, figures, positions, roots)),
-        events=events,
-        entities=entity_table(mentions, documents),
-        cooccurrence=cooccurrence_table(mentions, sentences_total=len(sentences)),
         lines=lambda: _by_documents(tables.lines, kept_docs, total),  # computed when first used
         parts=None,
         rewrite_index=None,  # a view is never built upon (and replace() would otherwise read the build's index)
         view=view,
         all_sentences=tables.sentences if tables.all_sentences is None else tables.all_sentences,
     )
+
+
+def _as_built(tables: Tables) -> dict:
+    """The build's own inputs and tables, by the names the registry gives them: what a view may reuse."""
+    built = {name: getattr(tables, name) for name in ("documents", "sentences", "mentions", "figures", "positions",
+                                                      "override_rows")}
+    built.update({name: tables.table(name) for table in _view_tables() for name in table.makes
+                  if name in tables.extra or hasattr(tables, name)})
+    if tables.parts is not None:  # the articles the corpus-level tables were made from
+        built["articles"] = tables.parts.documents
+    return built
+
+
+def _narrowed(tables: Tables, filters: Filters) -> tuple[dict, set[str]]:
+    """The inputs of a view's tables (rows the filters keep; a table they leave whole is the build's own object),
+    and the articles kept."""
+    docs = tables.documents
+    total = docs["document"].nunique()
+    in_range = set(docs.loc[document_mask(docs, outlets=filters.outlets, date_from=filters.date_from,
+                                          date_to=filters.date_to), "document"])
+    sentences = _by_documents(tables.sentences, in_range, total)
+    mentions = _by_documents(tables.mentions, in_range, total)
+    by_sentence = bool(filters.search or filters.countries)
+    if filters.search:
+        sentences = sentences[sentences["text"].str.contains(filters.search, case=False, regex=False)]
+    if filters.countries:
+        named = mentions[mentions["country_iso3"].isin(filters.countries)]
+        sentences = sentences.merge(named[["document", "sentence"]].drop_duplicates(), on=["document", "sentence"])
+    kept_docs = set(sentences["document"]) if by_sentence else in_range
+    keys = pd.MultiIndex.from_frame(sentences[["document", "sentence"]])
+
+    def in_sentences(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = _by_documents(frame, kept_docs, total)
+        return frame[pd.MultiIndex.from_frame(frame[["document", "sentence"]]).isin(keys)] if by_sentence else frame
+
+    mentions = in_sentences(mentions)
+    if filters.labels:
+        mentions = mentions[mentions["label"].isin(filters.labels)]
+    positions = in_sentences(tables.positions)
+    overrides = tables.override_rows if tables.override_rows is not None else read_overrides(tables.overrides)[0]
+    for column, values in (("iso3", filters.countries), ("topic", filters.topics)):
+        if values:
+            positions, overrides = positions[positions[column].isin(values)], overrides[overrides[column].isin(values)]
+    documents = _by_documents(docs, kept_docs, total)
+    given = {"documents": documents, "articles": documents, "mentions": mentions, "positions": positions,
+             "figures": in_sentences(tables.figures), "events": in_sentences(tables.events), "override_rows": overrides,
+             "sentences": sentences if by_sentence else _by_documents(tables.sentences, kept_docs, total)}
+    return given, kept_docs

@@ -26,14 +26,13 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from analysis.frames import interleave, name_ranks, positions_in, word_counts
+from analysis.lexicon import load_yaml
 
 DUPLICATE_COLUMNS = ["original", "rewrite", "score", "shared_sentences", "document_similarity", "direction"]
 # Shared passages are kept as sentence numbers: a corpus of many rewrites has millions of them, and their texts are
@@ -72,8 +71,8 @@ _TOKEN = re.compile(r"\b\w\w+\b")  # words of two or more letters or digits
 
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    data = yaml.safe_load(resources.files("analysis").joinpath("data/stop_words.yaml").read_text("utf-8"))
-    return frozenset(data["words"])
+    """The English stop words left out of a text's features."""
+    return frozenset(load_yaml("stop_words.yaml")["words"])
 
 
 def _features(text: str, stop: frozenset[str]) -> list[str]:
@@ -184,127 +183,195 @@ def find_rewrites(
 
     With a previous search, unchanged articles keep their vectors, candidates and pair results, and only pairs
     touching a changed article are aligned again. The result is the same as without it."""
-    from scipy import sparse
-
     old = previous if previous is not None and previous.index.version == index_version() else None
+    articles = _comparable_articles(documents, sentences, old)
+    kept, fresh, vectors = _article_vectors(articles, old)
+    candidates = _stored_candidates(articles, kept, fresh, old)
+    fresh_positions = np.array([articles.position[d] for d in fresh], dtype=np.int64)
+    rows_again = _list_again(candidates, vectors, articles.rank, set(fresh_positions.tolist()) if kept else set())
+    if fresh and kept:
+        _add_gained_candidates(candidates, rows_again, fresh_positions, articles.rank)
+    pairs, todo, reused = _pairs_to_align(candidates.lists, candidates.previous_pairs, len(articles.names))
+    duplicates, passages = _search_results(articles, pairs, todo, reused, old, documents, sentences)
+    return duplicates, passages, _index(articles, vectors, candidates.lists)
+
+
+@dataclass
+class _Articles:
+    """The articles a search compares (those with sentences long enough), in corpus order, and what it knows of them."""
+
+    all_names: list[str]  # every listed article, in corpus order
+    published: dict[str, str]
+    trusted: set[str]  # vouched for as unchanged by the caller: their sentences are not read
+    usable: _Usable  # the usable sentences of every article but the trusted ones
+    names: list[str]  # the articles compared, in corpus order
+    fingerprints: list[str]  # per article of names
+    old_fingerprint: dict[str, str]  # article -> its fingerprint in the previous search's index
+    position: dict[str, int] = field(init=False)  # article -> its place in names
+    rank: np.ndarray = field(init=False)  # per place in names: the article's rank in name order
+
+    def __post_init__(self) -> None:
+        self.position = {d: i for i, d in enumerate(self.names)}
+        self.rank = name_ranks(self.names)
+
+
+def _comparable_articles(documents: pd.DataFrame, sentences: pd.DataFrame, old: PreviousSearch | None) -> _Articles:
+    """The articles with sentences to compare and their fingerprints (a vouched-for article keeps its stored one)."""
     all_names = documents["document"].tolist()
     published = dict(zip(documents["document"], documents["published"]))
-    before = {d: i for i, d in enumerate(old.index.documents)} if old else {}
     # Articles the caller vouches for keep their vector and fingerprint without their sentences being looked at.
     trusted = {d for d in old.unchanged if d in published} if old else set()
     examined = [d for d in all_names if d not in trusted] if trusted else all_names
     usable = _usable_sentences(sentences, documents, examined if trusted else None)
-    blocks = usable.blocks
-    fingerprints_of = dict(zip(usable.names, _fingerprints(usable.frame, usable.names, blocks, published)))
+    fingerprints_of = dict(zip(usable.names, _fingerprints(usable.frame, usable.names, usable.blocks, published)))
     old_fingerprint = dict(zip(old.index.documents, old.index.fingerprints)) if old else {}
-    fingerprints_of.update((d, old_fingerprint[d]) for d in trusted if d in before)
-    names = [d for d in all_names if d in fingerprints_of]  # articles with sentences to compare, in corpus order
-    fingerprints = [fingerprints_of[d] for d in names]
+    fingerprints_of.update((d, old_fingerprint[d]) for d in trusted if d in old_fingerprint)
+    names = [d for d in all_names if d in fingerprints_of]
+    return _Articles(all_names, published, trusted, usable, names, [fingerprints_of[d] for d in names],
+                     old_fingerprint)
 
-    # Vectors: unchanged articles keep theirs; the others are computed.
-    kept = [d for d, f in zip(names, fingerprints) if old_fingerprint.get(d) == f]
+
+def _article_vectors(articles: _Articles, old: PreviousSearch | None):
+    """The articles kept (same fingerprint as before) and fresh, and every article's vector in names order."""
+    from scipy import sparse
+
+    names = articles.names
+    kept = [d for d, f in zip(names, articles.fingerprints) if articles.old_fingerprint.get(d) == f]
     kept_set = set(kept)
     fresh = [d for d in names if d not in kept_set]
-    texts = usable.texts
-    fresh_vectors = hashed_vectors([" ".join(texts[i] for i in blocks[d]) for d in fresh]) if fresh else None
+    # Kept articles keep their stored vectors; the others are computed.
     pieces, position_in_stack = [], {}
     if kept:
+        before = {d: i for i, d in enumerate(old.index.documents)}
         pieces.append(old.index.vectors[[before[d] for d in kept]])
         position_in_stack.update({d: i for i, d in enumerate(kept)})
     if fresh:
-        pieces.append(fresh_vectors)
+        texts, blocks = articles.usable.texts, articles.usable.blocks
+        pieces.append(hashed_vectors([" ".join(texts[i] for i in blocks[d]) for d in fresh]))
         position_in_stack.update({d: len(kept) + i for i, d in enumerate(fresh)})
-    if pieces:
-        vectors = sparse.vstack(pieces, format="csr", dtype=np.float32)[[position_in_stack[d] for d in names]]
-        vectors.sort_indices()
-    else:
-        vectors = sparse.csr_matrix((0, HASH_FEATURES), dtype=np.float32)
+    if not pieces:
+        return kept, fresh, sparse.csr_matrix((0, HASH_FEATURES), dtype=np.float32)
+    vectors = sparse.vstack(pieces, format="csr", dtype=np.float32)[[position_in_stack[d] for d in names]]
+    vectors.sort_indices()
+    return kept, fresh, vectors
 
-    # Candidates: articles next to a changed one are compared again; the rest keep their lists.
-    position = {d: i for i, d in enumerate(names)}
-    rank = name_ranks(names)
-    candidates: dict[int, list[tuple[int, float]]] = {}
+
+@dataclass
+class _Candidates:
+    """Each article's candidate list, and what the next stages of an incremental search need."""
+
+    lists: dict[int, list[tuple[int, float]]]  # position -> [(candidate's position, similarity)], best first
+    again: list[int]  # positions whose list is computed afresh, in order
+    to_beat: np.ndarray | None  # per position: what a changed article must reach to join a kept article's list
+    previous_pairs: np.ndarray  # keys of the pairs of two kept articles, decided by the previous search
+
+
+def _stored_candidates(
+    articles: _Articles, kept: list[str], fresh: list[str], old: PreviousSearch | None
+) -> _Candidates:
+    """The kept articles' stored candidate lists; changed articles, and kept ones that lost a candidate, list again."""
+    position, count = articles.position, len(articles.names)
     again = [position[d] for d in fresh]
-    previous_pairs = np.array([], dtype=np.int64)
-    if old:
-        is_kept = np.zeros(len(names) + 1, dtype=bool)  # the last slot stands for "not an article any more"
-        is_kept[[position[d] for d in kept]] = True
-        table = old.index.neighbours
-        owner, neighbour = positions_in(table["document"], names), positions_in(table["neighbour"], names)
-        owner_kept, neighbour_kept = is_kept[owner], is_kept[neighbour]
-        # A kept article that lost a candidate is compared again: its next best is not stored.
-        dirty = np.unique(owner[owner_kept & ~neighbour_kept])
-        again += dirty.tolist()
-        listed = owner_kept & ~np.isin(owner, dirty)
-        similarity = table["similarity"].to_numpy(dtype=np.float32)
-        for i in kept:  # an article without candidates has no rows in the table
-            candidates[position[i]] = []
-        for i, j, value in zip(owner[listed].tolist(), neighbour[listed].tolist(), similarity[listed].tolist()):
-            candidates[i].append((j, value))
-        # Each listed article's weakest candidate, or -inf while its list has room: what a changed article must reach.
-        counts = np.bincount(owner[listed], minlength=len(names) + 1)[: len(names)]
-        weakest = np.full(len(names) + 1, np.inf, dtype=np.float32)
-        np.minimum.at(weakest, owner[listed], similarity[listed])
-        to_beat = np.where(counts < CANDIDATES_PER_ARTICLE, -np.inf, weakest[: len(names)])
-        both = owner_kept & neighbour_kept
-        previous_pairs = np.unique(_pair_keys(owner[both], neighbour[both], len(names)))
-    again = sorted(set(again))
-    fresh_positions = np.array([position[d] for d in fresh], dtype=np.int64)
-    again_set = set(again)
+    if not old:
+        return _Candidates({}, sorted(set(again)), None, np.array([], dtype=np.int64))
+    is_kept = np.zeros(count + 1, dtype=bool)  # the last slot stands for "not an article any more"
+    is_kept[[position[d] for d in kept]] = True
+    table = old.index.neighbours
+    owner, neighbour = positions_in(table["document"], articles.names), positions_in(table["neighbour"], articles.names)
+    owner_kept, neighbour_kept = is_kept[owner], is_kept[neighbour]
+    # A kept article that lost a candidate is compared again: its next best is not stored.
+    dirty = np.unique(owner[owner_kept & ~neighbour_kept])
+    again += dirty.tolist()
+    listed = owner_kept & ~np.isin(owner, dirty)
+    similarity = table["similarity"].to_numpy(dtype=np.float32)
+    lists: dict[int, list[tuple[int, float]]] = {position[d]: [] for d in kept}  # a list may be empty: no rows
+    for i, j, value in zip(owner[listed].tolist(), neighbour[listed].tolist(), similarity[listed].tolist()):
+        lists[i].append((j, value))
+    # Each listed article's weakest candidate, or -inf while its list has room: what a changed article must reach.
+    counts = np.bincount(owner[listed], minlength=count + 1)[:count]
+    weakest = np.full(count + 1, np.inf, dtype=np.float32)
+    np.minimum.at(weakest, owner[listed], similarity[listed])
+    to_beat = np.where(counts < CANDIDATES_PER_ARTICLE, -np.inf, weakest[:count])
+    both = owner_kept & neighbour_kept
+    return _Candidates(lists, sorted(set(again)), to_beat, np.unique(_pair_keys(owner[both], neighbour[both], count)))
+
+
+def _list_again(candidates: _Candidates, vectors, rank: np.ndarray, remember: set[int]) -> dict:
+    """Compute the candidate lists of candidates.again; return the rows of those in remember, as far as they reach."""
     rows_again = {}  # a changed article's similarities that can make a candidate, when others keep their lists
-    remember = set(fresh_positions.tolist()) if kept else set()
-    for start, block in _similarity_blocks(vectors, again):
+    for start, block in _similarity_blocks(vectors, candidates.again):
         for offset in range(block.shape[0]):
-            i = again[start + offset]
+            i = candidates.again[start + offset]
             columns, values = _row(block, offset)
-            candidates[i] = _top(i, columns, values, rank)
+            candidates.lists[i] = _top(i, columns, values, rank)
             if i in remember:
                 keep = values >= CANDIDATE_SIMILARITY
                 rows_again[i] = (columns[keep], values[keep])
-    if fresh and kept:
-        # A kept article's list gains the changed articles that now beat its weakest candidate. Similarities are
-        # read off the changed articles' rows (the same numbers a full build computes from the other side).
-        gained = _transposed(rows_again, fresh_positions, len(names))
-        best = np.full(len(names), -np.inf, dtype=np.float32)
-        nonempty = np.flatnonzero(np.diff(gained.indptr))
-        if len(nonempty):
-            best[nonempty] = np.maximum.reduceat(gained.data, gained.indptr[nonempty])
-        for i in np.flatnonzero(np.isfinite(best) & (best >= to_beat)).tolist():  # ties too: the name order decides them
-            if i in again_set or i not in candidates:
-                continue
-            start, end = gained.indptr[i], gained.indptr[i + 1]
-            columns = np.concatenate([np.array([j for j, _ in candidates[i]], dtype=np.int64),
-                                      fresh_positions[gained.indices[start:end]]])
-            values = np.concatenate([np.array([v for _, v in candidates[i]], dtype=np.float32),
-                                     gained.data[start:end]])
-            candidates[i] = _top(i, columns, values, rank)
+    return rows_again
 
-    # Pairs: every candidate link, in either direction; unchanged pairs keep their result.
+
+def _add_gained_candidates(candidates: _Candidates, rows_again: dict, fresh_positions: np.ndarray,
+                           rank: np.ndarray) -> None:
+    """Add to each kept article's list the changed articles that now beat its weakest candidate."""
+    # Similarities are read off the changed articles' rows (the same numbers a full build computes from the other side).
+    lists, again = candidates.lists, set(candidates.again)
+    gained = _transposed(rows_again, fresh_positions, len(rank))
+    best = np.full(len(rank), -np.inf, dtype=np.float32)
+    nonempty = np.flatnonzero(np.diff(gained.indptr))
+    if len(nonempty):
+        best[nonempty] = np.maximum.reduceat(gained.data, gained.indptr[nonempty])
+    for i in np.flatnonzero(np.isfinite(best) & (best >= candidates.to_beat)).tolist():  # ties too: names decide them
+        if i in again or i not in lists:
+            continue
+        start, end = gained.indptr[i], gained.indptr[i + 1]
+        columns = np.concatenate([np.array([j for j, _ in lists[i]], dtype=np.int64),
+                                  fresh_positions[gained.indices[start:end]]])
+        values = np.concatenate([np.array([v for _, v in lists[i]], dtype=np.float32), gained.data[start:end]])
+        lists[i] = _top(i, columns, values, rank)
+
+
+def _pairs_to_align(lists: dict, previous_pairs: np.ndarray, count: int) -> tuple[dict, list, np.ndarray]:
+    """Every candidate link as a pair (i < j) with its similarity, the pairs to align, and the keys of the rest."""
+    # Links in either direction make one pair; a pair the previous search decided keeps its result.
     pairs: dict[tuple[int, int], float] = {}
-    for i, listed_pairs in candidates.items():
+    for i, listed_pairs in lists.items():
         for j, value in listed_pairs:
             pairs[(min(i, j), max(i, j))] = value
-    keys = np.fromiter((i * len(names) + j for i, j in pairs), dtype=np.int64, count=len(pairs))
+    keys = np.fromiter((i * count + j for i, j in pairs), dtype=np.int64, count=len(pairs))
     known = np.isin(keys, previous_pairs)
-    reused = keys[known]
     todo = sorted(pair for pair, decided in zip(pairs, known.tolist()) if not decided)
-    if trusted and todo:  # the sentences of the articles being aligned, vouched-for ones included
-        involved = {names[i] for pair in todo for i in pair}
-        usable = _usable_sentences(sentences, documents, [d for d in all_names if d in involved])
-    new_pairs, new_passages = _align(todo, pairs, names, usable.blocks, usable.texts, usable.numbers, published, rank)
-    reused_duplicates, reused_passages = _reused_results(old, reused, names) if old else (None, None)
+    return pairs, todo, keys[known]
 
+
+def _search_results(articles: _Articles, pairs: dict, todo: list, reused: np.ndarray, old: PreviousSearch | None,
+                    documents: pd.DataFrame, sentences: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The duplicates and passages tables: the pairs of todo aligned, merged with the reused pairs' results."""
+    names, rank, usable = articles.names, articles.rank, articles.usable
+    if articles.trusted and todo:  # the sentences of the articles being aligned, vouched-for ones included
+        involved = {names[i] for pair in todo for i in pair}
+        usable = _usable_sentences(sentences, documents, [d for d in articles.all_names if d in involved])
+    new_pairs, new_passages = _align(todo, pairs, names, usable.blocks, usable.texts, usable.numbers,
+                                     articles.published, rank)
     duplicates = pd.DataFrame(new_pairs, columns=DUPLICATE_COLUMNS)
     passages = _sorted_passages(pd.DataFrame(new_passages, columns=PASSAGE_COLUMNS), names, rank)
-    if reused_duplicates is not None and len(reused_duplicates):
-        duplicates = pd.concat([reused_duplicates, duplicates], ignore_index=True) if len(duplicates) else reused_duplicates
-        passages = _merged_passages(reused_passages, passages, names, rank)
+    if old:
+        reused_duplicates, reused_passages = _reused_results(old, reused, names)
+        if len(reused_duplicates):
+            duplicates = (pd.concat([reused_duplicates, duplicates], ignore_index=True) if len(duplicates)
+                          else reused_duplicates)
+            passages = _merged_passages(reused_passages, passages, names, rank)
     duplicates = duplicates.astype({"score": "float64", "shared_sentences": "int64", "document_similarity": "float64"})
     duplicates = duplicates.sort_values(["score", "original", "rewrite"], ascending=[False, True, True],
                                         ignore_index=True)[DUPLICATE_COLUMNS]
-    neighbour_rows = [(names[i], names[j], value) for i in sorted(candidates) for j, value in candidates[i]]
+    return duplicates, passages
+
+
+def _index(articles: _Articles, vectors, lists: dict) -> RewriteIndex:
+    """What the next search reuses: the articles, their fingerprints and vectors, and their candidate lists."""
+    names = articles.names
+    neighbour_rows = [(names[i], names[j], value) for i in sorted(lists) for j, value in lists[i]]
     neighbours = pd.DataFrame(neighbour_rows, columns=NEIGHBOUR_COLUMNS).astype({"similarity": "float32"})
-    return duplicates, passages, RewriteIndex(names, fingerprints, vectors, neighbours)
+    return RewriteIndex(names, articles.fingerprints, vectors, neighbours)
 
 
 @dataclass

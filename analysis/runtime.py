@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
-
-
-def side_by_side(tasks: dict[str, Callable[[], T]], *, workers: int = 2) -> dict[str, T]:
-    """Each task's result, by name; with workers > 1 the tasks run in threads (worth it where the work releases the
-    interpreter lock: Arrow, numpy, scipy's sparse products, Parquet reads and writes), else one after another in
-    the order given. A task's exception is raised here."""
-    if workers <= 1 or len(tasks) <= 1:
-        return {name: task() for name, task in tasks.items()}
-    with ThreadPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        futures = {name: pool.submit(task) for name, task in tasks.items()}
-        return {name: future.result() for name, future in futures.items()}
 
 
 def thread_map(fn: Callable[..., T], items: Iterable, *, workers: int = 2) -> list[T]:
@@ -27,6 +17,26 @@ def thread_map(fn: Callable[..., T], items: Iterable, *, workers: int = 2) -> li
         return [fn(item) for item in items]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(fn, items))
+
+
+def bounded_thread_map(fn: Callable[..., T], items: Iterable, *, workers: int = 2) -> Iterator[T]:
+    """fn(item) for each item, in order, computed `workers` at a time in threads; at most `workers` results are held
+    at once (for results too big to hold all of, such as blocks of a similarity matrix)."""
+    items = iter(items)
+    if workers <= 1:
+        yield from map(fn, items)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = [pool.submit(fn, item) for item in itertools.islice(items, workers)]
+        while pending:
+            result = pending.pop(0).result()
+            following = next(items, _END)
+            if following is not _END:
+                pending.append(pool.submit(fn, following))
+            yield result
+
+
+_END = object()
 
 
 class Background:

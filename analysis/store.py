@@ -11,18 +11,14 @@ Layout of a store folder::
     gen-<id>/rewrite-index/ vectors and candidate lists of the rewrite search (`analysis.rewrites.RewriteIndex`)
     shards/<id>/*.parquet   per-article results (`Parts`) of one batch of articles; never changed once written
 
-A build re-reads only files whose size or modification time changed, re-analyses only articles whose key
-(analysis version, model, name, text, metadata) is new, and reuses every other article's rows (read from the
-current generation's tables, which hold them all, rather than from hundreds of shards). The rewrite search
-compares only the changed articles with the others, through the current generation's rewrite index. Nothing
-a reader can see is modified in place: a new generation is written beside the old one and CURRENT is
-switched with one rename, so a build killed at any point leaves the previous generation complete.
+This module only stores: what to analyse and what to reuse is decided by `analysis.build`. Nothing a reader can
+see is modified in place: a new generation is written beside the old one and CURRENT is switched with one rename,
+so a build killed at any point leaves the previous generation complete.
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import json
 import os
@@ -30,19 +26,16 @@ import shutil
 import threading
 import time
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis import ANALYSIS_VERSION, CORPUS_VERSION
-from analysis.clean import Cleaned
-from analysis.corpus import Corpus, Document, SourceFile, read_corpus
-from analysis.rewrites import PASSAGE_COLUMNS, PreviousSearch, RewriteIndex
-from analysis.tables import PARTS_TABLES, Parts, Tables, assemble, concat_parts, splice_parts
+from analysis.positions import read_overrides
+from analysis.rewrites import PASSAGE_COLUMNS, RewriteIndex
+from analysis.runtime import thread_map
+from analysis.tables import PARTS_TABLES, Parts, Tables
 
 STORE_FORMAT = 1
 STORE_DIRNAME = ".briefing-store"
@@ -57,15 +50,6 @@ class StoreError(RuntimeError):
     """A store that cannot be used: unreadable, written by an incompatible version, or not a store."""
 
 
-@dataclass
-class UpdateResult:
-    tables: Tables
-    analysed: int  # articles run through the NLP pipeline in this build
-    reused: int  # articles whose stored results were kept
-    removed: int  # articles in the previous build that are gone
-    seconds: float
-
-
 def default_store(folder: str | os.PathLike) -> Path:
     """Where a corpus's store lives: a hidden folder inside it when writable, else a per-user cache folder."""
     folder = Path(folder).expanduser().resolve()
@@ -74,75 +58,6 @@ def default_store(folder: str | os.PathLike) -> Path:
         return inside
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return cache / "briefing-desk" / "stores" / hashlib.sha256(str(folder).encode()).hexdigest()[:16]
-
-
-def article_key(doc: Document, model_name: str) -> str:
-    """What an article's results depend on: analysis version, model, its name, text and metadata."""
-    digest = hashlib.sha256()
-    for part in (ANALYSIS_VERSION, model_name, doc.document, doc.content_hash, doc.format, doc.encoding,
-                 str(doc.size_bytes), json.dumps(doc.metadata, sort_keys=True),
-                 json.dumps(doc.metadata_source, sort_keys=True)):
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\0")
-    return digest.hexdigest()[:24]
-
-
-def _manifest_key(row: dict) -> str:
-    return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def _input_state(corpus: Corpus, keys: dict[str, str]) -> str:
-    """Everything the corpus-level tables depend on besides the articles' own results."""
-    digest = hashlib.sha256(f"{CORPUS_VERSION}\n".encode())
-    for name in sorted(keys):
-        digest.update(f"{name}\0{keys[name]}\n".encode("utf-8", "surrogatepass"))
-    digest.update(repr(sorted((s.document, s.reason) for s in corpus.skipped)).encode("utf-8", "surrogatepass"))
-    digest.update(repr(corpus.warnings).encode("utf-8", "surrogatepass"))
-    digest.update(corpus.overrides or b"")
-    return digest.hexdigest()[:24]
-
-
-def folder_signature(folder: str | os.PathLike, *, requested_model: str, max_bytes: int | None) -> str:
-    """Names, sizes, modification times and link targets of every file below folder that a build would look at,
-    with what else decides a build (analysis version, model asked for, size limit). Equal signatures mean a build
-    would read exactly what the last one read, so it can stand without reading the folder again."""
-    from analysis.corpus import max_bytes_default
-
-    digest = hashlib.sha256()
-    root = Path(folder).expanduser().resolve()
-    limit = max_bytes if max_bytes is not None else max_bytes_default()
-    digest.update(f"{root}\0{ANALYSIS_VERSION}\0{CORPUS_VERSION}\0{requested_model}\0{limit}\n".encode("utf-8", "surrogateescape"))
-    for dirpath, dirnames, filenames in os.walk(root, onerror=lambda exc: digest.update(f"!{exc}".encode())):
-        dirnames.sort()
-        for name in dirnames:
-            if os.path.islink(os.path.join(dirpath, name)):
-                digest.update(f"L{dirpath}/{name}\n".encode("utf-8", "surrogateescape"))
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))]
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)
-            try:
-                target = os.readlink(path) if os.path.islink(path) else ""
-                info = os.stat(path)
-                entry = f"{path}\0{target}\0{info.st_mode}\0{info.st_size}\0{info.st_mtime_ns}\0{info.st_ino}"
-            except OSError as exc:
-                entry = f"{path}\0!{exc.errno}"
-            digest.update(entry.encode("utf-8", "surrogateescape") + b"\n")
-    return digest.hexdigest()[:24]
-
-
-_EMPTY = Cleaned(lines=(), body="", paragraph_starts=())
-
-
-def _remembered(row) -> Document:
-    """A stored reading of an unchanged file: everything but its text, which its stored results already cover."""
-    return Document(
-        document=row.document, format=row.format, encoding=row.encoding, text="", content_hash=row.content_hash,
-        metadata=json.loads(row.metadata), metadata_source=json.loads(row.metadata_source), cleaned=_EMPTY,
-        size_bytes=int(row.size_bytes),
-        read_warnings=tuple(json.loads(getattr(row, "read_warnings", None) or "[]")),  # absent in older stores
-    )
 
 
 DEFERRED = ("duplicate_passages", "lines", "raw_mentions")
@@ -270,12 +185,41 @@ class Store:
         return Tables(**frames, rewrite_index=lambda: RewriteIndex.load(index_folder),  # for uploads; None if gone
                       warnings=meta["warnings"], corpus_hash=meta["corpus_hash"], model=meta["model"],
                       model_warning=meta.get("model_warning"), built_at=meta["built_at"], overrides=overrides,
-                      parts=parts)
+                      parts=parts, override_rows=read_overrides(overrides)[0],
+                      extra={name: pd.read_parquet(folder / f"{name}.parquet") for name in meta.get("extra_tables", [])})
+
+    def read_shard(self, shard: str, documents: set[str]) -> Parts:
+        """The stored per-article results of these documents, from one shard."""
+        folder = self.root / "shards" / shard
+        tables = {}
+        for name in PARTS_TABLES:
+            frame = pd.read_parquet(folder / f"{name}.parquet")
+            tables[name] = frame[frame["document"].isin(documents)]
+        return Parts(**tables)
+
+    @staticmethod
+    def generation_parts(generation: Path) -> Parts:
+        """A generation's per-article tables, whole and in its article order (each holds every article's rows)."""
+        folder = generation / "tables"
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in PARTS_TABLES}
+        # The generation's documents name each article's original text; per-article results name the article itself.
+        tables["documents"] = tables["documents"].assign(original=tables["documents"]["document"])
+        return Parts(**tables)
+
+    @staticmethod
+    def rewrite_results(generation: Path) -> tuple[RewriteIndex, pd.DataFrame, pd.DataFrame] | None:
+        """A generation's rewrite index, pairs and shared passages (without texts), or None without a usable index."""
+        index = RewriteIndex.load(generation / REWRITE_INDEX)
+        if index is None:
+            return None
+        folder = generation / "tables"
+        return (index, pd.read_parquet(folder / "duplicates.parquet"),
+                pd.read_parquet(folder / "duplicate_passages.parquet", columns=PASSAGE_COLUMNS))
 
     # ---- writing -------------------------------------------------------------------------------------------
 
     @contextmanager
-    def _locked(self):
+    def locked(self):
         """One writer at a time (readers never wait: they follow CURRENT)."""
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / "LOCK", "a+") as handle:
@@ -290,138 +234,8 @@ class Store:
             finally:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
-    def update(
-        self,
-        folder: str | os.PathLike,
-        *,
-        jobs: int = 1,
-        engine: str = "local",
-        scheduler: str | None = None,
-        model: str | None = None,
-        max_bytes: int | None = None,
-        progress=None,
-        full: bool = False,
-        chunk_size: int | None = None,
-    ) -> UpdateResult:
-        """Bring the store up to date with folder, analysing only what is new or changed, and return the tables."""
-        from analysis.engine import parallel_map, run_chunks
-        from analysis.nlp import MODEL_ENV, load_pipeline
-
-        started = time.perf_counter()
-        with self._locked():
-            self._collect_garbage(keep_previous=True)
-            try:
-                meta = None if full else self.meta()
-                previous = self.files() if meta is not None else pd.DataFrame(columns=FILE_COLUMNS)
-            except (StoreError, OSError, ValueError):
-                meta, previous = None, pd.DataFrame(columns=FILE_COLUMNS)  # unusable: rebuild from scratch
-            if meta is not None and meta.get("analysis_version") != ANALYSIS_VERSION:
-                meta, previous = None, pd.DataFrame(columns=FILE_COLUMNS)
-            requested = model or os.environ.get(MODEL_ENV) or ""
-            try:
-                signature = folder_signature(folder, requested_model=requested, max_bytes=max_bytes)
-            except OSError:
-                signature = None
-            if meta is not None and signature is not None and self._confirmed_signature() == signature:
-                # Not one file changed since the last build, which read them all: it stands as it is.
-                tables = self.load_tables()
-                return UpdateResult(tables, analysed=0, reused=len(tables.documents), removed=0,
-                                    seconds=time.perf_counter() - started)
-            by_name = {row.document: row for row in previous.itertuples(index=False)}
-            remembered: dict[str, object] = {}  # files row of each unchanged file, whose reading is reused
-
-            def reuse(item: SourceFile, manifest_row: dict) -> Document | None:
-                row = by_name.get(item.name)
-                if row is None or not item.signature or row.signature != item.signature:
-                    return None
-                if row.manifest_key != _manifest_key(manifest_row):
-                    return None
-                remembered[item.name] = row
-                return _remembered(row)
-
-            read_jobs = jobs if engine == "local" else (os.cpu_count() or 1)
-            corpus: Corpus = read_corpus(folder, max_bytes=max_bytes, reuse=reuse,
-                                         mapper=functools.partial(parallel_map, jobs=read_jobs))
-            keys_before = dict(zip(previous["key"], previous["shard"]))
-            if meta is not None and meta.get("requested_model") == requested:
-                model_name, model_warning = meta["model"], meta.get("model_warning")
-            else:
-                pipeline = load_pipeline(model)
-                model_name, model_warning = pipeline.model, pipeline.warning
-            same_model = meta is not None and meta.get("model") == model_name
-            # An unchanged file's key is its stored one when it was made by this analysis version (checked above)
-            # and model.
-            stored = remembered if same_model else {}
-            keys = {doc.document: stored[doc.document].key if doc.document in stored else article_key(doc, model_name)
-                    for doc in corpus.documents}
-            todo = [doc for doc in corpus.documents if keys[doc.document] not in keys_before]
-            if any(not doc.text for doc in todo):
-                # A remembered article needs analysing again (new model or version): read everything afresh.
-                corpus = read_corpus(folder, max_bytes=max_bytes,
-                                     mapper=functools.partial(parallel_map, jobs=read_jobs))
-                keys = {doc.document: article_key(doc, model_name) for doc in corpus.documents}
-                todo = [doc for doc in corpus.documents if keys[doc.document] not in keys_before]
-                remembered.clear()
-
-            state = _input_state(corpus, keys)
-            if meta is not None and not todo and meta.get("input_state") == state:
-                # Nothing an article or the corpus-level tables depend on has changed: the current build stands.
-                self._confirm_signature(signature)
-                return UpdateResult(self.load_tables(), analysed=0, reused=len(corpus.documents), removed=0,
-                                    seconds=time.perf_counter() - started)
-            shard_of = {doc.document: keys_before[keys[doc.document]] for doc in corpus.documents
-                        if keys[doc.document] in keys_before}
-            (self.root / "shards").mkdir(exist_ok=True)
-            # Articles whose key is the one the current generation holds: their rows and rewrite results are read
-            # from that generation, in a thread, while the new articles are analysed (Parquet reads release the GIL).
-            key_before = dict(zip(previous["document"], previous["key"])) if same_model else {}
-            unchanged = frozenset(d for d, k in keys.items() if key_before.get(d) == k)
-            generation = self.generation() if unchanged else None
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                early = pool.submit(self._generation_parts, generation, unchanged) if generation is not None else None
-                for chunk, parts in run_chunks(todo, jobs=jobs, engine=engine, scheduler=scheduler, model=model,
-                                               progress=progress, chunk_size=chunk_size):
-                    shard = self._write_shard(parts)
-                    shard_of.update({doc.document: shard for doc in chunk})
-                files = self._files_frame(corpus, keys, shard_of, remembered)
-                parts, previous_rewrites = self._read_parts(files, [doc.document for doc in corpus.documents],
-                                                            unchanged=unchanged, early=early)
-            tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
-                              corpus_hash=corpus.content_hash, model_name=model_name, model_warning=model_warning,
-                              previous_rewrites=previous_rewrites)
-            self._commit(files, tables, requested_model=requested, input_state=state)
-            index_folder = self.generation() / REWRITE_INDEX  # stored with the generation: read again if needed
-            tables.rewrite_index = lambda: RewriteIndex.load(index_folder)
-            self._confirm_signature(signature)
-            self._collect_garbage(keep_previous=True)
-        reused = sum(1 for doc in corpus.documents if keys[doc.document] in keys_before)
-        removed = len(set(previous["document"]) - {doc.document for doc in corpus.documents})
-        return UpdateResult(tables, analysed=len(todo), reused=reused, removed=removed,
-                            seconds=time.perf_counter() - started)
-
-    def _files_frame(self, corpus: Corpus, keys: dict[str, str], shard_of: dict[str, str],
-                     remembered: dict[str, object]) -> pd.DataFrame:
-        """One row per article; an unchanged file (remembered: its current row) keeps its row."""
-        rows = []
-        for doc in corpus.documents:
-            row = remembered.get(doc.document)
-            if row is not None:
-                rows.append({**{column: getattr(row, column, None) for column in FILE_COLUMNS},
-                             "key": keys[doc.document], "shard": shard_of[doc.document],
-                             "read_warnings": getattr(row, "read_warnings", None) or "[]"})
-                continue
-            signature, manifest_row = corpus.provenance.get(doc.document, ("", {}))
-            rows.append({
-                "document": doc.document, "signature": signature,
-                "manifest_key": _manifest_key(manifest_row), "key": keys[doc.document], "shard": shard_of[doc.document],
-                "content_hash": doc.content_hash, "metadata": json.dumps(doc.metadata, sort_keys=True),
-                "metadata_source": json.dumps(doc.metadata_source, sort_keys=True), "format": doc.format,
-                "encoding": doc.encoding, "size_bytes": int(doc.size_bytes),
-                "read_warnings": json.dumps(list(doc.read_warnings)),
-            })
-        return pd.DataFrame(rows, columns=FILE_COLUMNS).astype({"size_bytes": "int64"})
-
-    def _write_shard(self, parts: Parts) -> str:
+    def write_shard(self, parts: Parts) -> str:
+        """Store one batch of per-article results; returns the shard's id."""
         shard = uuid.uuid4().hex[:16]
         staging = self.root / "shards" / f".tmp-{shard}"
         staging.mkdir(parents=True)
@@ -430,49 +244,7 @@ class Store:
         os.replace(staging, self.root / "shards" / shard)
         return shard
 
-    def _read_parts(self, files: pd.DataFrame, order: list[str], *, unchanged: frozenset[str],
-                    early: Future | None) -> tuple[Parts, PreviousSearch | None]:
-        """Per-article results of every article in files, and the current generation's rewrite search.
-
-        early, the current generation's tables (`_generation_parts`), gives the unchanged articles' rows; the others
-        are read from their shards."""
-        pieces, search, base = [], None, None
-        try:
-            if early is not None:
-                base, search = early.result()
-        except (OSError, ValueError, KeyError):  # unreadable: fall back on the shards
-            base, search = None, None
-        if base is None:
-            unchanged = frozenset()
-        for shard, group in files[~files["document"].isin(unchanged)].groupby("shard", sort=True):
-            wanted = set(group["document"])
-            folder = self.root / "shards" / shard
-            tables = {}
-            for name in PARTS_TABLES:
-                frame = pd.read_parquet(folder / f"{name}.parquet")
-                tables[name] = frame[frame["document"].isin(wanted)]
-            pieces.append(Parts(**tables))
-        if base is None:
-            return concat_parts(pieces).in_order(order), search
-        return splice_parts(base, unchanged, concat_parts(pieces), order), search
-
-    @staticmethod
-    def _generation_parts(generation: Path, wanted: frozenset[str]) -> tuple[Parts, PreviousSearch | None]:
-        """A generation's per-article tables (each built from its articles' shard rows; `splice_parts` keeps the rows
-        of the wanted ones), and its rewrite search, which may take the wanted articles' sentences as unchanged."""
-        folder = generation / "tables"
-        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in PARTS_TABLES}
-        # The generation's documents name each article's original text; per-article results name the article itself.
-        tables["documents"] = tables["documents"].assign(original=tables["documents"]["document"])
-        index = RewriteIndex.load(generation / REWRITE_INDEX)
-        if index is None:
-            return Parts(**tables), None
-        search = PreviousSearch(index, pd.read_parquet(folder / "duplicates.parquet"),
-                                pd.read_parquet(folder / "duplicate_passages.parquet", columns=PASSAGE_COLUMNS),
-                                unchanged=wanted)
-        return Parts(**tables), search
-
-    def _confirmed_signature(self) -> str | None:
+    def confirmed_signature(self) -> str | None:
         """The folder signature the current generation was last confirmed against, if any."""
         try:
             record = json.loads((self.root / SIGNATURE).read_text("utf-8"))
@@ -481,7 +253,7 @@ class Store:
             return None
         return record.get("signature") if current is not None and record.get("generation") == current.name else None
 
-    def _confirm_signature(self, signature: str | None) -> None:
+    def confirm_signature(self, signature: str | None) -> None:
         """Record that the current generation is up to date with a folder of this signature (atomically)."""
         current = self.generation()
         if signature is None or current is None:
@@ -490,26 +262,16 @@ class Store:
         temporary.write_text(json.dumps({"generation": current.name, "signature": signature}), "utf-8")
         os.replace(temporary, self.root / SIGNATURE)
 
-    def _commit(self, files: pd.DataFrame, tables: Tables, *, requested_model: str, input_state: str) -> None:
+    def commit(self, files: pd.DataFrame, tables: Tables, **meta) -> Path:
+        """Write files and tables as a new generation and make it the current one; meta joins its meta.json."""
         name = f"gen-{time.time_ns():020d}-{uuid.uuid4().hex[:6]}"
         staging = self.root / f".tmp-{name}"
         (staging / "tables").mkdir(parents=True)
-        # Two writers: Arrow encodes and compresses outside the interpreter lock, so files are written side by side.
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            writes = [pool.submit(_write_parquet, files, staging / "files.parquet")]
-            for table in Tables.EXPORTED:  # as held in memory (shared passages without their texts), not as exported
-                writes.append(pool.submit(_write_parquet, getattr(tables, table), staging / "tables" / f"{table}.parquet",
-                                          row_group_rows=ROW_GROUP_ROWS if table in READ_IN_PARTS else None))
-            writes.append(pool.submit(_write_parquet, tables.parts.raw_mentions, staging / "tables" / "raw_mentions.parquet"))
-            if tables.rewrite_index is not None:
-                writes.append(pool.submit(self._write_index, tables.rewrite_index, staging / REWRITE_INDEX))
-            for write in writes:
-                write.result()
+        self._write_tables(files, tables, staging)
         meta = {
-            "format": STORE_FORMAT, "analysis_version": ANALYSIS_VERSION, "model": tables.model,
-            "model_warning": tables.model_warning, "requested_model": requested_model,
+            "format": STORE_FORMAT, **meta, "model": tables.model, "model_warning": tables.model_warning,
             "corpus_hash": tables.corpus_hash, "built_at": tables.built_at, "warnings": tables.warnings,
-            "articles": len(tables.documents), "input_state": input_state,
+            "articles": len(tables.documents), "extra_tables": list(tables.extra),
             "overrides": base64.b64encode(tables.overrides).decode() if tables.overrides else None,
         }
         with open(staging / "meta.json", "w", encoding="utf-8") as handle:
@@ -526,6 +288,19 @@ class Store:
             os.fsync(handle.fileno())
         os.replace(pointer, self.root / CURRENT)  # the switch: atomic on POSIX
         _fsync_dir(self.root)
+        return self.root / name
+
+    def _write_tables(self, files: pd.DataFrame, tables: Tables, staging: Path) -> None:
+        """Every file of a generation, two at a time (Arrow encodes and compresses outside the interpreter lock)."""
+        writes = [lambda: _write_parquet(files, staging / "files.parquet")]
+        for table in tables.names():  # as held in memory (shared passages without their texts), not as exported
+            writes.append(lambda table=table: _write_parquet(
+                tables.table(table), staging / "tables" / f"{table}.parquet",
+                row_group_rows=ROW_GROUP_ROWS if table in READ_IN_PARTS else None))
+        writes.append(lambda: _write_parquet(tables.parts.raw_mentions, staging / "tables" / "raw_mentions.parquet"))
+        if tables.rewrite_index is not None:
+            writes.append(lambda: self._write_index(tables.rewrite_index, staging / REWRITE_INDEX))
+        thread_map(lambda write: write(), writes, workers=2)
 
     @staticmethod
     def _write_index(index: RewriteIndex, folder: Path) -> None:
@@ -534,7 +309,7 @@ class Store:
             _fsync_file(path)
         _fsync_dir(folder)
 
-    def _collect_garbage(self, *, keep_previous: bool) -> None:
+    def collect_garbage(self, *, keep_previous: bool) -> None:
         """Remove what no reader can reach: unfinished writes, old generations, unreferenced shards."""
         if not self.root.is_dir():
             return

@@ -1,37 +1,16 @@
-"""build_tables: the one function that turns a corpus into every table the CLI and the dashboard show."""
+"""The tables of an analysed corpus (`Tables`) and the per-article results they are made from (`Parts`)."""
 
 from __future__ import annotations
 
-import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
 
-from analysis import ANALYSIS_VERSION
-from analysis.corpus import METADATA_FIELDS, Corpus, Document, read_corpus
-from analysis.coverage import (
-    coverage_table,
-    events_table,
-    independent_texts,
-    passage_texts,
-    support_table,
-)
-from analysis.entities import (
-    cooccurrence_table,
-    entity_table,
-    mentions_frame,
-    mentions_from_doc,
-    resolve_frame,
-)
-from analysis.figures import discrepancies_table, figures_table
+from analysis.coverage import passage_texts
 from analysis.frames import interleave, positions_in
-from analysis.nlp import load_pipeline, process, sentence_spans
-from analysis.positions import parse_candidates, positions_table, read_overrides, summarise
-from analysis.rewrites import PreviousSearch, RewriteIndex, find_rewrites
+from analysis.rewrites import RewriteIndex
 
 DOCUMENT_COLUMNS = [
     "document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash",
@@ -117,14 +96,26 @@ class Tables:
     all_sentences: pd.DataFrame | None = None
     # Vectors and candidate lists of the rewrite search, so the next build (or upload) compares changed articles only.
     rewrite_index: RewriteIndex | None = Deferred(default=None)
+    # positions_overrides.csv's rows as `positions.read_overrides` reads them (the position summary's input).
+    override_rows: pd.DataFrame | None = None
+    # Tables declared in `analysis.registry` that have no field of their own, by name: exported and stored too.
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     # Tables written by `python -m analysis export`, in order.
     EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "positions",
                 "position_summary", "coverage", "support", "duplicates", "duplicate_passages", "events", "lines", "skipped")
 
+    def names(self) -> tuple[str, ...]:
+        """The names of every exported table: the fixed ones, then the registry's extra ones."""
+        return self.EXPORTED + tuple(self.extra)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table by name, a field or an extra one (as held: shared passages without their texts)."""
+        return self.extra[name] if name in self.extra else getattr(self, name)
+
     def exported(self) -> dict[str, pd.DataFrame]:
         """The tables as exported: shared passages with the texts of both sentences."""
-        tables = {name: getattr(self, name) for name in self.EXPORTED}
+        tables = {name: self.table(name) for name in self.names()}
         tables["duplicate_passages"] = self.passages_with_text(self.duplicate_passages)
         return tables
 
@@ -138,7 +129,7 @@ class Tables:
 
     def passages_of(self, original: str, rewrite: str) -> pd.DataFrame:
         """The sentences one pair of articles shares, with both texts. From a store whose shared passages were not
-        needed yet (1.8 million rows at 10,000 articles), only that pair's rows are read."""
+        needed yet (millions of rows in a large corpus), only that pair's rows are read."""
         pending = Deferred.pending(self, "duplicate_passages")
         if pending is not None and hasattr(pending, "rows_where"):
             found = pending.rows_where({"original": original, "rewrite": rewrite})
@@ -216,183 +207,12 @@ def _splice(base: pd.DataFrame, keep: frozenset[str], extra: pd.DataFrame, order
 
 
 def concat_parts(pieces: list[Parts]) -> Parts:
-    """Parts of several disjoint sets of articles, in the order given."""
+    """Parts of several disjoint sets of articles (at least one), in the order given."""
     if not pieces:
-        return analyse_documents([])
+        raise ValueError("concat_parts needs at least one Parts (analysis.articles.empty_parts() has no articles)")
     merged = {}
     for name in PARTS_TABLES:
         frames = [getattr(p, name) for p in pieces]
         non_empty = [f for f in frames if not f.empty]
         merged[name] = pd.concat(non_empty, ignore_index=True) if non_empty else frames[0]
     return Parts(**merged)
-
-
-def analyse_documents(docs: list[Document], *, model: str | None = None, batch_size: int = 16) -> Parts:
-    """Run the NLP pipeline over articles and extract everything that depends on one article alone."""
-    pipeline = load_pipeline(model)
-    # Strings spaCy interns while reading these articles are freed when the zone ends; everything kept below
-    # is copied into plain Python values first. One chunk at a time per process: the zone is process-wide.
-    with pipeline.lock, pipeline.nlp.memory_zone():
-        return _analyse(docs, pipeline, batch_size)
-
-
-def _analyse(docs: list[Document], pipeline, batch_size: int) -> Parts:
-    sentence_rows = []
-    sentence_counts = []
-    mentions = []
-    for doc, processed in zip(docs, process((d.body for d in docs), nlp=pipeline.nlp, batch_size=batch_size)):
-        spans = sentence_spans(processed)
-        sentence_counts.append(len(spans))
-        for index, (start, end, text) in enumerate(spans):
-            sentence_rows.append((doc.document, index, start, end, text))
-        mentions.extend(mentions_from_doc(processed, document=doc.document, sentence_starts=[s[0] for s in spans]))
-    document_rows = []
-    for doc, count in zip(docs, sentence_counts):
-        row = {
-            "document": doc.document,
-            **{key: doc.metadata.get(key) or "" for key in METADATA_FIELDS},
-            "words": doc.words,
-            "chrome_lines": doc.cleaned.chrome_lines,
-            "content_hash": doc.content_hash,
-            "sentences": count,
-            "format": doc.format,
-            "encoding": doc.encoding,
-            "size_bytes": doc.size_bytes,
-            "original": doc.document,
-        }
-        for key in METADATA_FIELDS:
-            row[f"{key}_source"] = doc.metadata_source.get(key, "")
-        document_rows.append(row)
-    line_rows = []
-    for doc in docs:
-        # Body paragraphs are joined by blank lines, in line order: the i-th paragraph belongs to the i-th start.
-        paragraphs = dict(zip((number for number, _ in doc.cleaned.paragraph_starts), doc.body.split("\n\n")))
-        starts = dict(doc.cleaned.paragraph_starts)
-        for line in doc.cleaned.lines:
-            if line.kind == "blank":
-                continue
-            line_rows.append((doc.document, line.number, line.kind, line.reason, line.text,
-                              starts.get(line.number, -1), paragraphs.get(line.number, "")))
-    documents = pd.DataFrame(document_rows, columns=DOCUMENT_COLUMNS).astype({"words": "int64", "chrome_lines": "int64"})
-    sentence_frame = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
-    raw_mentions = mentions_frame(mentions)
-    # Only sentences naming a country actor can state a country's position: parse just those.
-    actors = raw_mentions[raw_mentions["country_iso3"] != ""]
-    actor_sentences = set(zip(actors["document"], actors["sentence"]))
-    candidates = ((d, i, t) for d, i, _, _, t in sentence_rows if (d, i) in actor_sentences)
-    return Parts(
-        documents=documents,
-        sentences=sentence_frame,
-        raw_mentions=raw_mentions,
-        figures=figures_table(sentence_frame, documents),
-        positions=positions_table(parse_candidates(candidates, nlp=pipeline.nlp), sentence_frame, documents),
-        events=events_table(sentence_frame, documents),
-        lines=pd.DataFrame(line_rows, columns=LINE_COLUMNS),
-    )
-
-
-def assemble(
-    parts: Parts,
-    *,
-    skipped: list | None = None,
-    warnings: list[str] | None = None,
-    overrides: bytes | None = None,
-    corpus_hash: str = "",
-    model: str | None = None,
-    model_name: str | None = None,
-    model_warning: str | None = None,
-    previous_rewrites: PreviousSearch | None = None,
-) -> Tables:
-    """Corpus-level tables from per-article parts: resolved names, entity and pair tables, discrepancies,
-    position summary, rewrites, coverage and support. model_name (as recorded by a store) spares loading spaCy.
-
-    previous_rewrites, an earlier build's rewrite search (same model and analysis version), lets the search compare
-    only the articles that changed since; the tables are the same without it."""
-    if model_name is None:
-        pipeline = load_pipeline(model)
-        model_name, model_warning = pipeline.model, pipeline.warning
-    documents = parts.documents.copy()
-    override_frame, override_warnings = read_overrides(overrides)
-
-    def rewrites_and_support():
-        duplicate_frame, passage_frame, rewrite_index = find_rewrites(documents, parts.sentences,
-                                                                      previous=previous_rewrites)
-        roots = independent_texts(documents, duplicate_frame)
-        support = support_table(documents, parts.figures, parts.positions, roots)
-        return duplicate_frame, passage_frame, rewrite_index, roots, support
-
-    # Two independent halves, side by side when the rewrite search only compares changed articles: much of their
-    # work (Arrow, numpy, sparse products) runs outside the interpreter lock. A search from scratch holds the whole
-    # corpus's similarities, and the other half's temporaries on top would raise a full build's peak memory, so it
-    # runs first. Neither half changes what it is given.
-    with ThreadPoolExecutor(max_workers=2 if previous_rewrites is not None else 1) as pool:
-        rewritten = pool.submit(rewrites_and_support)
-        if previous_rewrites is None:
-            rewritten.result()
-        mention_frame = resolve_frame(parts.raw_mentions)
-        entities = entity_table(mention_frame, documents)
-        cooccurrence = cooccurrence_table(mention_frame, sentences_total=len(parts.sentences))
-        coverage = coverage_table(documents, mention_frame, parts.figures, parts.positions)
-        discrepancies = discrepancies_table(parts.figures)
-        duplicate_frame, passage_frame, rewrite_index, roots, support = rewritten.result()
-    documents["original"] = documents["document"].map(roots)
-    return Tables(
-        documents=documents,
-        sentences=parts.sentences,
-        mentions=mention_frame,
-        figures=parts.figures,
-        discrepancies=discrepancies,
-        positions=parts.positions,
-        position_summary=summarise(parts.positions, override_frame),
-        duplicates=duplicate_frame,
-        duplicate_passages=passage_frame,
-        coverage=coverage,
-        support=support,
-        # Per-article parts arrive in any order (chunks, stores): corpus-level order is decided here.
-        events=parts.events.sort_values(["date", "document", "sentence"], ignore_index=True, kind="stable"),
-        entities=entities,
-        cooccurrence=cooccurrence,
-        lines=parts.lines,
-        skipped=pd.DataFrame([(s.document, s.reason) for s in skipped or []], columns=SKIPPED_COLUMNS),
-        warnings=list(warnings or []) + override_warnings,
-        corpus_hash=corpus_hash,
-        model=model_name,
-        model_warning=model_warning,
-        built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        overrides=overrides,
-        parts=parts,
-        rewrite_index=rewrite_index,
-    )
-
-
-def join_parts(base: Tables, parts: Parts, corpus: Corpus, *, model: str | None = None) -> Tables:
-    """base's articles plus newly analysed ones (parts of corpus's articles; same-named articles are replaced), with
-    the corpus-level tables rebuilt. The rewrite search starts from base's when it has one for the same model."""
-    from analysis.corpus import Skipped
-
-    pipeline = load_pipeline(model)
-    previous = None
-    if base.parts is not None and base.model == pipeline.model and base.rewrite_index is not None:
-        previous = PreviousSearch(base.rewrite_index, base.duplicates, base.duplicate_passages)
-    combined = assemble(
-        base.parts.merged(parts) if base.parts is not None else parts,
-        skipped=[*(Skipped(r.document, r.reason) for r in base.skipped.itertuples()), *corpus.skipped],
-        warnings=base.warnings + corpus.warnings, overrides=base.overrides,
-        corpus_hash=f"{base.corpus_hash}+{corpus.content_hash}", model_name=pipeline.model,
-        model_warning=pipeline.warning, previous_rewrites=previous,
-    )
-    combined.rewrite_index = None  # a session's tables are not stored: nothing builds on it
-    return combined
-
-
-def build_tables(corpus: Corpus | str | os.PathLike, *, model: str | None = None, batch_size: int = 16) -> Tables:
-    """Analyse a corpus (or the folder holding one) into every table: documents, sentences, mentions, entities, ..."""
-    if not isinstance(corpus, Corpus):
-        corpus = read_corpus(corpus)
-    parts = analyse_documents(corpus.documents, model=model, batch_size=batch_size)
-    return assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
-                    corpus_hash=corpus.content_hash, model=model)
-
-
-__all__ = ["ANALYSIS_VERSION", "PARTS_TABLES", "Parts", "Tables", "analyse_documents", "assemble", "build_tables", "concat_parts",
-           "join_parts", "splice_parts"]

@@ -4,7 +4,7 @@ Usage: python bench/incremental.py FOLDER STORE   (build both first: python benc
 
 Prints the time of `python -m analysis build FOLDER --store STORE` after one new article file appears (a new
 process: interpreter start, imports, model load, reading the changed folder, analysing the article, rebuilding
-the corpus-level tables, writing the new generation), the same through `Store.update` in a warm process, and
+the corpus-level tables, writing the new generation), the same through `analysis.build.build` in a warm process, and
 the time to remove it again.
 """
 
@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analysis.nlp import load_pipeline  # noqa: E402
+from analysis.build import build  # noqa: E402
 from analysis.store import Store  # noqa: E402
 from bench.memory import run_measured  # noqa: E402
 from bench.synthetic import synthetic_texts  # noqa: E402
@@ -38,20 +39,20 @@ def main() -> None:
         load_pipeline()
         new.write_text(texts[1], "utf-8")
         started = time.perf_counter()
-        warm = store.update(folder)
+        warm = build(folder, store=store_dir)
         warm_seconds = time.perf_counter() - started
     finally:
         new.unlink(missing_ok=True)
     started = time.perf_counter()
-    removed = store.update(folder)
+    removed = build(folder, store=store_dir)
     remove_seconds = time.perf_counter() - started
     print(f"store of {before:,} articles")
     print(f"{'measure':<62} {'value':>10}   target")
     print(f"{'add one article: python -m analysis build, new process':<62} {cold:>8.2f} s   < 5 s")
     print(f"{'  peak memory of that process':<62} {peak / 2**30:>7.2f} GB")
-    print(f"{'change it: Store.update in a warm process':<62} {warm_seconds:>8.2f} s   "
+    print(f"{'change it: build() in a warm process':<62} {warm_seconds:>8.2f} s   "
           f"({warm.analysed} analysed, {warm.reused:,} reused)")
-    print(f"{'remove it: Store.update in a warm process':<62} {remove_seconds:>8.2f} s   "
+    print(f"{'remove it: build() in a warm process':<62} {remove_seconds:>8.2f} s   "
           f"({removed.removed} removed)")
 
 

@@ -6,20 +6,19 @@ import os
 import sys
 from pathlib import Path
 
-import pyarrow as pa
 import streamlit as st
 
+from analysis.build import build, build_tables, folder_signature
 from analysis.charts import world
 from analysis.entities import outlet_labels
 from analysis.query import Filters, articles_only, subset
-from analysis.build import build, build_tables
-from analysis.store import Store, StoreError, default_store, folder_signature
+from analysis.runtime import release_memory, use_system_allocator
+from analysis.store import Store, StoreError, default_store
 from analysis.tables import Deferred, Tables
+from dashboard.state import current
 
-# pandas keeps text columns in Arrow memory. Arrow's default allocator (mimalloc) holds on to freed memory; the
-# system allocator hands it back, which a long-running server with many filtered views needs. At 10,000 articles:
-# 447 MB to 355 MB after loading the store, 917 MB to 755 MB after six filtered views (bench/RESULTS.md).
-pa.set_memory_pool(pa.system_memory_pool())
+# A long-running server with many filtered views must hand the memory Arrow frees back to the system.
+use_system_allocator()
 
 CORPUS_ENV = "BRIEFING_CORPUS"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +57,7 @@ def _tables(folder: str, fingerprint: str) -> Tables:
             tables = build(folder, store=store.root).tables
             if Deferred.pending(tables, "lines") is None:
                 # Just built: hold the tables as the store serves them, so page lines, shared passages and raw
-                # mentions are read when a view needs them (345 MB less at 10,000 articles, for a second's read).
+                # mentions are read when a view needs them, not held in memory for good.
                 tables = store.load_tables()
             return tables
         except PermissionError:
@@ -81,33 +80,12 @@ def load_tables() -> Tables:
     return st.session_state.get(SESSION_TABLES) or corpus_tables()
 
 
-# cache_resource, not cache_data: filtered tables of a large corpus are hundreds of MB, and cache_data would
+# cache_resource, not cache_data: filtered tables of a large corpus are big, and cache_data would
 # pickle and unpickle them on every rerun. Views treat what they get as read-only. Entries are keyed by the
 # tables' content, so only a session holding the same tables reaches them. Entries (those of uploads whose session
 # has ended among them) are dropped VIEW_CACHE_SECONDS after they were computed, or earlier when newer entries
 # push them out.
 VIEW_CACHE_SECONDS = 3600
-
-
-def _release_memory() -> None:
-    """Hand memory freed by a big computation back to the system. Recomputing a view's tables creates and frees
-    millions of small objects; glibc keeps the freed memory, so a server's resident size would grow with each view
-    (at 10,000 articles, 670 MB resident for 405 MB in use). No-op where the C library has no malloc_trim."""
-    if _malloc_trim is not None:
-        _malloc_trim(0)
-
-
-def _find_malloc_trim():
-    try:
-        import ctypes
-        import ctypes.util
-
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-_malloc_trim = _find_malloc_trim()
 
 
 @st.cache_resource(max_entries=16, ttl=VIEW_CACHE_SECONDS, show_spinner=False)
@@ -119,7 +97,7 @@ def _filtered(key: str, filters: Filters, _tables: Tables) -> Tables:
         view = subset(_tables, filters, within=_filtered(key, articles, _tables))
     else:
         view = subset(_tables, filters)
-    _release_memory()
+    release_memory()  # computing a view creates and frees many small objects: give their memory back
     return view
 
 
@@ -131,7 +109,7 @@ def tables_key(tables: Tables) -> str:
 @st.cache_resource(max_entries=512, ttl=VIEW_CACHE_SECONDS, show_spinner=False)
 def _computed(name: str, key: str, args: tuple, _fn, _tables: Tables):
     result = _fn(_tables, *args)
-    _release_memory()
+    release_memory()
     return result
 
 
@@ -144,8 +122,6 @@ def computed(name: str, tables: Tables, fn, *args):
 
 def view_tables() -> tuple[Tables, Tables]:
     """(tables the sidebar filters leave, all of this session's tables), for a view to show."""
-    from dashboard.filters import current
-
     tables = load_tables()
     filters = current()
     if not filters.active:
@@ -160,8 +136,6 @@ def chart_outlets(full: Tables) -> list[str]:
 
 def filter_caption(view: Tables, full: Tables) -> None:
     """The one line every view shows about what the filters leave."""
-    from dashboard.filters import current
-
     filters = current()
     if filters.active:
         st.caption(f"{len(view.documents):,} of {len(full.documents):,} articles match the filters ({filters.describe()}).")

@@ -11,7 +11,7 @@ import streamlit as st
 from analysis.briefing import briefing_pack, chart_png, chart_svg, dated_name, source_line
 from analysis.export import table_bytes
 from analysis.tables import Tables
-from dashboard.filters import current
+from dashboard.state import current
 
 
 def _caption() -> str:

@@ -7,22 +7,17 @@ from datetime import date
 import streamlit as st
 
 from analysis.entities import LABEL_NAMES, country_names, outlet_labels
+from analysis.positions import topic_label, topic_order
 from analysis.query import Filters
 from analysis.tables import Tables
-from dashboard import urlstate
+from dashboard import state, urlstate
+from dashboard.data import computed
 
-TOPIC_WORDS = {
-    "troops": "Troops for a post-war force", "security_guarantees": "Security guarantees",
-    "frozen_assets": "Using frozen Russian assets", "peace_plan": "The US peace plan", "general": "Other",
-}
-SESSION_KEY = "filters.current"
 EARLIEST, LATEST = date(1900, 1, 1), date(2100, 12, 31)
 
 
 def render(tables: Tables) -> Filters:
     """Draw the filters in the sidebar and return what they select (also kept in the session for the views)."""
-    from dashboard.data import computed
-
     outlets, labels, countries, topics = computed("filters.options", tables, _options)
     names = country_names()
     with st.sidebar:
@@ -35,14 +30,14 @@ def render(tables: Tables) -> Filters:
                                              placeholder="All types")
         chosen_countries = urlstate.multiselect("Countries", countries, key="f.countries",
                                                 format_func=lambda c: names.get(c, c), placeholder="All countries")
-        chosen_topics = urlstate.multiselect("Topics", topics, key="f.topics", format_func=lambda t: TOPIC_WORDS.get(t, t),
+        chosen_topics = urlstate.multiselect("Topics", topics, key="f.topics", format_func=topic_label,
                                              placeholder="All topics")
         search = urlstate.text_input("Sentences containing", key="f.q", placeholder="e.g. ceasefire")
     filters = Filters(
         outlets=tuple(chosen_outlets), date_from=date_from, date_to=date_to, labels=tuple(chosen_labels),
         countries=tuple(chosen_countries), topics=tuple(chosen_topics), search=search,
     )
-    st.session_state[SESSION_KEY] = filters
+    state.remember(filters)
     return filters
 
 
@@ -53,13 +48,8 @@ def _options(tables: Tables) -> tuple[list[str], list[str], list[str], list[str]
     labels = [label for label in LABEL_NAMES if label in present]
     names = country_names()
     countries = sorted((c for c in tables.mentions["country_iso3"].unique() if c), key=lambda c: names.get(c, c))
-    topics = sorted(set(tables.positions["topic"]), key=lambda t: list(TOPIC_WORDS).index(t) if t in TOPIC_WORDS else 99)
+    topics = topic_order(tables.positions["topic"])
     return outlets, labels, countries, topics
-
-
-def current() -> Filters:
-    """The filters the sidebar set on this run (none before it has been drawn)."""
-    return st.session_state.get(SESSION_KEY, Filters())
 
 
 def share_link() -> None:

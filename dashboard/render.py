@@ -60,6 +60,9 @@ def legend_html() -> str:
     return '<div style="font-size:0.85em;margin:0 0 1em 0;line-height:2">' + " &nbsp; ".join(items) + "</div>"
 
 
+Mark = tuple[int, int, str, str]  # start, end (body offsets), css, tooltip
+
+
 def highlighted_article_html(
     lines: pd.DataFrame,
     *,
@@ -74,7 +77,14 @@ def highlighted_article_html(
 
     Offsets index the cleaned body; each body line knows where its paragraph starts. All text is made inert.
     """
-    marks: list[tuple[int, int, str, str]] = []  # start, end, css, tooltip
+    marks = article_marks(mentions=mentions, figures=figures, stances=stances, sentences=sentences, focus=focus)
+    return "\n".join(['<div class="bd-article">', *_article_blocks(lines, marks, show_chrome=show_chrome), "</div>"])
+
+
+def article_marks(*, mentions: pd.DataFrame, figures: pd.DataFrame, stances: pd.DataFrame, sentences: pd.DataFrame,
+                  focus: int | None = None) -> list[Mark]:
+    """Every highlight of an article: entity underlines, figure marks, stance tints and the outlined sentence."""
+    marks: list[Mark] = []
     for row in mentions.itertuples(index=False):
         colour, word = ENTITY_STYLES.get(row.label, ("#999999", row.label))
         marks.append((row.start, row.end, f"border-bottom:3px solid {colour}", f"{word}: {row.entity}"))
@@ -86,32 +96,44 @@ def highlighted_article_html(
             marks.append((*bounds[row.sentence], STANCE_STYLE, f"{row.country}: {row.stance} ({row.topic})"))
     if focus is not None and focus in bounds:
         marks.append((*bounds[focus], FOCUS_STYLE, "the sentence you came to read"))
+    return marks
 
-    def paragraph(text: str, start: int) -> str:
-        end = start + len(text)
-        inside = [m for m in marks if m[0] < end and m[1] > start]
-        cuts = sorted({start, end, *(max(start, m[0]) for m in inside), *(min(end, m[1]) for m in inside)})
-        out = []
-        for a, b in zip(cuts, cuts[1:]):
-            piece = inert_html(text[a - start : b - start])
-            active = [m for m in inside if m[0] <= a and m[1] >= b]
-            if active:
-                css = ";".join(m[2] for m in active)
-                tip = inert_html(" · ".join(dict.fromkeys(m[3] for m in active)))
-                out.append(f'<span style="{css}" title="{tip}">{piece}</span>')
-            else:
-                out.append(piece)
-        return "".join(out)
 
-    parts = ['<div class="bd-article">']
+def marked_paragraph(text: str, start: int, marks: list[Mark]) -> str:
+    """One paragraph of the body (starting at body offset start), inert, with the marks that overlap it as spans."""
+    end = start + len(text)
+    inside = [m for m in marks if m[0] < end and m[1] > start]
+    cuts = sorted({start, end, *(max(start, m[0]) for m in inside), *(min(end, m[1]) for m in inside)})
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        piece = inert_html(text[a - start : b - start])
+        active = [m for m in inside if m[0] <= a and m[1] >= b]
+        if active:
+            css = ";".join(m[2] for m in active)
+            tip = inert_html(" · ".join(dict.fromkeys(m[3] for m in active)))
+            out.append(f'<span style="{css}" title="{tip}">{piece}</span>')
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def _chrome_block(pending: list[str], reason: object) -> str:
+    """One run of removed lines that share a reason, as a muted block."""
+    count = f"{len(pending)} lines" if len(pending) > 1 else "1 line"
+    return (f'<div style="{CHROME_STYLE}"><span style="font-style:italic">removed, '
+            f'{inert_html(str(reason))} ({count}):</span> {" · ".join(pending)}</div>')
+
+
+def _article_blocks(lines: pd.DataFrame, marks: list[Mark], *, show_chrome: bool) -> list[str]:
+    """The article's lines as HTML blocks: paragraphs with their marks, headings, and (on request) each run of
+    removed chrome lines with one reason as one block."""
+    blocks: list[str] = []
     pending: list[str] = []
     pending_reason = None
 
     def flush() -> None:
         if pending and show_chrome:
-            count = f"{len(pending)} lines" if len(pending) > 1 else "1 line"
-            parts.append(f'<div style="{CHROME_STYLE}"><span style="font-style:italic">removed, '
-                         f'{inert_html(str(pending_reason))} ({count}):</span> {" · ".join(pending)}</div>')
+            blocks.append(_chrome_block(pending, pending_reason))
         pending.clear()
 
     for row in lines.itertuples(index=False):
@@ -123,14 +145,28 @@ def highlighted_article_html(
             continue
         flush()
         if row.kind == "body" and row.body_start >= 0:
-            parts.append(f'<p style="{BODY_STYLE}">{paragraph(row.body_text, int(row.body_start))}</p>')
-        elif row.kind == "body":
-            parts.append(f'<p style="{BODY_STYLE}">{inert_html(str(row.text).strip())}</p>')
+            blocks.append(f'<p style="{BODY_STYLE}">{marked_paragraph(row.body_text, int(row.body_start), marks)}</p>')
         else:
-            parts.append(f'<p style="{HEADING_STYLE}">{inert_html(str(row.text).strip())}</p>')
+            style = BODY_STYLE if row.kind == "body" else HEADING_STYLE
+            blocks.append(f'<p style="{style}">{inert_html(str(row.text).strip())}</p>')
     flush()
-    parts.append("</div>")
-    return "\n".join(parts)
+    return blocks
+
+
+_CELL = "vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)"
+
+
+def passages_table_html(passages: pd.DataFrame, *, original: str, rewrite: str) -> str:
+    """The sentences a rewrite shares with its original, side by side with their similarity, all text inert."""
+    rows = "".join(
+        f"<tr><td style='{_CELL}'>{inert_html(a)}</td><td style='{_CELL}'>{inert_html(b)}</td>"
+        f"<td style='{_CELL}'>{sim:.2f}</td></tr>"
+        for a, b, sim in zip(passages["text_original"], passages["text_rewrite"], passages["similarity"], strict=True)
+    )
+    return ("<table style='width:100%;border-collapse:collapse;font-size:0.9em'><tr>"
+            f"<th style='text-align:left'>Original ({inert_html(original)})</th>"
+            f"<th style='text-align:left'>Rewrite ({inert_html(rewrite)})</th><th>Similarity</th></tr>"
+            f"{rows}</table>")
 
 
 def reader_link(document: str, sentence: int) -> str:

@@ -21,7 +21,7 @@ def gold() -> dict:
 
 @pytest.fixture(scope="session")
 def seed_tables():
-    from analysis.tables import build_tables
+    from analysis.build import build_tables
 
     return build_tables(SEEDS)
 

@@ -44,6 +44,7 @@ def test_every_view_in_chromium(base, browser, artifacts):
     wait_ready(page)
     see(page.get_by_role("heading", name="Briefing Desk"))
     see(page.get_by_text("Independent texts", exact=True))
+    see(page.get_by_role("heading", name="Positions on troops for a post-war force"))
     _charts(page, 1)
     full_screenshot(page, artifacts / "overview.png")
 

@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from analysis.corpus import read_corpus
 from analysis.figures import FIGURE_COLUMNS, classify, discrepancies_table, figures_table, format_value, parse_figures
-from analysis.tables import build_tables
+from analysis.build import build_tables
 
 
 def only(text):

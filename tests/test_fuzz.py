@@ -93,7 +93,7 @@ def check_positions(text: str) -> None:
 
 def check_build(files: dict[str, bytes]) -> None:
     """The whole build on a few files: no exception; all offsets and evidence point into their article."""
-    from analysis.tables import build_tables
+    from analysis.build import build_tables
 
     corpus = read_sources([SourceFile(n, len(d), (lambda d=d: d)) for n, d in files.items()])
     tables = build_tables(corpus)

@@ -26,7 +26,7 @@ from analysis.corpus import (
     read_sources,
 )
 from analysis.export import table_bytes
-from analysis.tables import build_tables
+from analysis.build import build_tables
 from dashboard.render import highlighted_article_html, inert_html, md
 
 GOOD = (

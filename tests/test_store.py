@@ -13,13 +13,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import analysis.build as build_module
+import analysis.registry as registry_module
 import analysis.store as store_module
+from analysis.build import BuildOptions, add_articles, build, build_tables
 from analysis.cli import main
-from analysis.store import Store, StoreError, default_store
-from analysis.query import Filters, subset
-import analysis.tables as tables_module
 from analysis.corpus import read_corpus
-from analysis.tables import Deferred, Tables, analyse_documents, build_tables, join_parts
+from analysis.query import Filters, subset
+from analysis.store import Store, StoreError, default_store
+from analysis.tables import Deferred, Tables
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -50,9 +52,9 @@ def corpus(tmp_path) -> Path:
 
 def test_second_build_reuses_every_article_and_loads_the_same_tables(corpus, tmp_path):
     store = Store(tmp_path / "store")
-    first = store.update(corpus)
+    first = build(corpus, store=store.root)
     assert (first.analysed, first.reused, first.removed) == (5, 0, 0)
-    again = store.update(corpus)
+    again = build(corpus, store=store.root)
     assert (again.analysed, again.reused, again.removed) == (0, 5, 0)
     assert_same_tables(store.load_tables(), build_tables(corpus))
     assert_same_tables(again.tables, first.tables)
@@ -60,22 +62,22 @@ def test_second_build_reuses_every_article_and_loads_the_same_tables(corpus, tmp
 
 def test_adding_changing_and_removing_one_article_reanalyses_only_that_article(corpus, tmp_path):
     store = Store(tmp_path / "store")
-    store.update(corpus)
+    build(corpus, store=store.root)
     (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
-    added = store.update(corpus)
+    added = build(corpus, store=store.root)
     assert (added.analysed, added.reused, added.removed) == (1, 5, 0)
     assert_same_tables(added.tables, build_tables(corpus))
     assert "baltic.txt" in set(added.tables.figures["document"])
 
     (corpus / "baltic.txt").write_text(NEW_ARTICLE.replace("150 soldiers", "300 soldiers"), "utf-8")
-    changed = store.update(corpus)
+    changed = build(corpus, store=store.root)
     assert (changed.analysed, changed.reused) == (1, 5)
     values = set(changed.tables.figures.loc[changed.tables.figures["document"] == "baltic.txt", "value"])
     assert 300 in values and 150 not in values
 
     victim = sorted(p.name for p in corpus.glob("*.txt"))[0]
     (corpus / victim).unlink()
-    removed = store.update(corpus)
+    removed = build(corpus, store=store.root)
     assert (removed.analysed, removed.reused, removed.removed) == (0, 5, 1)
     assert victim not in set(removed.tables.documents["document"])
     assert victim not in set(removed.tables.mentions["document"])
@@ -84,27 +86,27 @@ def test_adding_changing_and_removing_one_article_reanalyses_only_that_article(c
 
 def test_an_unchanged_folder_is_not_read_again_and_a_touched_one_is(corpus, tmp_path, monkeypatch):
     store = Store(tmp_path / "store")
-    first = store.update(corpus)
+    first = build(corpus, store=store.root)
     calls = []
-    real_read = store_module.read_corpus
-    monkeypatch.setattr(store_module, "read_corpus", lambda *a, **k: calls.append(1) or real_read(*a, **k))
-    again = store.update(corpus)
+    real_read = build_module.read_corpus
+    monkeypatch.setattr(build_module, "read_corpus", lambda *a, **k: calls.append(1) or real_read(*a, **k))
+    again = build(corpus, store=store.root)
     assert calls == [] and (again.analysed, again.reused) == (0, 5)
     assert_same_tables(again.tables, first.tables)
 
     victim = sorted(corpus.glob("*.txt"))[0]
     os.utime(victim, ns=(victim.stat().st_atime_ns, victim.stat().st_mtime_ns + 10**9))  # touched, same text
-    touched = store.update(corpus)
+    touched = build(corpus, store=store.root)
     assert calls == [1] and (touched.analysed, touched.reused) == (0, 5)
-    store.update(corpus)  # confirmed up to date by the touched run: not read again
+    build(corpus, store=store.root)  # confirmed up to date by the touched run: not read again
     assert calls == [1]
 
     (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
-    added = store.update(corpus)
+    added = build(corpus, store=store.root)
     assert calls == [1, 1] and added.analysed == 1
-    assert_same_tables(added.tables, build_tables(corpus))
+    assert_same_tables(added.tables, build_tables(read_corpus(corpus)))  # read_corpus itself: not counted
     monkeypatch.setenv("BRIEFING_MODEL", "a_model_that_is_not_installed")  # another model asked for: read again
-    store.update(corpus)
+    build(corpus, store=store.root)
     assert len(calls) == 3
 
 
@@ -114,11 +116,11 @@ def test_an_unchanged_file_still_reports_what_was_wrong_with_it(corpus, tmp_path
     (corpus / "mixed.txt").write_bytes(
         "Le ministre a déclaré à l’AFP : ".encode() + b"\x93non\x94. " + NEW_ARTICLE.replace("Baltic", "Nordic").encode())
     store = Store(tmp_path / "store")
-    first = store.update(corpus)
+    first = build(corpus, store=store.root)
     assert any(w.startswith("notes.md:") and "front matter" in w for w in first.tables.warnings)
     assert any(w.startswith("mixed.txt:") and "mixed encodings" in w for w in first.tables.warnings)
     (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")  # something else changes: the two are not read again
-    again = store.update(corpus)
+    again = build(corpus, store=store.root)
     assert again.reused == first.analysed
     assert [w for w in again.tables.warnings if w.startswith(("notes.md:", "mixed.txt:"))] == [
         w for w in first.tables.warnings if w.startswith(("notes.md:", "mixed.txt:"))]
@@ -128,14 +130,14 @@ def test_an_unchanged_file_still_reports_what_was_wrong_with_it(corpus, tmp_path
 
 def test_a_manifest_change_reanalyses_only_the_article_it_describes(corpus, tmp_path):
     store = Store(tmp_path / "store")
-    store.update(corpus)
+    build(corpus, store=store.root)
     name = sorted(p.name for p in corpus.glob("*.txt"))[0]
     manifest = corpus / "sources.csv"
     lines = manifest.read_text("utf-8").splitlines() if manifest.exists() else ["file,outlet,url,published,title,author"]
     lines = [line for line in lines if not line.startswith(name + ",")]
     lines.append(f"{name},Test Gazette,,2025-12-24,,")
     manifest.write_text("\n".join(lines) + "\n", "utf-8")
-    result = store.update(corpus)
+    result = build(corpus, store=store.root)
     assert result.analysed == 1
     row = result.tables.documents.set_index("document").loc[name]
     assert (row["outlet"], row["published"]) == ("Test Gazette", "2025-12-24")
@@ -143,42 +145,42 @@ def test_a_manifest_change_reanalyses_only_the_article_it_describes(corpus, tmp_
 
 def test_a_new_analysis_version_reanalyses_everything(corpus, tmp_path, monkeypatch):
     store = Store(tmp_path / "store")
-    store.update(corpus)
-    monkeypatch.setattr(store_module, "ANALYSIS_VERSION", "test-next")
-    assert store.update(corpus).analysed == 5
+    build(corpus, store=store.root)
+    monkeypatch.setattr(build_module, "ANALYSIS_VERSION", "test-next")
+    assert build(corpus, store=store.root).analysed == 5
 
 
 def test_new_corpus_level_code_assembles_the_tables_again_without_analysing_articles(corpus, tmp_path, monkeypatch):
     store = Store(tmp_path / "store")
-    store.update(corpus)
+    build(corpus, store=store.root)
     generation = store.generation()
-    monkeypatch.setattr(store_module, "CORPUS_VERSION", "test-next")
-    again = store.update(corpus)
+    monkeypatch.setattr(build_module, "CORPUS_VERSION", "test-next")
+    again = build(corpus, store=store.root)
     assert (again.analysed, again.reused) == (0, 5) and store.generation() != generation
     assert_same_tables(again.tables, build_tables(corpus))
 
 
 def test_the_rewrite_search_is_kept_with_a_generation_and_updated_from_it(corpus, tmp_path, monkeypatch):
     store = Store(tmp_path / "store")
-    store.update(corpus)
+    build(corpus, store=store.root)
     assert (store.generation() / store_module.REWRITE_INDEX / "vectors.npz").is_file()
     searches = []
-    real = store_module.assemble
-    monkeypatch.setattr(store_module, "assemble", lambda *a, **k: searches.append(k["previous_rewrites"]) or real(*a, **k))
+    real = build_module.assemble
+    monkeypatch.setattr(build_module, "assemble", lambda *a, **k: searches.append(k.get("previous_rewrites")) or real(*a, **k))
     (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
-    added = store.update(corpus)
+    added = build(corpus, store=store.root)
     assert searches[-1] is not None and len(searches[-1].index.documents) == 5
     assert_same_tables(added.tables, build_tables(corpus))
     shutil.rmtree(store.generation() / store_module.REWRITE_INDEX)  # lost or unreadable: searched from scratch
     (corpus / "baltic.txt").unlink()
-    removed = store.update(corpus)
+    removed = build(corpus, store=store.root)
     assert searches[-1] is None
     assert_same_tables(removed.tables, build_tables(corpus))
 
 
 def test_big_rarely_used_tables_are_read_on_first_use_even_after_their_generation_is_gone(corpus, tmp_path):
     store = Store(tmp_path / "store")
-    built = store.update(corpus).tables
+    built = build(corpus, store=store.root).tables
     loaded = store.load_tables()
     for table, name in ((loaded, "lines"), (loaded, "duplicate_passages"), (loaded.parts, "raw_mentions")):
         assert Deferred.pending(table, name) is not None, name
@@ -210,16 +212,16 @@ def test_big_rarely_used_tables_are_read_on_first_use_even_after_their_generatio
 
 def test_articles_joined_to_a_loaded_store_equal_a_build_of_both_and_reuse_its_rewrite_search(corpus, tmp_path, monkeypatch):
     store = Store(tmp_path / "store")
-    store.update(corpus)
+    build(corpus, store=store.root)
     base = store.load_tables()
     extra = tmp_path / "extra"
     extra.mkdir()
     (extra / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
     new = read_corpus(extra)
     searches = []
-    real = tables_module.find_rewrites
-    monkeypatch.setattr(tables_module, "find_rewrites", lambda *a, **k: searches.append(k["previous"]) or real(*a, **k))
-    joined = join_parts(base, analyse_documents(new.documents), new)
+    real = registry_module.find_rewrites
+    monkeypatch.setattr(registry_module, "find_rewrites", lambda *a, **k: searches.append(k["previous"]) or real(*a, **k))
+    joined = add_articles(base, new)
     assert searches[-1] is not None and len(searches[-1].index.documents) == 5
     (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
     both = build_tables(corpus)
@@ -232,7 +234,7 @@ def test_old_generations_and_unused_shards_are_removed(corpus, tmp_path):
     store = Store(tmp_path / "store")
     for text in ("one 1", "two 2", "three 3"):
         (corpus / "extra.txt").write_text(NEW_ARTICLE + text, "utf-8")
-        store.update(corpus)
+        build(corpus, store=store.root)
     generations = [p for p in store.root.iterdir() if p.name.startswith("gen-")]
     assert len(generations) == 2  # the current one and the one before it, for readers still on it
     used = set()
@@ -243,22 +245,22 @@ def test_old_generations_and_unused_shards_are_removed(corpus, tmp_path):
 
 def test_an_unfinished_write_is_invisible_and_cleaned_up(corpus, tmp_path):
     store = Store(tmp_path / "store")
-    store.update(corpus)
+    build(corpus, store=store.root)
     before = store.load_tables()
     (store.root / ".tmp-gen-half-written").mkdir()
     (store.root / ".tmp-gen-half-written" / "meta.json").write_text("{", "utf-8")
     assert_same_tables(store.load_tables(), before)
-    store.update(corpus)
+    build(corpus, store=store.root)
     assert not any(p.name.startswith(".tmp-") for p in store.root.iterdir())
 
 
 def test_a_broken_store_is_reported_and_then_rebuilt(corpus, tmp_path):
     store = Store(tmp_path / "store")
-    store.update(corpus)
+    build(corpus, store=store.root)
     (store.root / "CURRENT").write_text("gen-does-not-exist", "utf-8")
     with pytest.raises(StoreError, match="not a complete build"):
         store.load_tables()
-    assert store.update(corpus).analysed == 5
+    assert build(corpus, store=store.root).analysed == 5
     assert len(store.load_tables().documents) == 5
 
 
@@ -315,7 +317,7 @@ def test_a_build_killed_at_any_point_leaves_the_previous_store_complete(corpus, 
 
 
 def test_two_local_processes_give_the_same_tables(corpus, tmp_path):
-    result = Store(tmp_path / "store").update(corpus, jobs=2, chunk_size=2)
+    result = build(corpus, store=tmp_path / "store", options=BuildOptions(jobs=2, chunk_size=2))
     assert result.analysed == 5
     assert_same_tables(result.tables, build_tables(corpus))
 
@@ -324,8 +326,8 @@ def test_dask_engine_on_a_two_worker_local_cluster_gives_the_same_tables(corpus,
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                   host="127.0.0.1") as cluster:
-        result = Store(tmp_path / "store").update(corpus, engine="dask", scheduler=cluster.scheduler_address,
-                                                  chunk_size=2)
+        options = BuildOptions(engine="dask", scheduler=cluster.scheduler_address, chunk_size=2)
+        result = build(corpus, store=tmp_path / "store", options=options)
         with distributed.Client(cluster.scheduler_address) as client:
             assert len(client.scheduler_info()["workers"]) == 2
             # Each worker loaded the model once and ran chunks (3 chunks of 2, 2 and 1 articles).

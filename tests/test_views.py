@@ -248,6 +248,16 @@ def test_overview_is_the_landing_page_and_links_to_details(app):
     assert "Cap on Ukraine's army \\(troops\\): 800,000 troops" in text and "Kyiv Independent" in text
     assert "Only with conditions:** Germany, Turkey (sources disagree)" in text
     assert "Contributing countries" in text and "rewrites 001" in text
+    # The lead topic of positions.yaml, in its label's words: no story word is written in the dashboard.
+    assert "Positions on troops for a post-war force" in {h.value for h in at.subheader}
+
+
+def test_topic_labels_read_well_inside_a_sentence():
+    from dashboard.prose import lower_first
+
+    assert lower_first("Troops for a post-war force") == "troops for a post-war force"
+    assert lower_first("Using frozen Russian assets") == "using frozen Russian assets"
+    assert lower_first("US peace plan") == "US peace plan" and lower_first("") == ""
 
 
 def test_sources_view_heatmap_single_source_and_rewrites(app):
@@ -410,8 +420,9 @@ def test_a_corpus_the_dashboard_just_built_is_held_as_the_store_serves_it(tmp_pa
     used ones are read on first use, not the copy the build assembled in memory."""
     import shutil
 
+    from analysis.build import build_tables
     from analysis.store import Store, default_store
-    from analysis.tables import Deferred, build_tables
+    from analysis.tables import Deferred
     from dashboard import data
 
     corpus = tmp_path / "corpus"

@@ -1,167 +1,93 @@
 """Sources: one row per article with its metadata and cleaning figures, plus the files that were skipped."""
 
 import streamlit as st
+from streamlit.column_config import NumberColumn, TextColumn
 
-from analysis.entities import outlet_labels
-from dashboard import downloads, urlstate
 from analysis.charts import coverage_heatmap
-from dashboard.render import TABLE_ROWS, inert_html, md, shown_rows_note
-from dashboard.data import computed, corpus_folder, filter_caption, view_tables
+from analysis.entities import outlet_labels
+from analysis.views import documents_with_provenance, most_covered, outlet_profile, single_source_claims
+from dashboard import page, prose, urlstate
+from dashboard.data import computed, corpus_folder
+from dashboard.render import TABLE_ROWS, passages_table_html
 
 PAIR_CHOICES = 200
+KINDS = {"entity": "Entities", "figure quantity": "Figures", "country": "Countries", "topic": "Topics"}
+NUMBER = {"format": "%d"}
+CHROME_HELP = "Menu, share-bar, related-link and bio lines left out of the analysis"
 
-
-def _pair_passages(tables, original: str, rewrite: str):
-    """The sentences one pair of articles shares, with both texts (a corpus of rewrites has millions of rows)."""
-    return tables.passages_of(original, rewrite)
-
-
-tables, full = view_tables()
+tables, full = page.start("Sources")
 docs = tables.documents
-
-st.title("Sources")
-filter_caption(tables, full)
 st.caption(f"Corpus `{corpus_folder()}` · fingerprint {tables.corpus_hash} · analysed with {tables.model}")
 if tables.model_warning:
     st.warning(tables.model_warning)
-
-dates = sorted(d for d in docs["published"] if d)
 outlets = sorted({o for o in docs["outlet"] if o})
-kpis = st.columns(4)
-kpis[0].metric("Articles", f"{len(docs):,}")
-kpis[1].metric("Outlets named", len(outlets), help=", ".join(outlets) or None)
-kpis[2].metric("Words of article text", f"{int(docs['words'].sum()):,}")
-kpis[3].metric("Files skipped", f"{len(full.skipped):,}")
-undated = int((docs["published"] == "").sum())
-st.caption((f"Published {dates[0]} to {dates[-1]}" if dates else "No publication dates known")
-           + (f"; {undated:,} of {len(docs):,} articles have no known date." if undated else "."))
+page.metrics(("Articles", f"{len(docs):,}"), ("Outlets named", len(outlets), ", ".join(outlets) or None),
+             ("Words of article text", f"{int(docs['words'].sum()):,}"), ("Files skipped", f"{len(full.skipped):,}"))
+st.caption(prose.publication_span(docs["published"]))
 
 if docs.empty:
     st.info("No article matches the filters, or none could be read: the skipped files below say why.")
 else:
-    view = docs[["title", "outlet", "author", "published", "words", "sentences", "chrome_lines", "document"]].copy()
-    # Say where each metadata value came from: an inferred value is a guess the analyst should check.
-    for key in ("title", "outlet", "author", "published"):
-        inferred = docs[f"{key}_source"] == "inferred"
-        view.loc[inferred & (view[key] != ""), key] = view[key] + " (inferred)"
-    if len(view) > TABLE_ROWS:
-        st.caption(f"{len(view):,} articles" + shown_rows_note(len(view)))
-    st.dataframe(
-        view.head(TABLE_ROWS),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "document": st.column_config.TextColumn("File"),
-            "title": st.column_config.TextColumn("Title", width="medium"),
-            "outlet": "Outlet",
-            "author": "Author",
-            "published": "Published",
-            "words": st.column_config.NumberColumn("Words", format="%d"),
-            "sentences": st.column_config.NumberColumn("Sentences", format="%d"),
-            "chrome_lines": st.column_config.NumberColumn(
-                "Chrome lines removed", format="%d", help="Menu, share-bar, related-link and bio lines left out of the analysis"
-            ),
-        },
-        key="sources.table",
-    )
-    st.caption(
-        "“(inferred)” marks a value read from the article text rather than from sources.csv or front matter. "
-        "Open the Reader to see each article's text and what was removed."
-    )
-    downloads.table(docs, name="documents", key="sources.table_files")
+    page.evidence_table(
+        documents_with_provenance(docs), key="sources.table", download=docs, name="documents",
+        caption=f"{len(docs):,} articles" if len(docs) > TABLE_ROWS else None,
+        columns={"document": TextColumn("File"), "title": TextColumn("Title", width="medium"), "outlet": "Outlet",
+                 "author": "Author", "published": "Published", "words": NumberColumn("Words", **NUMBER),
+                 "sentences": NumberColumn("Sentences", **NUMBER),
+                 "chrome_lines": NumberColumn("Chrome lines removed", **NUMBER, help=CHROME_HELP)},
+        footnote="“(inferred)” marks a value read from the article text rather than from sources.csv or front "
+                 "matter. Open the Reader to see each article's text and what was removed.")
 
-if not docs.empty:
     st.subheader("Who reports what")
-    kinds = {"entity": "Entities", "figure quantity": "Figures", "country": "Countries", "topic": "Topics"}
-    present = [k for k in kinds if k in set(tables.coverage["kind"])]
-    kind = urlstate.radio("Show", present, key="sources.kind", horizontal=True, format_func=kinds.get)
+    kind = urlstate.radio("Show", [k for k in KINDS if k in set(tables.coverage["kind"])], key="sources.kind",
+                          horizontal=True, format_func=KINDS.get)
     coverage = tables.coverage[tables.coverage["kind"] == kind]
     if coverage.empty:
         st.write("Nothing named or counted yet to compare across outlets.")
     else:
-        top = list(coverage.groupby("item")["mentions"].sum().sort_values(ascending=False).index[:20])
-        heat_title = f"{kinds[kind]}: mentions by outlet (top {len(top)})"
-        heat = coverage_heatmap(coverage, items=top, title=heat_title)
-        st.altair_chart(heat, key="sources.heatmap")
-        downloads.chart(heat, name=f"coverage_{kind.replace(' ', '_')}", title=heat_title, tables=tables,
-                        key="sources.heatmap_files")
-        outlets_covering = coverage[coverage["item"].isin(top)].groupby("item")["outlet"].nunique()
-        one = [i for i in top if outlets_covering.get(i, 0) == 1]
-        st.markdown(f"{len(top) - len(one)} of the {len(top)} most mentioned {kinds[kind].lower()} appear in more than one "
-                    f"outlet's articles" + (f"; only one outlet mentions {md(', '.join(one[:6]))}." if one else "."))
+        top, single_outlet = most_covered(coverage)
+        heat_title = f"{KINDS[kind]}: mentions by outlet (top {len(top)})"
+        page.chart(coverage_heatmap(coverage, items=top, title=heat_title), key="sources.heatmap", stretch=False,
+                   name=f"coverage_{kind.replace(' ', '_')}", title=heat_title, tables=tables)
+        st.markdown(prose.coverage_sentence(top, single_outlet, KINDS[kind].lower()))
 
     st.subheader("Claims resting on one text")
-    support = tables.support
-    single = support[support["single_source"] & ~support["key"].str.startswith("other_")]
-    st.caption("Figures and stances carried by a single independent text: articles that rewrite another count once. "
-               f"{len(single):,} of {len(support):,} claims rest on one text" + shown_rows_note(len(single)))
-    st.dataframe(
-        single[["kind", "item", "documents", "independent_texts", "outlet_list", "document_list"]].head(TABLE_ROWS),
-        hide_index=True,
-        width="stretch", key="sources.single",
-        column_config={"kind": "Kind", "item": st.column_config.TextColumn("Claim", width="large"),
-                       "documents": st.column_config.NumberColumn("Articles", format="%d"),
-                       "independent_texts": st.column_config.NumberColumn("Independent texts", format="%d"),
-                       "outlet_list": "Outlets", "document_list": "Files"},
-    )
+    single = single_source_claims(tables.support)
+    page.evidence_table(
+        single[["kind", "item", "documents", "independent_texts", "outlet_list", "document_list"]],
+        key="sources.single",
+        caption="Figures and stances carried by a single independent text: articles that rewrite another count once. "
+                f"{len(single):,} of {len(tables.support):,} claims rest on one text",
+        columns={"kind": "Kind", "item": TextColumn("Claim", width="large"),
+                 "documents": NumberColumn("Articles", **NUMBER), "outlet_list": "Outlets",
+                 "independent_texts": NumberColumn("Independent texts", **NUMBER), "document_list": "Files"})
 
     st.subheader("Rewrites of one text")
     if tables.duplicates.empty:
         st.write("No article rewrites another: every article counts as an independent text.")
     else:
-        # The closest pairs first; a picker of thousands of pairs is unusable, so it offers the first ones.
-        pairs = tables.duplicates.head(PAIR_CHOICES)
-        labels = {f"{r.rewrite} ← {r.original}": i for i, r in enumerate(pairs.itertuples(index=False))}
+        pairs = tables.duplicates.head(PAIR_CHOICES)  # the closest first: a picker of thousands would be unusable
         if len(tables.duplicates) > len(pairs):
             st.caption(f"The {len(pairs)} closest of {len(tables.duplicates):,} rewrite pairs; the duplicates table "
                        "in the briefing pack lists them all.")
-        chosen = urlstate.selectbox("Pair", list(labels), key="sources.pair")
-        pair = tables.duplicates.iloc[labels[chosen]]
-        st.markdown(f"**{md(pair['rewrite'])}** rewrites **{md(pair['original'])}**: {int(pair['shared_sentences'])} sentences say the "
-                    f"same thing ({pair['score']:.0%} of the shorter text); the original is decided {pair['direction']}.")
-        # Looked up among all passages: a pair the filters keep has every one of its passages there too, and the
-        # filtered view's own passages table is then never built.
-        passages = computed("pair_passages", full, _pair_passages, pair["original"], pair["rewrite"])
-        rows = "".join(
-            f"<tr><td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(a)}</td>"
-            f"<td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{inert_html(b)}</td>"
-            f"<td style='vertical-align:top;padding:6px;border-top:1px solid rgba(128,128,128,.3)'>{sim:.2f}</td></tr>"
-            for a, b, sim in zip(passages["text_original"], passages["text_rewrite"], passages["similarity"])
-        )
-        st.markdown(
-            "<table style='width:100%;border-collapse:collapse;font-size:0.9em'><tr>"
-            f"<th style='text-align:left'>Original ({inert_html(pair['original'])})</th>"
-            f"<th style='text-align:left'>Rewrite ({inert_html(pair['rewrite'])})</th><th>Similarity</th></tr>"
-            f"{rows}</table>",
-            unsafe_allow_html=True,
-        )
+        labels = [f"{r.rewrite} ← {r.original}" for r in pairs.itertuples(index=False)]
+        pair = pairs.iloc[labels.index(urlstate.selectbox("Pair", labels, key="sources.pair"))]
+        st.markdown(prose.rewrite_sentence(pair))
+        # Among all passages (a pair the filters keep has all its passages there): the view's own are never built.
+        passages = computed("pair_passages", full, type(full).passages_of, pair["original"], pair["rewrite"])
+        st.markdown(passages_table_html(passages, original=pair["original"], rewrite=pair["rewrite"]),
+                    unsafe_allow_html=True)
 
     st.subheader("Outlet profile")
-    outlet_names = sorted(set(outlet_labels(docs["outlet"])))
-    outlet = urlstate.selectbox("Outlet", outlet_names, key="sources.outlet")
-    mine = docs[outlet_labels(docs["outlet"]) == outlet]
-    mine_cov = tables.coverage[tables.coverage["outlet"] == outlet]
-    def top_items(kind: str, n: int = 6) -> str:
-        items = mine_cov[mine_cov["kind"] == kind].nlargest(n, "mentions")
-        return ", ".join(f"{md(i)} ({int(m):,})" for i, m in zip(items["item"], items["mentions"])) or "none"
-    st.markdown(
-        f"**{md(outlet)}**: {len(mine):,} article{'s' if len(mine) != 1 else ''}, {int(mine['words'].sum()):,} words"
-        + (f", {mine['published'].replace('', None).dropna().min()} to {mine['published'].replace('', None).dropna().max()}"
-           if (mine["published"] != "").any() else "") + ".  \n"
-        f"Countries it names most: {top_items('country')}.  \nFigures it reports: {top_items('figure quantity')}.  \n"
-        f"Topics of the stances it reports: {top_items('topic')}."
-    )
+    outlet = urlstate.selectbox("Outlet", sorted(set(outlet_labels(docs["outlet"]))), key="sources.outlet")
+    st.markdown(prose.outlet_profile(outlet, outlet_profile(docs, tables.coverage, outlet)))
 
 st.subheader("Skipped files")
 if full.skipped.empty:
     st.write("Every file in the folder was analysed.")
 else:
-    st.dataframe(
-        full.skipped.rename(columns={"document": "File", "reason": "Why it was skipped"}),
-        hide_index=True,
-        width="stretch",
-        key="sources.skipped",
-    )
+    st.dataframe(full.skipped.rename(columns={"document": "File", "reason": "Why it was skipped"}), hide_index=True,
+                 width="stretch", key="sources.skipped")
 if full.warnings:
     st.subheader("Warnings")
     for warning in full.warnings:
