@@ -142,7 +142,8 @@ def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
             source_word=lambda f: f["source"], outlet=lambda f: outlet_labels(f["outlet"]),
         )
         title = f"Where countries stand: {topic_label(topic).lower()}"
-        charts["positions_map"] = (title, position_map(shown, shapes=world_shapes(inline=world()), region="europe", title=title))
+        charts["positions_map"] = (title, position_map(shown, shapes=world_shapes(inline=world()), region="europe",
+                                                       title=title))
     filtered, kept = filter_mentions(tables.mentions, docs)
     actors = top_entities(filtered, kept, n=12, actor="country")
     if not actors.empty:
@@ -155,7 +156,8 @@ def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
             continue
         shown = group.assign(
             outlet=outlet_labels(group["outlet"]),
-            shown=[format_value(v, u, approximate=a) for v, u, a in zip(group["value"], group["unit"], group["approximate"])],
+            shown=[format_value(v, u, approximate=a)
+                   for v, u, a in zip(group["value"], group["unit"], group["approximate"])],
         )
         title = f"{family.replace('_', ' ').capitalize()}: every report by date"
         charts[f"figure_{family}"] = (title, figure_timeline(shown, all_outlets=all_outlets, title=title,
@@ -170,11 +172,13 @@ def _summary_blocks(tables: Tables, citations: Citations) -> dict:
     """The summary's content once, for both the HTML and the PDF."""
     docs = tables.documents
     headlines = []
-    for row in headline_figures(tables.figures, originals=dict(zip(docs["document"], docs["original"]))).itertuples(index=False):
+    originals = dict(zip(docs["document"], docs["original"]))
+    for row in headline_figures(tables.figures, originals=originals).itertuples(index=False):
         n = citations.cite(row.document, row.sentence)
         value = format_value(row.value, row.unit, approximate=row.approximate, prose=True)
         also = f" (also reported: {row.other_values})" if row.other_values else ""
-        headlines.append((f"{row.quantity_label}: {value}{also}", f"{row.outlet or UNKNOWN_OUTLET}, {row.published or 'undated'}", n))
+        headlines.append((f"{row.quantity_label}: {value}{also}",
+                          f"{row.outlet or UNKNOWN_OUTLET}, {row.published or 'undated'}", n))
     discrepancies = []
     figures = tables.figures
     for row in tables.discrepancies.itertuples(index=False):
@@ -194,8 +198,10 @@ def _summary_blocks(tables: Tables, citations: Citations) -> dict:
                 continue
             items = []
             for r in rows.itertuples(index=False):
-                ref = citations.cite(r.document, r.sentence) if r.sentence is not None and int(r.sentence) >= 0 else None
-                items.append((r.country + (" (sources disagree)" if r.conflict else "") + (" (analyst)" if r.source == "analyst" else ""), ref))
+                cited = r.sentence is not None and int(r.sentence) >= 0
+                ref = citations.cite(r.document, r.sentence) if cited else None
+                items.append((r.country + (" (sources disagree)" if r.conflict else "")
+                              + (" (analyst)" if r.source == "analyst" else ""), ref))
             positions.append((topic_label(topic), word, items))
     filtered, kept = filter_mentions(tables.mentions, docs)
     actors = top_entities(filtered, kept, n=8, actor="country").drop_duplicates("entity")
@@ -209,7 +215,8 @@ def _summary_blocks(tables: Tables, citations: Citations) -> dict:
     }
 
 
-def summary_html(tables: Tables, blocks: dict, citation_table: pd.DataFrame, *, source: str, caption: str, as_of: str) -> str:
+def summary_html(tables: Tables, blocks: dict, citation_table: pd.DataFrame, *, source: str, caption: str,
+                 as_of: str) -> str:
     """The one-page summary as a self-contained HTML file; every number carries a numbered citation."""
     e = html.escape
 
@@ -226,15 +233,18 @@ def summary_html(tables: Tables, blocks: dict, citation_table: pd.DataFrame, *, 
         f"<p class='meta'>{e(source)}<br>{e(caption)}<br>As of {e(as_of)} · corpus {e(tables.corpus_hash)}</p>",
         "<h2>Headline figures</h2><ul>",
     ]
-    parts += [f"<li><b>{e(text)}</b> — {e(where)}{refs([n])}</li>" for text, where, n in blocks["headlines"]] or ["<li>None found.</li>"]
+    parts += ([f"<li><b>{e(text)}</b> — {e(where)}{refs([n])}</li>" for text, where, n in blocks["headlines"]]
+              or ["<li>None found.</li>"])
     parts.append("</ul><h2>Where the sources disagree</h2><ul>")
-    parts += [f"<li><b>{e(values)}</b>: {e(why)}{refs(ns)}</li>" for values, why, ns in blocks["discrepancies"]] or ["<li>No disagreement found.</li>"]
+    parts += ([f"<li><b>{e(values)}</b>: {e(why)}{refs(ns)}</li>" for values, why, ns in blocks["discrepancies"]]
+              or ["<li>No disagreement found.</li>"])
     parts.append("</ul><h2>Positions</h2><ul>")
     for topic, word, items in blocks["positions"]:
         listed = ", ".join(f"{e(name)}{refs([n])}" for name, n in items)
         parts.append(f"<li><b>{e(topic)}, {e(word.lower())}:</b> {listed}</li>")
     parts.append("</ul><h2>Most named</h2><p class='meta'>Mentions counted in the articles listed under Outlets.</p>")
-    parts.append(f"<p><b>Countries:</b> {e(', '.join(blocks['countries']))}<br><b>People:</b> {e(', '.join(blocks['people']))}</p>")
+    parts.append(f"<p><b>Countries:</b> {e(', '.join(blocks['countries']))}<br>"
+                 f"<b>People:</b> {e(', '.join(blocks['people']))}</p>")
     parts.append(f"<h2>Outlets</h2><p>{e('; '.join(blocks['outlets']))}</p>")
     parts.append("<h2>Citations</h2><ol class='cites'>")
     for row in citation_table.itertuples(index=False):
@@ -296,13 +306,15 @@ def summary_pdf(tables: Tables, blocks: dict, citation_table: pd.DataFrame, *, s
     pdf.add_page()
     text(11, "Citations", bold=True, gap=1)
     for row in citation_table.itertuples(index=False):
-        where = f"{row.outlet}, “{row.title}”, {row.published or 'undated'} ({row.document})" + (f", {row.url}" if row.url else "")
+        where = (f"{row.outlet}, “{row.title}”, {row.published or 'undated'} ({row.document})"
+                 + (f", {row.url}" if row.url else ""))
         text(7.5, f"[{row.number}] {where}: “{row.evidence}”", gap=0.8)
     return bytes(pdf.output())
 
 
 def briefing_pack(tables: Tables, *, caption: str = "Filters: none", now: datetime | None = None) -> bytes:
-    """The ZIP an analyst takes away: summary (HTML, PDF), every chart (PNG, SVG), every table (CSV, XLSX), citations."""
+    """The ZIP an analyst takes away: summary (HTML, PDF), every chart (PNG, SVG), every table (CSV, XLSX),
+    citations."""
     moment = now or datetime.now(timezone.utc)
     as_of = moment.isoformat(timespec="seconds")
     day = moment.date().isoformat()
@@ -319,15 +331,17 @@ def briefing_pack(tables: Tables, *, caption: str = "Filters: none", now: dateti
             if name == "positions_map":
                 map_png = png
             archive.writestr(f"charts/{dated_name(name, 'png', today=day)}", png)
-            archive.writestr(f"charts/{dated_name(name, 'svg', today=day)}", chart_svg(chart, title=title, source=source, caption=caption))
+            archive.writestr(f"charts/{dated_name(name, 'svg', today=day)}",
+                             chart_svg(chart, title=title, source=source, caption=caption))
         for name, frame in tables.exported().items():
             archive.writestr(f"tables/{dated_name(name, 'csv', today=day)}", table_bytes(frame, "csv"))
             archive.writestr(f"tables/{dated_name(name, 'xlsx', today=day)}", table_bytes(frame, "xlsx", sheet=name))
         archive.writestr(f"citations_{day}.csv", table_bytes(citation_table, "csv"))
         archive.writestr(f"summary_{day}.html",
                          summary_html(tables, blocks, citation_table, source=source, caption=caption, as_of=as_of))
-        archive.writestr(f"summary_{day}.pdf", summary_pdf(tables, blocks, citation_table, source=source, caption=caption,
-                                                          as_of=as_of, map_png=map_png))
+        archive.writestr(f"summary_{day}.pdf",
+                         summary_pdf(tables, blocks, citation_table, source=source, caption=caption, as_of=as_of,
+                                     map_png=map_png))
         archive.writestr("MANIFEST.txt", f"Briefing Desk pack\nas of {as_of}\ncorpus {tables.corpus_hash}\n{source}\n"
                                          f"filters: {caption}\nmodel: {tables.model}\n")
     return buffer.getvalue()

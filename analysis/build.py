@@ -72,7 +72,8 @@ class Plan:
     @property
     def stands(self) -> bool:
         """Whether the current generation is up to date: nothing to analyse or assemble."""
-        return self.meta is not None and (self.corpus is None or (not self.todo and self.meta.get("input_state") == self.state))
+        return self.meta is not None and (self.corpus is None
+                                          or (not self.todo and self.meta.get("input_state") == self.state))
 
     @property
     def stored_keys(self) -> dict[str, str]:

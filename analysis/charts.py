@@ -5,6 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from analysis.coverage import event_kinds
 from analysis.entities import UNKNOWN_OUTLET, outlet_labels
 from analysis.lexicon import load_json
 
@@ -18,11 +19,13 @@ def outlet_scale(outlets: list[str]) -> alt.Scale:
     """The same colour for the same outlet in every chart: colours follow the sorted list of all outlets."""
     named = sorted(o for o in set(outlets) if o != UNKNOWN_OUTLET)
     domain = named + ([UNKNOWN_OUTLET] if UNKNOWN_OUTLET in outlets else [])
-    colours = [PALETTE[i % len(PALETTE)] for i in range(len(named))] + ([UNKNOWN_COLOUR] if UNKNOWN_OUTLET in outlets else [])
+    colours = ([PALETTE[i % len(PALETTE)] for i in range(len(named))]
+               + ([UNKNOWN_COLOUR] if UNKNOWN_OUTLET in outlets else []))
     return alt.Scale(domain=domain, range=colours)
 
 
-def entity_bars(data: pd.DataFrame, *, all_outlets: list[str], value_title: str, title: str, subject: str = "Entity") -> alt.Chart:
+def entity_bars(data: pd.DataFrame, *, all_outlets: list[str], value_title: str, title: str,
+                subject: str = "Entity") -> alt.Chart:
     """Horizontal bars, one per entity (largest first), split and coloured by outlet."""
     order = list(dict.fromkeys(data.sort_values(["total", "entity"], ascending=[False, True])["entity"]))
     return (
@@ -31,7 +34,8 @@ def entity_bars(data: pd.DataFrame, *, all_outlets: list[str], value_title: str,
         .encode(
             y=alt.Y("entity:N", sort=order, title=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("value:Q", title=value_title, stack="zero"),
-            color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets), legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
+            color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets),
+                            legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
             order=alt.Order("outlet:N"),
             tooltip=[
                 alt.Tooltip("entity:N", title=subject),
@@ -79,8 +83,10 @@ def figure_timeline(data: pd.DataFrame, *, all_outlets: list[str], title: str, v
                 axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),
         y=alt.Y("value:Q", title=value_title, scale=alt.Scale(zero=False, padding=30),
                 axis=alt.Axis(format="d" if value_title == "Value" else ",~f", tickCount=5)),
-        color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets), legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
-        shape=alt.Shape("quantity_label:N", title="What is counted", legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
+        color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets),
+                        legend=alt.Legend(orient="bottom", columns=3, labelLimit=220)),
+        shape=alt.Shape("quantity_label:N", title="What is counted",
+                        legend=alt.Legend(orient="bottom", columns=1, labelLimit=400)),
         tooltip=[
             alt.Tooltip("shown:N", title="Figure"),
             alt.Tooltip("quantity_label:N", title="Counts"),
@@ -131,7 +137,8 @@ def world_shapes(*, inline: dict | None = None) -> alt.Data:
     return alt.Data(url=WORLD_URL, format=alt.DataFormat(type="json", property="features"))
 
 
-def position_map(summary: pd.DataFrame, *, shapes: alt.Data, region: str, title: str, width: int = 800, height: int = 560) -> alt.Chart:
+def position_map(summary: pd.DataFrame, *, shapes: alt.Data, region: str, title: str, width: int = 800,
+                 height: int = 560) -> alt.Chart:
     """Choropleth of each country's latest stance; countries with no reported stance stay grey."""
     spec = REGIONS.get(region, REGIONS["europe"])
     projection = alt.Projection(type=spec["type"], center=spec["center"], scale=spec["scale"])
@@ -155,9 +162,9 @@ def position_map(summary: pd.DataFrame, *, shapes: alt.Data, region: str, title:
             ],
         )
     )
-    return (background + coloured).properties(title=alt.TitleParams(title, anchor="start"), width=width, height=height).project(
-        **projection.to_dict()
-    )
+    return (background + coloured).properties(
+        title=alt.TitleParams(title, anchor="start"), width=width, height=height
+    ).project(**projection.to_dict())
 
 
 def timeline(documents: pd.DataFrame, events: pd.DataFrame, *, all_outlets: list[str], title: str) -> alt.Chart:
@@ -165,9 +172,11 @@ def timeline(documents: pd.DataFrame, events: pd.DataFrame, *, all_outlets: list
     docs = documents[documents["published"] != ""].assign(outlet=lambda f: outlet_labels(f["outlet"]))
     per_day = docs.groupby(["published", "outlet"]).size().reset_index(name="articles")
     bars = alt.Chart(per_day).mark_bar(size=14).encode(
-        x=alt.X("published:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),
+        x=alt.X("published:T", title=None,
+                axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),
         y=alt.Y("articles:Q", title="Articles", axis=alt.Axis(tickMinStep=1)),
-        color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("outlet:N", title="Outlet", scale=outlet_scale(all_outlets),
+                        legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("published:T", title="Published", format="%d %b %Y"), "outlet:N", "articles:Q"],
     ).properties(height=120, width="container")
     layers = [bars]
@@ -175,11 +184,13 @@ def timeline(documents: pd.DataFrame, events: pd.DataFrame, *, all_outlets: list
         # One mark per day and kind of event, however many articles report it.
         per_event = (events.assign(kind_word=events["kind"].str.capitalize())
                      .groupby(["date", "kind_word"], sort=False)
-                     .agg(reports=("document", "size"), date_text=("date_text", "first"), evidence=("evidence", "first"))
+                     .agg(reports=("document", "size"), date_text=("date_text", "first"),
+                          evidence=("evidence", "first"))
                      .reset_index())
         dots = alt.Chart(per_event).mark_point(filled=True, size=90).encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),
-            y=alt.Y("kind_word:N", title="Events reported", sort=["Meeting", "Interview", "Plan", "Statement"]),
+            x=alt.X("date:T", title=None,
+                    axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=6, tickMinStep=DAY_MS)),
+            y=alt.Y("kind_word:N", title="Events reported", sort=[kind.capitalize() for kind in event_kinds()]),
             shape=alt.Shape("kind_word:N", legend=None),
             color=alt.value("#444444"),
             tooltip=[alt.Tooltip("date:T", title="Date", format="%d %b %Y"), alt.Tooltip("kind_word:N", title="Event"),
@@ -187,7 +198,8 @@ def timeline(documents: pd.DataFrame, events: pd.DataFrame, *, all_outlets: list
                      alt.Tooltip("reports:Q", title="Reports")],
         ).properties(height=110, width="container")
         layers = [dots, bars]
-    return alt.vconcat(*layers, title=alt.TitleParams(title, anchor="start")).resolve_scale(x="shared", color="independent")
+    combined = alt.vconcat(*layers, title=alt.TitleParams(title, anchor="start"))
+    return combined.resolve_scale(x="shared", color="independent")
 
 
 def coverage_heatmap(coverage: pd.DataFrame, *, items: list[str], title: str) -> alt.Chart:

@@ -64,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     common(export)
     export.add_argument("--out", metavar="DIR", required=True, help="folder to write one file per table into")
     export.add_argument("--format", choices=FORMATS, default="csv", help="file format (default csv)")
-    brief = commands.add_parser("brief", help="analyse a corpus and write the briefing pack (ZIP, summary HTML and PDF)",
+    brief = commands.add_parser("brief",
+                                help="analyse a corpus and write the briefing pack (ZIP, summary HTML and PDF)",
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     common(brief)
     brief.add_argument("--out", metavar="DIR", required=True, help="folder to write the pack into")

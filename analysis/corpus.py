@@ -218,7 +218,9 @@ def normalise_date(value: str) -> str | None:
     return found.isoformat() if found else None
 
 
-def read_manifest(data: bytes, *, known: set[str] | None, label: str = MANIFEST_NAME) -> tuple[dict[str, dict], list[str]]:
+def read_manifest(
+    data: bytes, *, known: set[str] | None, label: str = MANIFEST_NAME
+) -> tuple[dict[str, dict], list[str]]:
     """Rows of sources.csv by file name, and one warning per problem, each with its line number."""
     warnings: list[str] = []
     try:
@@ -232,7 +234,8 @@ def read_manifest(data: bytes, *, known: set[str] | None, label: str = MANIFEST_
         return {}, [f"{label}: empty manifest; ignored"]
     columns = [h.strip().lower() for h in header]
     if "file" not in columns:
-        return {}, [f"{label}: line 1: no 'file' column (expected columns {','.join(MANIFEST_COLUMNS)}); manifest ignored"]
+        expected = ",".join(MANIFEST_COLUMNS)
+        return {}, [f"{label}: line 1: no 'file' column (expected columns {expected}); manifest ignored"]
     missing = [c for c in MANIFEST_COLUMNS if c not in columns]
     if missing:
         warnings.append(f"{label}: line 1: missing columns {', '.join(missing)}")
@@ -246,8 +249,10 @@ def read_manifest(data: bytes, *, known: set[str] | None, label: str = MANIFEST_
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) > len(columns):
-                warnings.append(f"{label}: line {line}: {len(row)} cells but {len(columns)} columns; extra cells ignored")
-            record = {c: (row[i].strip() if i < len(row) else "") for i, c in enumerate(columns) if c in MANIFEST_COLUMNS}
+                warnings.append(
+                    f"{label}: line {line}: {len(row)} cells but {len(columns)} columns; extra cells ignored")
+            record = {c: (row[i].strip() if i < len(row) else "")
+                      for i, c in enumerate(columns) if c in MANIFEST_COLUMNS}
             name = safe_name(record.get("file", ""))
             if not name:
                 warnings.append(f"{label}: line {line}: no usable file name; row ignored")
@@ -261,7 +266,8 @@ def read_manifest(data: bytes, *, known: set[str] | None, label: str = MANIFEST_
             if record.get("published"):
                 iso = normalise_date(record["published"])
                 if iso is None:
-                    warnings.append(f"{label}: line {line}: unreadable date {record['published']!r} for {name}; ignored")
+                    warnings.append(
+                        f"{label}: line {line}: unreadable date {record['published']!r} for {name}; ignored")
                 record["published"] = iso or ""
             rows[name] = {k: v for k, v in record.items() if k != "file" and v}
     except csv.Error as exc:
@@ -297,7 +303,9 @@ def _check_length(text: str) -> None:
         raise TooLong(f"too long to analyse: {len(text):,} characters of text, over the {MAX_TEXT_CHARS:,} limit")
 
 
-def _document_from_text(name: str, fmt: str, text: str, encoding: str, size: int, manifest_row: dict, warnings: list[str]) -> Document:
+def _document_from_text(
+    name: str, fmt: str, text: str, encoding: str, size: int, manifest_row: dict, warnings: list[str]
+) -> Document:
     """The analysed article; raises TooLong before any costly step when its text is over MAX_TEXT_CHARS."""
     text = _normalise_text(text)
     if fmt != "html":  # markup only shrinks a text file; a page is measured by its visible text below
@@ -328,7 +336,8 @@ def _document_from_text(name: str, fmt: str, text: str, encoding: str, size: int
         body_text, md_title = _markdown_to_text(body_text)
         offer({"title": md_title} if md_title else {}, "inferred")
     inferred = infer_metadata(body_text)
-    offer({k: getattr(inferred, k) for k in ("outlet", "author", "published", "title") if getattr(inferred, k)}, "inferred")
+    offer({k: getattr(inferred, k) for k in ("outlet", "author", "published", "title") if getattr(inferred, k)},
+          "inferred")
     cleaned = clean_text(body_text, title=values["title"], author=values["author"], main_content=main_content)
     return Document(
         document=name,
@@ -448,7 +457,8 @@ def _read_one(job: tuple[SourceFile, str, dict]) -> tuple[Document | Skipped, li
     if decoded.encoding == MIXED_ENCODING:
         warnings.append(f"{name}: mixed encodings (UTF-8 with stray cp1252 bytes); both were read, check its accents")
     try:
-        return _document_from_text(name, fmt, decoded.text, decoded.encoding, len(data), manifest_row, warnings), warnings
+        doc = _document_from_text(name, fmt, decoded.text, decoded.encoding, len(data), manifest_row, warnings)
+        return doc, warnings
     except TooLong as exc:
         return Skipped(name, str(exc)), []
 
@@ -459,7 +469,11 @@ def _read_bytes(path: str) -> bytes:
 
 
 def read_corpus(
-    folder: str | os.PathLike, *, max_bytes: int | None = None, reuse: Reuse | None = None, mapper: Callable | None = None
+    folder: str | os.PathLike,
+    *,
+    max_bytes: int | None = None,
+    reuse: Reuse | None = None,
+    mapper: Callable | None = None,
 ) -> Corpus:
     """Read every article file below folder (recursively, hidden files excepted) and its sources.csv."""
     root = Path(folder)

@@ -1,4 +1,5 @@
-"""Who reports what: outlet coverage, rewrites of one text, how many independent sources carry each claim, and a timeline."""
+"""Who reports what: outlet coverage, rewrites of one text, how many independent sources carry each claim,
+and a timeline."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from analysis.metadata import DATE_PATTERNS, MONTHS
 from analysis.rewrites import PASSAGE_COLUMNS, PASSAGE_TEXT_COLUMNS
 
 COVERAGE_COLUMNS = ["outlet", "kind", "item", "documents", "mentions"]
-SUPPORT_COLUMNS = ["kind", "item", "key", "outlets", "documents", "independent_texts", "single_source", "document_list", "outlet_list"]
+SUPPORT_COLUMNS = ["kind", "item", "key", "outlets", "documents", "independent_texts", "single_source", "document_list",
+                   "outlet_list"]
 EVENT_COLUMNS = ["date", "precision", "kind", "date_text", "document", "sentence", "evidence", "published", "outlet"]
 
 
@@ -58,7 +60,8 @@ def independent_texts(documents: pd.DataFrame, duplicates: pd.DataFrame) -> dict
     return {d: root(d) for d in parent}
 
 
-def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.DataFrame,
+                   positions: pd.DataFrame) -> pd.DataFrame:
     """Outlet x item counts: entities, figure quantities, countries (as actors) and topics."""
     # Outlets, articles and items as integer codes: a corpus of 700,000 mentions is counted without hashing a string
     # per mention. Each article's outlet is looked up by its position; articles not listed count nowhere.
@@ -101,12 +104,12 @@ def coverage_table(documents: pd.DataFrame, mentions: pd.DataFrame, figures: pd.
     add(positions, "topic", "topic")
     if not frames:
         return pd.DataFrame(columns=COVERAGE_COLUMNS).astype({"documents": "int64", "mentions": "int64"})
-    return pd.concat(frames, ignore_index=True)[COVERAGE_COLUMNS].astype({"documents": "int64", "mentions": "int64"}).sort_values(
-        ["kind", "mentions", "outlet"], ascending=[True, False, True], ignore_index=True
-    )
+    table = pd.concat(frames, ignore_index=True)[COVERAGE_COLUMNS].astype({"documents": "int64", "mentions": "int64"})
+    return table.sort_values(["kind", "mentions", "outlet"], ascending=[True, False, True], ignore_index=True)
 
 
-def support_table(documents: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame, roots: dict[str, str]) -> pd.DataFrame:
+def support_table(documents: pd.DataFrame, figures: pd.DataFrame, positions: pd.DataFrame,
+                  roots: dict[str, str]) -> pd.DataFrame:
     """For each figure value and each country stance: outlets, articles and independent texts carrying it.
 
     Articles of unknown outlet count as one source per independent text not already carried by a named outlet."""
@@ -169,7 +172,8 @@ def _support_counts(frame: pd.DataFrame, keys: list[str], outlets: dict[str, str
     label_names = by_label_rank[labels % max(1, len(outlet_values))].tolist()
     bounds, label_bounds = starts.tolist(), label_starts.tolist()
     return key_values, {
-        "outlets": distinct_counts(pair_group[known], pair_outlets[known], count) + np.bincount(uncovered // width, minlength=count),
+        "outlets": (distinct_counts(pair_group[known], pair_outlets[known], count)
+                    + np.bincount(uncovered // width, minlength=count)),
         "documents": np.diff(starts),
         "independent_texts": independent,
         "single_source": independent == 1,
@@ -182,8 +186,10 @@ def _support_counts(frame: pd.DataFrame, keys: list[str], outlets: dict[str, str
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-_DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_NAMES})\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)
-_MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+_DAY_MONTH = re.compile(rf"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<month>{_MONTH_NAMES})\b"
+                        r"(?!\s*,?\s*(?:19|20)\d\d)", re.I)
+_MONTH_DAY = re.compile(rf"\b(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b"
+                        r"(?!\s*,?\s*(?:19|20)\d\d)", re.I)
 _WEEKDAY = re.compile(r"\b(?:on|last|this|since|from)\s+(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I)
 _IN_MONTH = re.compile(rf"\bin\s+(?P<month>{_MONTH_NAMES})\b(?:\s+(?P<year>(?:19|20)\d\d))?", re.I)
 _RELATIVE = re.compile(r"\b(?P<word>yesterday|today|earlier today)\b", re.I)
@@ -192,7 +198,13 @@ _RELATIVE = re.compile(r"\b(?P<word>yesterday|today|earlier today)\b", re.I)
 @lru_cache(maxsize=1)
 def _event_kinds() -> dict[str, list[re.Pattern]]:
     data = load_yaml("events.yaml")
-    return {kind: [re.compile(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", re.I) for w in words] for kind, words in data["kinds"].items()}
+    return {kind: [re.compile(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", re.I) for w in words]
+            for kind, words in data["kinds"].items()}
+
+
+def event_kinds() -> list[str]:
+    """The kinds of event in events.yaml, in its order (earlier kinds win when a sentence has cues of several)."""
+    return list(_event_kinds())
 
 
 def _month(text: str) -> int:
@@ -253,7 +265,7 @@ def resolve_dates(sentence: str, published: str) -> list[tuple[str, str, str]]:
 
 
 def events_table(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """Dated events the articles report (meetings, interviews, plan versions, statements), each with its sentence."""
+    """Dated events the articles report, of the kinds in events.yaml, each with its sentence."""
     meta = documents.set_index("document")[["published", "outlet"]].to_dict("index") if not documents.empty else {}
     kinds = _event_kinds()
     rows = []

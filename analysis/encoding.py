@@ -93,7 +93,8 @@ def decode_bytes(data: bytes) -> Decoded:
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"undecodable: has a {encoding} byte-order mark but invalid bytes at {exc.start}")
+                raise DecodeError(f"undecodable: has a {encoding} byte-order mark "
+                                  f"but invalid bytes at {exc.start}") from exc
             return _checked(Decoded(text, "utf-8 with BOM" if encoding == "utf-8-sig" else encoding))
     try:
         return _checked(Decoded(data.decode("utf-8"), "utf-8"))

@@ -38,7 +38,11 @@ def outlet_labels(outlets: pd.Series) -> pd.Series:
 
 
 def document_mask(
-    documents: pd.DataFrame, *, outlets: Sequence[str] | None = None, date_from: str | None = None, date_to: str | None = None
+    documents: pd.DataFrame,
+    *,
+    outlets: Sequence[str] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
 ) -> pd.Series:
     """Which articles pass outlet and date filters; undated articles pass only when no date bound is set."""
     keep = pd.Series(True, index=documents.index)
@@ -229,7 +233,8 @@ def _full_name(surname: str, names: Counter) -> str | None:
 
 
 def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
-    rows = [(m.document, m.sentence, m.start, m.end, m.text, m.label, m.entity, m.entity_id, m.country_iso3 or "") for m in mentions]
+    rows = [(m.document, m.sentence, m.start, m.end, m.text, m.label, m.entity, m.entity_id, m.country_iso3 or "")
+            for m in mentions]
     frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     return frame.astype({"sentence": "int64", "start": "int64", "end": "int64"})
 
@@ -237,7 +242,8 @@ def mentions_frame(mentions: Iterable[Mention]) -> pd.DataFrame:
 def entity_table(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """One row per entity: label, country, mentions, documents, outlets, per-outlet counts (most first, ties in order
     of first mention), first and last date."""
-    columns = ["entity", "entity_id", "label", "country_iso3", "mentions", "documents", "outlets", "outlet_counts", "first_date", "last_date"]
+    columns = ["entity", "entity_id", "label", "country_iso3", "mentions", "documents", "outlets", "outlet_counts",
+               "first_date", "last_date"]
     if mentions.empty:
         return pd.DataFrame(columns=columns)
     # Everything on integer codes, nothing per entity but the joined outlet counts: a large corpus has hundreds of
@@ -276,7 +282,8 @@ def entity_table(mentions: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
     by_rank[name_ranks(list(dated_values))] = np.asarray(dated_values, dtype=object)
     by_rank[-1] = ""
     table = pd.DataFrame({
-        **{column: mentions[column].to_numpy(dtype=object)[first] for column in ("entity", "entity_id", "label", "country_iso3")},
+        **{column: mentions[column].to_numpy(dtype=object)[first]
+           for column in ("entity", "entity_id", "label", "country_iso3")},
         "mentions": np.bincount(group, minlength=count), "documents": articles,
         "outlets": np.bincount(cell_group, minlength=count),
         "outlet_counts": ["; ".join(labels[a:b]) for a, b in zip(bounds, bounds[1:])],
@@ -341,7 +348,8 @@ def filter_mentions(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Mentions (with outlet and date) and documents left by the filters; undated articles pass date filters only when none is set."""
+    """Mentions (with outlet and date) and documents left by the filters; undated articles pass date filters only
+    when none is set."""
     mask = document_mask(documents, outlets=outlets, date_from=date_from, date_to=date_to)
     docs = documents[mask].copy()
     docs["outlet"] = outlet_labels(docs["outlet"])
@@ -396,10 +404,13 @@ def top_entities(
     grouped["value"] = grouped["mentions"] * 1000 / words if per_1000_words else grouped["mentions"].astype(float)
     grouped["total"] = grouped["entity"].map(totals * 1000 / words if per_1000_words else totals.astype(float))
     grouped["label"] = grouped["entity"].map(labels)
-    return grouped[columns].sort_values(["total", "entity", "mentions"], ascending=[False, True, False], ignore_index=True)
+    return grouped[columns].sort_values(["total", "entity", "mentions"], ascending=[False, True, False],
+                                        ignore_index=True)
 
 
-def evidence_for(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, *, entity: str, actor: str = "entity") -> pd.DataFrame:
+def evidence_for(
+    mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.DataFrame, *, entity: str, actor: str = "entity"
+) -> pd.DataFrame:
     """Every sentence naming entity (or a country actor's forms), with article title, outlet and date."""
     if actor == "country":
         names = country_names()
@@ -413,11 +424,13 @@ def evidence_for(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.
     document = spellings["document"].to_numpy(dtype=object)
     number = spellings["sentence"].to_numpy(dtype=np.int64)
     text = spellings["text"].to_numpy(dtype=object)
-    starts = np.flatnonzero(np.r_[True, (document[1:] != document[:-1]) | (number[1:] != number[:-1])]) if len(text) else []
+    changes = (document[1:] != document[:-1]) | (number[1:] != number[:-1])
+    starts = np.flatnonzero(np.r_[True, changes]) if len(text) else []
     ends = np.r_[starts[1:], len(text)] if len(text) else []
     keys = pd.DataFrame({
         "document": pd.array(document[starts], dtype="str"), "sentence": number[starts],
-        "as_written": pd.array([text[a] if b - a == 1 else ", ".join(text[a:b]) for a, b in zip(starts, ends)], dtype="str"),
+        "as_written": pd.array([text[a] if b - a == 1 else ", ".join(text[a:b]) for a, b in zip(starts, ends)],
+                               dtype="str"),
     })
     out = keys.merge(sentences, on=["document", "sentence"], how="left").merge(
         documents[["document", "title", "outlet", "published"]], on="document", how="left"
@@ -426,5 +439,6 @@ def evidence_for(mentions: pd.DataFrame, sentences: pd.DataFrame, documents: pd.
     out["title"] = out["title"].where(out["title"] != "", out["document"])
     # Newest first; undated articles last, in file order.
     out["_undated"] = out["published"] == ""
-    out = out.sort_values(["_undated", "published", "document", "sentence"], ascending=[True, False, True, True], ignore_index=True)
+    out = out.sort_values(["_undated", "published", "document", "sentence"], ascending=[True, False, True, True],
+                          ignore_index=True)
     return out[["text", "as_written", "outlet", "published", "title", "document", "sentence"]]

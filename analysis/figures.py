@@ -221,7 +221,8 @@ def _is_name_part(text: str, start: int) -> bool:
 
 
 def parse_figures(text: str) -> Iterator[Figure]:
-    """Every quantity cited in text (a sentence), with value, unit, qualifier and range; dates, times and labels skipped."""
+    """Every quantity cited in text (a sentence), with value, unit, qualifier and range; dates, times and labels
+    skipped."""
     lex = lexicon()
     dates = _date_spans(text)
     taken: list[tuple[int, int]] = []
@@ -236,7 +237,8 @@ def parse_figures(text: str) -> Iterator[Figure]:
             continue
         if text[end : end + 1].isdigit() or re.match(r"(?:st|nd|rd|th)\b", text[end:]):
             continue
-        if re.match(r"\.\d", text[end : end + 2]) or (end < len(text) and text[end] == "," and text[end + 1 : end + 2].isdigit()):
+        thousands = end < len(text) and text[end] == "," and text[end + 1 : end + 2].isdigit()
+        if re.match(r"\.\d", text[end : end + 2]) or thousands:
             continue
         candidates.append((start, end, float(match.group().replace(",", "")), "digits"))
     for match in lex.word_number.finditer(text):
@@ -373,7 +375,8 @@ def classify(figure: Figure, sentence: str, *, before: int = 70, after: int = 70
         definition = best[1]
         unit = figure.unit or definition["unit"]
         phrase = _phrase(figure, sentence, best[2], before=before, after=after)
-        return Classified(definition["key"], definition["label"], definition.get("family", definition["key"]), unit, best[2], phrase)
+        return Classified(definition["key"], definition["label"], definition.get("family", definition["key"]), unit,
+                          best[2], phrase)
     unit = figure.unit or "number"
     key = f"other_{re.sub(r'[^a-z0-9]+', '_', unit.lower()).strip('_')}"
     label = f"Other figures in {unit}" if figure.unit else "Other numbers"
@@ -423,14 +426,17 @@ def figures_table(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFr
                 "unit": kind.unit, "quantity": kind.key, "approximate": figure.approximate,
                 "published": info["published"], "outlet": info["outlet"], "qualifier": figure.qualifier,
                 "low": figure.low, "high": figure.high, "quantity_label": kind.label, "family": kind.family,
-                "version": _version(kind.key, row.text, quantity_version), "cues": ", ".join(kind.cues), "phrase": kind.phrase,
+                "version": _version(kind.key, row.text, quantity_version), "cues": ", ".join(kind.cues),
+                "phrase": kind.phrase,
                 "start": row.start + figure.start, "end": row.start + figure.end,
             })
     frame = pd.DataFrame(rows, columns=FIGURE_COLUMNS)
     return frame.astype({"value": "float64", "approximate": "bool", "low": "float64", "high": "float64"})
 
 
-def format_value(value: float, unit: str, *, with_unit: bool = True, approximate: bool = False, prose: bool = False) -> str:
+def format_value(
+    value: float, unit: str, *, with_unit: bool = True, approximate: bool = False, prose: bool = False
+) -> str:
     """A figure as a reader writes it: 1,200 workers, €3.5bn, 2030, 12.5% (counts without their noun if asked).
 
     An approximate figure is marked "≈ 20 countries", or "about 20 countries" in running prose.
@@ -510,7 +516,8 @@ def discrepancies_table(figures: pd.DataFrame) -> pd.DataFrame:
         if len(reps) < 2:
             continue
         # Records from whole columns (`to_dict("records")` boxes every cell one by one).
-        fields = ["value", "unit", "quantity", "text", "document", "outlet", "published", "version", "approximate", "phrase"]
+        fields = ["value", "unit", "quantity", "text", "document", "outlet", "published", "version", "approximate",
+                  "phrase"]
         records = [dict(zip(fields, row)) for row in zip(*(reps[f].tolist() for f in fields))]
         for a, b in zip(records, records[1:]):
             if math.isclose(a["value"], b["value"]) and a["unit"] == b["unit"]:
@@ -520,7 +527,8 @@ def discrepancies_table(figures: pd.DataFrame) -> pd.DataFrame:
                 "family": family, "unit": a["unit"] if a["unit"] == b["unit"] else f"{a['unit']}/{b['unit']}",
                 "value_a": a["value"], "value_b": b["value"], "quantity_a": a["quantity"], "quantity_b": b["quantity"],
                 "text_a": a["text"], "text_b": b["text"], "document_a": a["document"], "document_b": b["document"],
-                "outlet_a": a["outlet"], "outlet_b": b["outlet"], "published_a": a["published"], "published_b": b["published"],
+                "outlet_a": a["outlet"], "outlet_b": b["outlet"],
+                "published_a": a["published"], "published_b": b["published"],
                 "reasons": ", ".join(reasons), "explanation": "; ".join(words).capitalize(),
             })
     return pd.DataFrame(rows, columns=DISCREPANCY_COLUMNS)

@@ -130,7 +130,8 @@ def _add_people(built: _Gazetteer, curated: dict) -> None:
     for entry in curated.get("people", []):
         entity_id = f"person:{slug(entry['name'])}"
         built.catalog[entity_id] = {
-            "name": entry["name"], "label": "PERSON", "iso3": entry.get("iso3"), "kind": "person", "role": entry.get("role"),
+            "name": entry["name"], "label": "PERSON", "iso3": entry.get("iso3"), "kind": "person",
+            "role": entry.get("role"),
         }
         surfaces = [entry["name"], *entry.get("aliases", [])]
         if entry.get("surname", True):
@@ -183,9 +184,10 @@ def main() -> int:
     CATALOG_FILE.write_text(catalog_json, "utf-8")
     WORLD_FILE.write_text(world_geojson(countries), "utf-8")
     # The dashboard serves the same outlines as a static file (see analysis/charts.py WORLD_URL).
-    (Path(__file__).parent.parent / "dashboard" / "static" / "world.geojson").write_text(world_geojson(countries), "utf-8")
-    print(f"wrote {len(patterns)} patterns for {len(catalog)} entities to {PATTERNS_FILE.name} and {CATALOG_FILE.name}, "
-          f"and {WORLD_FILE.name}")
+    static = Path(__file__).parent.parent / "dashboard" / "static" / "world.geojson"
+    static.write_text(world_geojson(countries), "utf-8")
+    print(f"wrote {len(patterns)} patterns for {len(catalog)} entities to {PATTERNS_FILE.name} and "
+          f"{CATALOG_FILE.name}, and {WORLD_FILE.name}")
     return 0
 
 

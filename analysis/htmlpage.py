@@ -91,7 +91,8 @@ def parse_html(source: str, *, max_text: int | None = None) -> HtmlPage:
             normal = _SPACE.sub(" ", text_line).strip()
             if normal:
                 main.add(normal)
-        for ours, theirs in (("title", "title"), ("author", "author"), ("published", "date"), ("outlet", "sitename"), ("url", "url")):
+        for ours, theirs in (("title", "title"), ("author", "author"), ("published", "date"), ("outlet", "sitename"),
+                             ("url", "url")):
             value = data.get(theirs)
             if value:
                 metadata[ours] = str(value).strip()

@@ -54,7 +54,8 @@ BYLINE = re.compile(rf"^\s*(?:written\s+)?by[:\s]+(?P<author>{_NAME})(?=\s*(?:$|
 BIO = re.compile(
     rf"^\s*(?P<author>{_NAME})\s+is\s+an?\s+(?:[\w\-]+\s+){{0,3}}"
     r"(?:reporter|correspondent|editor|journalist|writer|columnist|contributor|producer|analyst|"
-    r"freelancer|commentator)\b(?:[^.]{0,120}?)\b(?:for|at|with)\s+" + _OUTLET + r"(?=[,.;]|\s+(?:and|who|since|based|where|covering|specializ|specialis)\b)",
+    r"freelancer|commentator)\b(?:[^.]{0,120}?)\b(?:for|at|with)\s+" + _OUTLET
+    + r"(?=[,.;]|\s+(?:and|who|since|based|where|covering|specializ|specialis)\b)",
 )
 COPYRIGHT = re.compile(
     r"(?:copyright|©|\(c\))\s*(?:©\s*)?(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?\s+)?"

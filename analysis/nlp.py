@@ -67,7 +67,8 @@ def entity_patterns() -> list[dict]:
 def _add_entity_ruler(nlp: Language) -> None:
     # Before "ner", so the statistical model predicts around the gazetteer's spans instead of over them.
     where = {"before": "ner"} if "ner" in nlp.pipe_names else {}
-    ruler = nlp.add_pipe("entity_ruler", name="entity_ruler", config={"validate": False, "overwrite_ents": True}, **where)
+    config = {"validate": False, "overwrite_ents": True}
+    ruler = nlp.add_pipe("entity_ruler", name="entity_ruler", config=config, **where)
     # Phrase patterns match token texts (ORTH), so the tokenizer alone reads them: otherwise spaCy runs the tagger
     # and parser over every pattern, which slows every model load.
     with nlp.select_pipes(enable=[]):
@@ -143,7 +144,9 @@ def process(texts: Iterable[str], *, nlp: Language, batch_size: int = 16) -> Ite
         yield from nlp.pipe(texts, batch_size=batch_size)
 
 
-def split_sentences(texts: Iterable[str], *, nlp: Language, batch_size: int = 32) -> Iterator[list[tuple[int, int, str]]]:
+def split_sentences(
+    texts: Iterable[str], *, nlp: Language, batch_size: int = 32
+) -> Iterator[list[tuple[int, int, str]]]:
     """For each text, its sentences as (start, end, text) character spans, whitespace trimmed."""
     with nlp.select_pipes(enable=sentence_pipes(nlp)):
         for doc in nlp.pipe(texts, batch_size=batch_size):

@@ -7,8 +7,10 @@ import pandas as pd
 from analysis.figures import format_value
 
 
-def changes(figures: pd.DataFrame, positions: pd.DataFrame, mentions: pd.DataFrame, documents: pd.DataFrame) -> list[str]:
-    """Plain sentences on how figures, positions and the cast of names moved from the earliest to the latest dated article."""
+def changes(figures: pd.DataFrame, positions: pd.DataFrame, mentions: pd.DataFrame,
+            documents: pd.DataFrame) -> list[str]:
+    """Plain sentences on how figures, positions and the cast of names moved from the earliest to the latest dated
+    article."""
     dated = documents[documents["published"] != ""]
     if dated["published"].nunique() < 2:
         return []
@@ -25,15 +27,18 @@ def changes(figures: pd.DataFrame, positions: pd.DataFrame, mentions: pd.DataFra
 
         def said(frame: pd.DataFrame) -> str:
             return "; ".join(sorted({f"{'about ' if a else ''}{format_value(v, u)} ({label.lower()})"
-                                     for v, u, a, label in zip(frame["value"], frame["unit"], frame["approximate"], frame["quantity_label"])}))
+                                     for v, u, a, label in zip(frame["value"], frame["unit"], frame["approximate"],
+                                                               frame["quantity_label"])}))
 
         if said(early) != said(late):
             notes.append(f"{family.replace('_', ' ').capitalize()}: {said(early)} on {early['published'].iloc[0]}; "
                          f"{said(late)} on {late['published'].iloc[0]}.")
     for (country, topic), group in positions[positions["published"] != ""].groupby(["country", "topic"], sort=True):
         ordered = group.sort_values("published")
-        if ordered["published"].iloc[0] != ordered["published"].iloc[-1] and ordered["stance"].iloc[0] != ordered["stance"].iloc[-1]:
-            notes.append(f"{country} on {topic.replace('_', ' ')}: {ordered['stance'].iloc[0]} on {ordered['published'].iloc[0]}, "
+        if (ordered["published"].iloc[0] != ordered["published"].iloc[-1]
+                and ordered["stance"].iloc[0] != ordered["stance"].iloc[-1]):
+            notes.append(f"{country} on {topic.replace('_', ' ')}: "
+                         f"{ordered['stance'].iloc[0]} on {ordered['published'].iloc[0]}, "
                          f"{ordered['stance'].iloc[-1]} on {ordered['published'].iloc[-1]}.")
     early_docs = set(dated.loc[dated["published"] == first, "document"])
     late_docs = set(dated.loc[dated["published"] == last, "document"])

@@ -21,8 +21,8 @@ POSITION_COLUMNS = [
     "document", "country", "iso3", "topic", "stance", "evidence", "conditions", "attributed_to", "published", "outlet",
     "sentence", "cue", "source",
 ]
-SUMMARY_COLUMNS = ["country", "iso3", "topic", "stance", "published", "outlet", "document", "sentence", "evidence", "conditions",
-                   "attributed_to", "reports", "outlets", "conflict", "conflict_note", "source", "note"]
+SUMMARY_COLUMNS = ["country", "iso3", "topic", "stance", "published", "outlet", "document", "sentence", "evidence",
+                   "conditions", "attributed_to", "reports", "outlets", "conflict", "conflict_note", "source", "note"]
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "expl"}
 _RELATIVE = {"that", "which", "who", "whom"}
 _DEMONSTRATIVES = {"those", "these", "ones", "others"}
@@ -117,7 +117,8 @@ class Stance:
 
 
 def _actors(doc) -> dict[int, str]:
-    """Token index -> ISO3 for every token of a country actor: country, capital, seat, leader, demonym before an actor noun."""
+    """Token index -> ISO3 for every token of a country actor: country, capital, seat, leader, demonym before an
+    actor noun."""
     known = catalog()
     lex = lexicon()
     actors: dict[int, str] = {}
@@ -202,9 +203,11 @@ def _phrase(token) -> str:
 
 
 def _conditions(text: str, end: int) -> str:
-    """The condition stated after a conditional cue, up to the end of its clause (abbreviations like U.S. kept whole)."""
+    """The condition stated after a conditional cue, up to the end of its clause (abbreviations like U.S. kept
+    whole)."""
     rest = text[end:]
-    clause = re.split(r";|,\s*(?:but|while|although|though|and\s+(?:said|added|stressed))\b|\s+but\s+", rest, maxsplit=1)[0]
+    ends = r";|,\s*(?:but|while|although|though|and\s+(?:said|added|stressed))\b|\s+but\s+"
+    clause = re.split(ends, rest, maxsplit=1)[0]
     clause = clause.strip(" ,“”\"'")
     clause = clause[:-1] if clause.endswith(".") and not re.search(r"\b[A-Z]\.[A-Z]\.$", clause) else clause
     return clause[:200]
@@ -397,13 +400,15 @@ def _joint_authors(doc, actors: dict[int, str], lex: Lexicon) -> list[Stance]:
             j += 2
         if len(set(chain)) >= 2 and j < len(doc) and doc[j].lower_ in lex.joint_nouns:
             start, end = doc[i].idx, doc[j].idx + len(doc[j].text)
-            found += [Stance(code, lex.joint_stance, doc.text[start:end], "", "", start, end) for code in dict.fromkeys(chain)]
+            found += [Stance(code, lex.joint_stance, doc.text[start:end], "", "", start, end)
+                      for code in dict.fromkeys(chain)]
         i = j
     return found
 
 
 def _attribution(speaker, doc) -> str:
-    """Who is speaking: a known person's name when the phrase names one or their office ("the French president"), else the phrase."""
+    """Who is speaking: a known person's name when the phrase names one or their office ("the French president"),
+    else the phrase."""
     known = catalog()
     phrase = _phrase(speaker)
     countries = []
@@ -431,7 +436,8 @@ def _merge(stances: list[Stance], lex: Lexicon) -> list[Stance]:
         if current is None or lex.precedence.index(item.stance) < lex.precedence.index(current.stance):
             conditions = item.conditions or (current.conditions if current else "")
             attributed = item.attributed_to or (current.attributed_to if current else "")
-            best[item.iso3] = Stance(item.iso3, item.stance, item.cue, conditions, attributed, item.cue_start, item.cue_end)
+            best[item.iso3] = Stance(item.iso3, item.stance, item.cue, conditions, attributed, item.cue_start,
+                                     item.cue_end)
         elif item.conditions and not current.conditions:
             best[item.iso3] = Stance(current.iso3, current.stance, current.cue, item.conditions, current.attributed_to,
                                      current.cue_start, current.cue_end)
@@ -490,7 +496,8 @@ def read_overrides(data: bytes | None, *, label: str = "positions_overrides.csv"
     reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig", errors="replace")))
     missing = [c for c in ("country", "topic", "stance") if c not in (reader.fieldnames or [])]
     if missing:
-        return pd.DataFrame(columns=columns), [f"{label}: line 1: missing columns {', '.join(missing)}; overrides ignored"]
+        problem = f"{label}: line 1: missing columns {', '.join(missing)}; overrides ignored"
+        return pd.DataFrame(columns=columns), [problem]
     by_name = {name.casefold(): code for code, name in country_names().items()}
     rows = []
     for row in reader:
@@ -502,7 +509,8 @@ def read_overrides(data: bytes | None, *, label: str = "positions_overrides.csv"
         if code is None:
             warnings.append(f"{label}: line {line}: unknown country {name!r}; row ignored")
         elif stance not in STANCES:
-            warnings.append(f"{label}: line {line}: unknown stance {stance!r} (use one of {', '.join(STANCES)}); row ignored")
+            warnings.append(
+                f"{label}: line {line}: unknown stance {stance!r} (use one of {', '.join(STANCES)}); row ignored")
         else:
             rows.append({"country": country_names()[code], "iso3": code, "topic": topic, "stance": stance,
                          "note": (row.get("note") or "").strip()})
@@ -553,7 +561,8 @@ def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) ->
             "country": latest["country"], "iso3": iso3, "topic": topic, "stance": latest["stance"],
             "published": latest["published"], "outlet": latest["outlet"], "document": latest["document"],
             "sentence": int(latest["sentence"]),
-            "evidence": latest["evidence"], "conditions": latest["conditions"], "attributed_to": latest["attributed_to"],
+            "evidence": latest["evidence"], "conditions": latest["conditions"],
+            "attributed_to": latest["attributed_to"],
             "reports": len(group), "outlets": group["outlet"].replace("", pd.NA).nunique(),
             "conflict": bool(conflict_note), "conflict_note": conflict_note, "source": "extracted", "note": "",
         })
@@ -573,14 +582,18 @@ def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) ->
     return summary.sort_values(["topic", "country"], ignore_index=True)
 
 
-def parse_candidates(items: Iterable[tuple[str, int, str]], *, nlp, batch_size: int = 64) -> Iterator[tuple[str, int, object]]:
-    """Parse only the sentences that may state a stance: (document, sentence index, Doc with parse and gazetteer entities).
+def parse_candidates(
+    items: Iterable[tuple[str, int, str]], *, nlp, batch_size: int = 64
+) -> Iterator[tuple[str, int, object]]:
+    """Parse only the sentences that may state a stance: (document, sentence index, Doc with parse and gazetteer
+    entities).
 
     A sentence longer than MAX_SENTENCE_CHARS is not parsed: the cost of parsing it and matching the stance rules
     against its parse grows faster than its length, for what is a table or a run of text without punctuation.
     """
     items = [(d, i, t) for d, i, t in items if len(t) <= MAX_SENTENCE_CHARS and is_candidate(t)]
-    pipes = [p for p in ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "entity_ruler") if p in nlp.pipe_names]
+    wanted = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "entity_ruler")
+    pipes = [p for p in wanted if p in nlp.pipe_names]
     with nlp.select_pipes(enable=pipes):
         for (document, index, _), doc in zip(items, nlp.pipe((t for _, _, t in items), batch_size=batch_size)):
             yield document, index, doc

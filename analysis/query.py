@@ -96,7 +96,8 @@ def _subset(tables: Tables, filters: Filters, *, view: str) -> Tables:
 
     return replace(
         tables,
-        **{name: made[name] for name in ("documents", "sentences", "mentions", "figures", "positions", "override_rows")},
+        **{name: made[name]
+           for name in ("documents", "sentences", "mentions", "figures", "positions", "override_rows")},
         **fields,
         extra={**{name: _by_documents(frame, kept_docs, total) if "document" in frame else frame
                   for name, frame in tables.extra.items()}, **extra},

@@ -33,6 +33,7 @@ import pandas as pd
 
 from analysis.frames import interleave, name_ranks, positions_in, word_counts
 from analysis.lexicon import load_yaml
+from analysis.runtime import bounded_thread_map
 
 DUPLICATE_COLUMNS = ["original", "rewrite", "score", "shared_sentences", "document_similarity", "direction"]
 # Shared passages are kept as sentence numbers: a corpus of many rewrites has millions of them, and their texts are
@@ -454,8 +455,7 @@ def _transposed(rows_again: dict, fresh_positions: np.ndarray, count: int):
 
 def _similarity_blocks(vectors, rows: list[int], *, block: int = 1024, workers: int | None = None):
     """(offset into rows, vectors[rows[offset:offset + block]] @ vectors.T), in order, column indices sorted. scipy's
-    sparse product releases the interpreter lock, so `workers` threads compute blocks side by side; at most
-    `workers` blocks are held at once."""
+    sparse product releases the interpreter lock, so `workers` threads compute blocks side by side."""
     if not rows:
         return
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
@@ -467,22 +467,8 @@ def _similarity_blocks(vectors, rows: list[int], *, block: int = 1024, workers: 
         result.sort_indices()
         return result
 
-    if workers <= 1 or len(starts) == 1:
-        for start in starts:
-            yield start, product(start)
-        return
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        pending = [(start, pool.submit(product, start)) for start in starts[:workers]]
-        following = iter(starts[workers:])
-        while pending:
-            start, future = pending.pop(0)
-            result = future.result()
-            upcoming = next(following, None)
-            if upcoming is not None:
-                pending.append((upcoming, pool.submit(product, upcoming)))
-            yield start, result
+    for number, result in enumerate(bounded_thread_map(product, starts, workers=workers if len(starts) > 1 else 1)):
+        yield starts[number], result
 
 
 def _align(todo, pairs, names, blocks, texts, sentence_numbers, published, rank):
@@ -511,7 +497,8 @@ def _align(todo, pairs, names, blocks, texts, sentence_numbers, published, rank)
             b, rows_b = names[j], blocks[names[j]]
             matrix = products[:, offset : offset + len(rows_b)]
             offset += len(rows_b)
-            pair = _aligned_pair(a, b, rows_a, rows_b, matrix, pairs[(min(i, j), max(i, j))], published, sentence_numbers)
+            value = pairs[(min(i, j), max(i, j))]
+            pair = _aligned_pair(a, b, rows_a, rows_b, matrix, value, published, sentence_numbers)
             if pair is not None:
                 found_pairs.append(pair[0])
                 found_passages += pair[1]
@@ -596,7 +583,8 @@ def _pair_order(passages: pd.DataFrame, names: list[str], rank: np.ndarray) -> n
     """Per row: its pair's place in pair order (original's name, then rewrite's), its names looked up once per run."""
     starts = _runs(passages)
     first = passages.iloc[starts]
-    order_of = np.append(rank, len(names))  # a name not in the corpus any more sorts last (never: reused pairs are kept)
+    # A name not in the corpus any more sorts last (never happens: reused pairs are kept).
+    order_of = np.append(rank, len(names))
     keys = (order_of[positions_in(first["original"], names)] * (len(names) + 1)
             + order_of[positions_in(first["rewrite"], names)])
     return np.repeat(keys, np.diff(np.r_[starts, len(passages)]))

@@ -186,7 +186,8 @@ class Store:
                       warnings=meta["warnings"], corpus_hash=meta["corpus_hash"], model=meta["model"],
                       model_warning=meta.get("model_warning"), built_at=meta["built_at"], overrides=overrides,
                       parts=parts, override_rows=read_overrides(overrides)[0],
-                      extra={name: pd.read_parquet(folder / f"{name}.parquet") for name in meta.get("extra_tables", [])})
+                      extra={name: pd.read_parquet(folder / f"{name}.parquet")
+                             for name in meta.get("extra_tables", [])})
 
     def read_shard(self, shard: str, documents: set[str]) -> Parts:
         """The stored per-article results of these documents, from one shard."""

@@ -102,8 +102,9 @@ class Tables:
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     # Tables written by `python -m analysis export`, in order.
-    EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies", "positions",
-                "position_summary", "coverage", "support", "duplicates", "duplicate_passages", "events", "lines", "skipped")
+    EXPORTED = ("documents", "sentences", "mentions", "entities", "cooccurrence", "figures", "discrepancies",
+                "positions", "position_summary", "coverage", "support", "duplicates", "duplicate_passages", "events",
+                "lines", "skipped")
 
     def names(self) -> tuple[str, ...]:
         """The names of every exported table: the fixed ones, then the registry's extra ones."""

@@ -18,6 +18,7 @@ from analysis.corpus import read_corpus  # noqa: E402
 from analysis.nlp import load_pipeline, split_sentences  # noqa: E402
 from bench.synthetic import write_corpus  # noqa: E402
 
+
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     with tempfile.TemporaryDirectory() as tmp:
@@ -34,7 +35,8 @@ def main() -> None:
     print(f"articles            {len(corpus.documents):>10,}")
     print(f"body words          {words:>10,}")
     print(f"read + clean        {words / read_seconds:>10,.0f} words/s  ({read_seconds:.1f} s)")
-    print(f"sentence split      {words / split_seconds:>10,.0f} words/s  ({split_seconds:.1f} s, {sentences:,} sentences)")
+    print(f"sentence split      {words / split_seconds:>10,.0f} words/s  "
+          f"({split_seconds:.1f} s, {sentences:,} sentences)")
 
 
 if __name__ == "__main__":

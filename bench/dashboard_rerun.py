@@ -104,7 +104,8 @@ def main() -> None:
                 chart = max(chart, payloads(at)[0])
         p50 = statistics.median(times)
         worst_p50, worst_chart = max(worst_p50, p50), max(worst_chart, chart)
-        print(f"{view:<10} {first_ms:>9.0f} {p50:>8.0f} {max(times):>8.0f} {chart / 1024:>9.0f} {page / 1024:>8.0f} {_peak_mb():>8,.0f}")
+        print(f"{view:<10} {first_ms:>9.0f} {p50:>8.0f} {max(times):>8.0f} {chart / 1024:>9.0f} {page / 1024:>8.0f} "
+              f"{_peak_mb():>8,.0f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     print(f"worst p50 {worst_p50:.0f} ms; largest chart {worst_chart / 1024:.0f} KB; "
           f"peak memory of this process {peak / 2**30:.2f} GB (target < 1 GB)")

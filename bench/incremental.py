@@ -1,6 +1,7 @@
 """Add one article to a built store, end to end, and remove it again.
 
-Usage: python bench/incremental.py FOLDER STORE   (build both first: python bench/build.py --folder FOLDER --store STORE)
+Usage: python bench/incremental.py FOLDER STORE
+       (build both first: python bench/build.py --folder FOLDER --store STORE)
 
 Prints the time of `python -m analysis build FOLDER --store STORE` after one new article file appears (a new
 process: interpreter start, imports, model load, reading the changed folder, analysing the article, rebuilding
@@ -17,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analysis.nlp import load_pipeline  # noqa: E402
 from analysis.build import build  # noqa: E402
+from analysis.nlp import load_pipeline  # noqa: E402
 from analysis.store import Store  # noqa: E402
 from bench.memory import run_measured  # noqa: E402
 from bench.synthetic import synthetic_texts  # noqa: E402

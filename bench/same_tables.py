@@ -4,11 +4,12 @@ Usage:
   python bench/same_tables.py snapshot CORPUS OUT [--jobs N] [--views]
   python bench/same_tables.py compare A B
 
-`snapshot` copies CORPUS and builds it into a fresh store with `python -m analysis build --full` (the CLI, so the same command
-works on any version of the code), reads the store's tables and writes each as OUT/<name>.parquet. With --views it
-also writes the tables of a few filtered views (OUT/view-<n>/...). Then it removes the last five articles (at most half), builds
-again, puts them back and builds a third time: the incremental build's tables go to OUT/incremental/. `compare`
-prints, for every table, whether the two snapshots hold the same rows; it exits 1 when any differs.
+`snapshot` copies CORPUS and builds it into a fresh store with `python -m analysis build --full` (the CLI, so the
+same command works on any version of the code), reads the store's tables and writes each as OUT/<name>.parquet. With
+--views it also writes the tables of a few filtered views (OUT/view-<n>/...). Then it removes the last five articles
+(at most half), builds again, puts them back and builds a third time: the incremental build's tables go to
+OUT/incremental/. `compare` prints, for every table, whether the two snapshots hold the same rows; it exits 1 when
+any differs.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ def synthetic_texts(count: int, *, seed: int = 7) -> list[str]:
         text = seeds[i % len(seeds)]
         text = NUMBER.sub(lambda m: str(rng.randint(2, 900_000)), text)
         text = DATE.sub(lambda m: f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}", text)
-        text = text.replace("Macron", rng.choice(SURNAMES)).replace("Olga Winter", f"{rng.choice(FIRST)} {rng.choice(SURNAMES)}")
+        text = text.replace("Macron", rng.choice(SURNAMES))
+        text = text.replace("Olga Winter", f"{rng.choice(FIRST)} {rng.choice(SURNAMES)}")
         texts.append(f"{text}\n\nReference {i}-{rng.random():.6f}.\n")
     return texts
 

@@ -1,4 +1,5 @@
-"""The dashboard's only Streamlit cache layer: which corpus to show, its tables, this session's uploads, filtered views."""
+"""The dashboard's only Streamlit cache layer: which corpus to show, its tables, this session's uploads, filtered
+views."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ FINGERPRINT_SECONDS = 10
 
 
 def corpus_folder() -> Path:
-    """The corpus folder: first script argument (`streamlit run dashboard/app.py -- DIR`), then BRIEFING_CORPUS, then seeds/."""
+    """The corpus folder: first script argument (`streamlit run dashboard/app.py -- DIR`), then BRIEFING_CORPUS,
+    then seeds/."""
     # `streamlit run` puts the script first in sys.argv; anything else (pytest, AppTest) is not ours to read.
     launched_by_streamlit = bool(sys.argv) and Path(sys.argv[0]).resolve() == APP_PATH
     args = [a for a in sys.argv[1:] if not a.startswith("-")] if launched_by_streamlit else []
@@ -138,7 +140,8 @@ def filter_caption(view: Tables, full: Tables) -> None:
     """The one line every view shows about what the filters leave."""
     filters = current()
     if filters.active:
-        st.caption(f"{len(view.documents):,} of {len(full.documents):,} articles match the filters ({filters.describe()}).")
+        st.caption(f"{len(view.documents):,} of {len(full.documents):,} articles match the filters "
+                   f"({filters.describe()}).")
     else:
         st.caption(f"All {len(full.documents):,} articles; narrow them with the filters in the sidebar.")
 

@@ -1,4 +1,5 @@
-"""Download buttons: files are built only when clicked, from the same chart builders and filtered tables the page shows."""
+"""Download buttons: files are built only when clicked, from the same chart builders and filtered tables the page
+shows."""
 
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ def chart(chart_obj: alt.TopLevelMixin, *, name: str, title: str, tables: Tables
     source = source_line(tables.documents)
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("PNG", data=lambda: chart_png(chart_obj, title=title, source=source, caption=_caption()),
-                         file_name=dated_name(name, "png"), mime="image/png", key=f"{key}.png", on_click="ignore", icon=":material/image:")
+                         file_name=dated_name(name, "png"), mime="image/png", key=f"{key}.png", on_click="ignore",
+                         icon=":material/image:")
     right.download_button("SVG", data=lambda: chart_svg(chart_obj, title=title, source=source, caption=_caption()),
-                          file_name=dated_name(name, "svg"), mime="image/svg+xml", key=f"{key}.svg", on_click="ignore", icon=":material/draw:")
+                          file_name=dated_name(name, "svg"), mime="image/svg+xml", key=f"{key}.svg", on_click="ignore",
+                          icon=":material/draw:")
 
 
 def table(frame: pd.DataFrame | Callable[[], pd.DataFrame], *, name: str, key: str) -> None:
@@ -35,9 +38,10 @@ def table(frame: pd.DataFrame | Callable[[], pd.DataFrame], *, name: str, key: s
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("CSV", data=lambda: table_bytes(build(), "csv"), file_name=dated_name(name, "csv"),
                          mime="text/csv", key=f"{key}.csv", on_click="ignore", icon=":material/download:")
-    right.download_button("XLSX", data=lambda: table_bytes(build(), "xlsx", sheet=name), file_name=dated_name(name, "xlsx"),
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx", on_click="ignore",
-                          icon=":material/table:")
+    right.download_button("XLSX", data=lambda: table_bytes(build(), "xlsx", sheet=name),
+                          file_name=dated_name(name, "xlsx"),
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}.xlsx",
+                          on_click="ignore", icon=":material/table:")
 
 
 def pack(tables: Tables, *, key: str) -> None:

@@ -60,5 +60,7 @@ def share_link() -> None:
     query = urlencode(st.query_params.to_dict())
     with st.sidebar:
         st.markdown("**Share this view**")
-        st.code(f"{base}?{query}" if query else base or "(open in a browser to get a link)", language=None, wrap_lines=True)
-        st.caption("Copy the link (button at the right of the box): it opens this page with these filters and selections.")
+        st.code(f"{base}?{query}" if query else base or "(open in a browser to get a link)", language=None,
+                wrap_lines=True)
+        st.caption("Copy the link (button at the right of the box): it opens this page with these filters and "
+                   "selections.")

@@ -86,3 +86,17 @@ def evidence_table(rows: pd.DataFrame, *, key: str, columns: dict, caption: str 
     if name is not None:
         frame = download if download is not None else rows.drop(columns=["read"], errors="ignore")
         downloads.table(frame, name=name, key=f"{key}_files")
+
+
+def skipped_and_warnings(full: Tables) -> None:
+    """Every file that was not analysed, with why, and the warnings of reading the corpus."""
+    st.subheader("Skipped files")
+    if full.skipped.empty:
+        st.write("Every file in the folder was analysed.")
+    else:
+        st.dataframe(full.skipped.rename(columns={"document": "File", "reason": "Why it was skipped"}),
+                     hide_index=True, width="stretch", key="sources.skipped")
+    if full.warnings:
+        st.subheader("Warnings")
+        for warning in full.warnings:
+            st.write(f"- {warning}")

@@ -18,7 +18,8 @@ def inert_html(text: str) -> str:
 
 
 _LIST_BULLET = re.compile(r"^[•·▪►*–—-]\s+")
-CHROME_STYLE = "color:#8a8f98;background:rgba(138,143,152,0.08);border-left:3px solid #c9ccd1;padding:2px 8px;margin:2px 0;font-size:0.85em"
+CHROME_STYLE = ("color:#8a8f98;background:rgba(138,143,152,0.08);border-left:3px solid #c9ccd1;padding:2px 8px;"
+                "margin:2px 0;font-size:0.85em")
 BODY_STYLE = "margin:0 0 0.8em 0;line-height:1.6"
 HEADING_STYLE = "font-weight:600;margin:0.8em 0 0.4em 0"
 

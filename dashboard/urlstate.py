@@ -24,7 +24,8 @@ def _publish(key: str, value: str | None) -> None:
         st.query_params[key] = value
 
 
-def selectbox(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str, **kwargs) -> str | None:
+def selectbox(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str,
+              **kwargs) -> str | None:
     """A selectbox over string options whose choice is the URL parameter `key` (absent when it is the first option)."""
     wanted = st.query_params.get(key)
     if wanted in options:
@@ -46,7 +47,8 @@ def toggle(label: str, *, key: str, value: bool = False, **kwargs) -> bool:
     return state
 
 
-def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str, **kwargs) -> str | None:
+def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str,
+          **kwargs) -> str | None:
     """Radio buttons over string options, stored in the URL parameter `key` unless the first option is chosen."""
     if not options:
         return None
@@ -58,7 +60,8 @@ def radio(label: str, options: Sequence[str], *, key: str, format_func: Callable
     return value
 
 
-def multiselect(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str, **kwargs) -> list[str]:
+def multiselect(label: str, options: Sequence[str], *, key: str, format_func: Callable[[str], str] = str,
+                **kwargs) -> list[str]:
     """A multiselect stored in the URL parameter `key` as a |-separated list (absent when empty)."""
     wanted = st.query_params.get(key)
     if wanted:

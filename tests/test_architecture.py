@@ -114,3 +114,18 @@ def test_the_architecture_checks_find_what_they_look_for():
     assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a -> b -> c -> a"]
     assert _circles({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
     assert "analysis.tables" in _module_graph()["analysis.build"]
+
+
+def _layout_section() -> str:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    return readme[readme.index("## Layout"):]
+
+
+def test_the_readme_layout_names_every_module():
+    """Every module is named in the README's layout section (the pages as `views/`, one file per page)."""
+    layout = _layout_section()
+    modules = [p for p in _python_files("analysis", "dashboard") if p.parent.name != "views"]
+    missing = [p.relative_to(ROOT).as_posix() for p in modules
+               if p.stem not in ("__init__", "__main__")
+               and f"`{p.stem}" not in layout and f"{p.stem}.py" not in layout]
+    assert missing == []

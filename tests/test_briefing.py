@@ -59,7 +59,8 @@ def test_pack_contents(pack):
     for stem in ("summary", "citations"):
         assert any(n.startswith(stem) for n in names)
     assert any(n.startswith("charts/positions_map_") and n.endswith(".png") for n in names)
-    assert sum(n.endswith(".svg") for n in names) == sum(n.startswith("charts/") and n.endswith(".png") for n in names) >= 4
+    pngs = sum(n.startswith("charts/") and n.endswith(".png") for n in names)
+    assert sum(n.endswith(".svg") for n in names) == pngs >= 4
     for table in ("figures", "positions", "documents", "mentions"):
         assert any(n.startswith(f"tables/{table}_") and n.endswith(".csv") for n in names)
         assert any(n.startswith(f"tables/{table}_") and n.endswith(".xlsx") for n in names)
@@ -71,7 +72,8 @@ def test_xlsx_in_pack_has_the_table_columns(pack):
     name = next(n for n in pack.namelist() if n.startswith("tables/figures_") and n.endswith(".xlsx"))
     sheet = load_workbook(io.BytesIO(pack.read(name))).active
     header = [c.value for c in sheet[1]]
-    assert header[:9] == ["document", "sentence", "text", "value", "unit", "quantity", "approximate", "published", "outlet"]
+    assert header[:9] == ["document", "sentence", "text", "value", "unit", "quantity", "approximate", "published",
+                          "outlet"]
     assert sheet.freeze_panes == "A2"
     assert isinstance(sheet["D2"].value, float | int)
 
@@ -89,7 +91,8 @@ def test_pdf_renders_and_reads_as_a_briefing(pack, tmp_path):
     name = next(n for n in pack.namelist() if n.endswith(".pdf"))
     pdf = tmp_path / "summary.pdf"
     pdf.write_bytes(pack.read(name))
-    subprocess.run([_poppler("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")], check=True)
+    subprocess.run([_poppler("pdftoppm"), "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True)
     page = Image.open(next(tmp_path.glob("page*.png")))
     assert page.width > 400 and page.height > 600
     text = subprocess.run([_poppler("pdftotext"), str(pdf), "-"], check=True, capture_output=True, text=True).stdout

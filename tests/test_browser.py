@@ -162,7 +162,8 @@ def test_views_in_the_dark_theme(base, browser, artifacts, scheme):
     for view in VIEWS:
         page.goto(f"{base}/{view}")
         wait_ready(page)
-        background = page.evaluate("() => getComputedStyle(document.querySelector(\"[data-testid='stApp']\")).backgroundColor")
+        background = page.evaluate(
+            "() => getComputedStyle(document.querySelector(\"[data-testid='stApp']\")).backgroundColor")
         assert background not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
         full_screenshot(page, artifacts / f"{view}_{scheme}.png")
     page.context.close()

@@ -73,7 +73,8 @@ def test_short_article_is_not_thrown_away():
 
 
 def test_body_offsets_point_at_their_lines():
-    cleaned = clean_text("Intro menu\n\nFirst paragraph of the story is here and it is long enough.\n\nSecond one, also a full sentence of text.")
+    cleaned = clean_text("Intro menu\n\nFirst paragraph of the story is here and it is long enough.\n\n"
+                         "Second one, also a full sentence of text.")
     for number, start in cleaned.paragraph_starts:
         line = cleaned.lines[number - 1].text.strip()
         assert cleaned.body[start : start + len(line)] == line
@@ -94,8 +95,10 @@ def test_hostile_html_keeps_text_and_drops_active_content():
 def test_html_article_through_trafilatura(tmp_path):
     paragraphs = [
         "Defence ministers from nine countries met in Brussels on Thursday to plan a reassurance force for Ukraine.",
-        "Officials said the planning cell would report back within a month, and that several capitals had offered staff.",
-        "The ministers did not say how many soldiers each country would send, but diplomats described the talks as detailed.",
+        "Officials said the planning cell would report back within a month, and that several capitals had "
+        "offered staff.",
+        "The ministers did not say how many soldiers each country would send, but diplomats described the talks "
+        "as detailed.",
     ]
     body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     (tmp_path / "page.html").write_text(

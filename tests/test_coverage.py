@@ -12,7 +12,8 @@ def _frames():
         "published": ["2025-01-01", "2025-01-02", "2025-01-03"], "words": [100, 100, 100],
     })
     mentions = pd.DataFrame({
-        "document": ["a.txt", "a.txt", "b.txt", "c.txt"], "sentence": [0, 1, 0, 0], "entity": ["France", "France", "France", "NATO"],
+        "document": ["a.txt", "a.txt", "b.txt", "c.txt"], "sentence": [0, 1, 0, 0],
+        "entity": ["France", "France", "France", "NATO"],
         "country_iso3": ["FRA", "FRA", "FRA", ""],
     })
     figures = pd.DataFrame({
@@ -41,7 +42,8 @@ def test_support_counts_rewrites_once():
     cap = support.loc["troops_cap=10"]
     assert (cap["documents"], cap["independent_texts"], cap["outlets"], cap["single_source"]) == (2, 1, 1, True)
     independent = support_table(documents, figures, positions, {d: d for d in documents["document"]}).set_index("key")
-    assert independent.loc["troops_cap=10", "independent_texts"] == 2 and independent.loc["troops_cap=10", "outlets"] == 2
+    assert independent.loc["troops_cap=10", "independent_texts"] == 2
+    assert independent.loc["troops_cap=10", "outlets"] == 2
 
 
 def test_support_lists_articles_and_outlets_in_name_order_and_counts_unknown_outlets_per_text():
@@ -87,7 +89,8 @@ def test_unrelated_texts_are_not_duplicates():
         "document": ["a"] * 3 + ["b"] * 3, "sentence": [0, 1, 2] * 2,
         "text": ["Ministers met in Brussels to plan a force for the region.", "They agreed to meet again next month.",
                  "Officials described the talks as constructive and detailed.",
-                 "The football club sold its striker for a record fee this summer.", "Fans protested outside the stadium.",
+                 "The football club sold its striker for a record fee this summer.",
+                 "Fans protested outside the stadium.",
                  "The manager said the squad would be rebuilt around young players."],
     })
     documents = pd.DataFrame({"document": ["a", "b"], "published": ["", ""], "outlet": ["", ""]})

@@ -7,7 +7,13 @@ from hypothesis import strategies as st
 from spacy.tokens import Doc, Span
 
 from analysis.entities import (
-    canonical_text, cooccurrence_table, entity_table, filter_mentions, mentions_frame, mentions_from_doc, resolve,
+    canonical_text,
+    cooccurrence_table,
+    entity_table,
+    filter_mentions,
+    mentions_frame,
+    mentions_from_doc,
+    resolve,
     top_entities,
 )
 from analysis.nlp import load_pipeline
@@ -104,11 +110,13 @@ def test_tables_and_queries_on_a_small_corpus(vocab):
 def test_entity_table_counts_outlets_most_first_and_dates_each_entity():
     rows = [("d.txt", "France"), ("c.txt", "France"), ("a.txt", "France"), ("b.txt", "France"), ("b.txt", "France"),
             ("c.txt", "NATO"), ("x.txt", "NATO")]  # x.txt is not listed: counted, but with no outlet or date
-    mentions = pd.DataFrame({"document": [d for d, _ in rows], "sentence": range(len(rows)), "entity": [e for _, e in rows],
+    mentions = pd.DataFrame({"document": [d for d, _ in rows], "sentence": range(len(rows)),
+                             "entity": [e for _, e in rows],
                              "entity_id": [{"France": "FRA", "NATO": "ORG:nato"}[e] for _, e in rows],
                              "label": [{"France": "GPE", "NATO": "ORG"}[e] for _, e in rows],
                              "country_iso3": [{"France": "FRA", "NATO": ""}[e] for _, e in rows]})
-    documents = pd.DataFrame({"document": ["a.txt", "b.txt", "c.txt", "d.txt"], "outlet": ["Alpha", "Beta", "Gamma", "Beta"],
+    documents = pd.DataFrame({"document": ["a.txt", "b.txt", "c.txt", "d.txt"],
+                              "outlet": ["Alpha", "Beta", "Gamma", "Beta"],
                               "published": ["2025-03-01", "", "2025-01-15", "2025-02-01"]})
     table = entity_table(mentions, documents).set_index("entity")
     france, nato = table.loc["France"], table.loc["NATO"]
@@ -174,11 +182,20 @@ def test_shipped_gazetteer_matches_its_sources():
     pytest.importorskip("countryinfo")
     from countryinfo import CountryInfo
 
-    from analysis.gazetteer import CATALOG_FILE, PATTERNS_FILE, WORLD_FILE, generate, load_curated, render, world_geojson
+    from analysis.gazetteer import (
+        CATALOG_FILE,
+        PATTERNS_FILE,
+        WORLD_FILE,
+        generate,
+        load_curated,
+        render,
+        world_geojson,
+    )
 
     jsonl, catalog_json = render(*generate(load_curated(), CountryInfo.all()))
     assert PATTERNS_FILE.read_text("utf-8") == jsonl, "run `python -m analysis.gazetteer` and commit the data files"
     assert CATALOG_FILE.read_text("utf-8") == catalog_json
     assert WORLD_FILE.read_text("utf-8") == world_geojson(CountryInfo.all())
     served = WORLD_FILE.parent.parent.parent / "dashboard" / "static" / "world.geojson"
-    assert served.read_text("utf-8") == WORLD_FILE.read_text("utf-8"), "copy analysis/data/world.geojson to dashboard/static/"
+    assert served.read_text("utf-8") == WORLD_FILE.read_text("utf-8"), (
+        "copy analysis/data/world.geojson to dashboard/static/")

@@ -17,6 +17,7 @@ import pytest
 from markdown_it import MarkdownIt
 from openpyxl import load_workbook
 
+from analysis.build import build_tables
 from analysis.corpus import (
     MAX_SENTENCE_CHARS,
     MAX_TEXT_CHARS,
@@ -26,7 +27,6 @@ from analysis.corpus import (
     read_sources,
 )
 from analysis.export import table_bytes
-from analysis.build import build_tables
 from dashboard.render import highlighted_article_html, inert_html, md
 
 GOOD = (

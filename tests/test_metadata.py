@@ -63,7 +63,8 @@ def test_manifest_beats_front_matter_beats_inference(tmp_path):
         "# Markdown heading\n\nBy Jane Roe\n\nThe ministers agreed on a plan for the coming months, officials said.\n",
         encoding="utf-8",
     )
-    (tmp_path / "sources.csv").write_text("file,outlet,url,published,title,author\na.md,Manifest Outlet,,,,\n", encoding="utf-8")
+    manifest = "file,outlet,url,published,title,author\na.md,Manifest Outlet,,,,\n"
+    (tmp_path / "sources.csv").write_text(manifest, encoding="utf-8")
     doc = read_corpus(tmp_path).documents[0]
     assert doc.metadata["outlet"] == "Manifest Outlet" and doc.metadata_source["outlet"] == "manifest"
     assert doc.metadata["title"] == "Front matter title" and doc.metadata_source["title"] == "front matter"

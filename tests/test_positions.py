@@ -53,7 +53,8 @@ def test_negation_flips_the_cue(parse):
 
 
 def test_attribution_and_conditions(parse):
-    quote = parse("“French, British and Turkish soldiers will be present when a peace is signed,” the French president told RTL radio.")
+    quote = parse("“French, British and Turkish soldiers will be present when a peace is signed,” "
+                  "the French president told RTL radio.")
     assert set(quote) == {("FRA", "committed"), ("GBR", "committed"), ("TUR", "committed")}
     assert quote[("TUR", "committed")].attributed_to == "Emmanuel Macron (the French president)"
     turkey = parse("An unnamed Turkish official did not rule out Turkey's participation but said any mission "
@@ -90,7 +91,8 @@ def _rows(*rows):
 
 def test_summary_latest_stance_conflict_and_overrides():
     positions = _rows(
-        ("a", "Turkey", "TUR", "troops", "conditional", "e1", "a ceasefire", "", "2025-11-25", "A", 0, "c", "extracted"),
+        ("a", "Turkey", "TUR", "troops", "conditional", "e1", "a ceasefire", "", "2025-11-25", "A", 0, "c",
+         "extracted"),
         ("b", "Turkey", "TUR", "troops", "committed", "e2", "", "Macron", "2025-11-26", "B", 0, "c", "extracted"),
         ("c", "Italy", "ITA", "troops", "opposed", "e3", "", "", "2025-01-01", "A", 0, "c", "extracted"),
         ("d", "Italy", "ITA", "troops", "open", "e4", "", "", "2025-06-01", "A", 0, "c", "extracted"),
@@ -98,9 +100,11 @@ def test_summary_latest_stance_conflict_and_overrides():
     summary = summarise(positions).set_index("iso3")
     assert summary.loc["TUR", "stance"] == "committed" and summary.loc["TUR", "conflict"]
     assert "conditional in A (2025-11-25)" in summary.loc["TUR", "conflict_note"]
-    assert summary.loc["ITA", "stance"] == "open" and not summary.loc["ITA", "conflict"]  # months apart: a change, not a conflict
+    # Months apart: a change, not a conflict.
+    assert summary.loc["ITA", "stance"] == "open" and not summary.loc["ITA", "conflict"]
     overrides, warnings = read_overrides(
-        b"country,topic,stance,note\nItaly,troops,opposed,confirmed by embassy\nNarnia,troops,open,\nFrance,troops,maybe,\n"
+        b"country,topic,stance,note\nItaly,troops,opposed,confirmed by embassy\nNarnia,troops,open,\n"
+        b"France,troops,maybe,\n"
     )
     assert warnings == ["positions_overrides.csv: line 3: unknown country 'Narnia'; row ignored",
                         "positions_overrides.csv: line 4: unknown stance 'maybe' (use one of leading, committed, open, "
@@ -111,7 +115,8 @@ def test_summary_latest_stance_conflict_and_overrides():
 
 
 def test_positions_gold_gate(seed_tables, gold):
-    found = set(zip(seed_tables.positions["document"], seed_tables.positions["country"], seed_tables.positions["stance"]))
+    positions = seed_tables.positions
+    found = set(zip(positions["document"], positions["country"], positions["stance"]))
     expected = {(p["document"], p["country"], p["stance"]) for p in gold["positions"]}
     acceptable = expected | {(p["document"], p["country"], p["stance"]) for p in gold["acceptable_positions"]}
     recall = len(found & acceptable & expected) / len(expected)
@@ -135,7 +140,8 @@ def test_seed_positions_done_when(seed_tables):
     troops = summary[summary["topic"] == "troops"].set_index("country")
     assert troops.loc["France", "stance"] == "leading" and troops.loc["United Kingdom", "stance"] == "leading"
     assert troops.loc["Turkey", "conflict"] and "committed" in troops.loc["Turkey", "conflict_note"]
-    turkey = seed_tables.positions[(seed_tables.positions["country"] == "Turkey") & (seed_tables.positions["stance"] == "conditional")]
+    positions = seed_tables.positions
+    turkey = positions[(positions["country"] == "Turkey") & (positions["stance"] == "conditional")]
     assert "a ceasefire" in " ".join(turkey["conditions"])
     assert troops.loc["Germany", "stance"] == "conditional"
     for country in ("Sweden", "Denmark", "Australia"):
@@ -151,7 +157,8 @@ def _brute_force_conflict(dated, lex):
         for b in rows[i + 1:]:
             apart = abs((date.fromisoformat(a.published) - date.fromisoformat(b.published)).days)
             if apart <= lex.window_days and lex.groups[a.stance] != lex.groups[b.stance]:
-                return f"{a.stance} in {a.outlet or a.document} ({a.published}) versus {b.stance} in {b.outlet or b.document} ({b.published})"
+                return (f"{a.stance} in {a.outlet or a.document} ({a.published}) versus "
+                        f"{b.stance} in {b.outlet or b.document} ({b.published})")
     return ""
 
 
@@ -162,7 +169,8 @@ def test_linear_conflict_search_finds_the_same_pair_as_comparing_every_pair(repo
 
     lex = lexicon()
     frame = pd.DataFrame(
-        [{"stance": s, "published": (date(2025, 11, 1) + timedelta(days=d)).isoformat(), "outlet": f"o{i}", "document": f"d{i}"}
+        [{"stance": s, "published": (date(2025, 11, 1) + timedelta(days=d)).isoformat(), "outlet": f"o{i}",
+          "document": f"d{i}"}
          for i, (s, d) in enumerate(reports)],
         columns=["stance", "published", "outlet", "document"],
     )

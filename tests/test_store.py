@@ -114,7 +114,8 @@ def test_an_unchanged_file_still_reports_what_was_wrong_with_it(corpus, tmp_path
     """A file the store does not read again keeps its reading warnings (front matter, mixed encodings)."""
     (corpus / "notes.md").write_text("---\ntitle: [unclosed\n---\n" + NEW_ARTICLE, "utf-8")
     (corpus / "mixed.txt").write_bytes(
-        "Le ministre a déclaré à l’AFP : ".encode() + b"\x93non\x94. " + NEW_ARTICLE.replace("Baltic", "Nordic").encode())
+        "Le ministre a déclaré à l’AFP : ".encode() + b"\x93non\x94. "
+        + NEW_ARTICLE.replace("Baltic", "Nordic").encode())
     store = Store(tmp_path / "store")
     first = build(corpus, store=store.root)
     assert any(w.startswith("notes.md:") and "front matter" in w for w in first.tables.warnings)
@@ -133,7 +134,8 @@ def test_a_manifest_change_reanalyses_only_the_article_it_describes(corpus, tmp_
     build(corpus, store=store.root)
     name = sorted(p.name for p in corpus.glob("*.txt"))[0]
     manifest = corpus / "sources.csv"
-    lines = manifest.read_text("utf-8").splitlines() if manifest.exists() else ["file,outlet,url,published,title,author"]
+    lines = (manifest.read_text("utf-8").splitlines() if manifest.exists()
+             else ["file,outlet,url,published,title,author"])
     lines = [line for line in lines if not line.startswith(name + ",")]
     lines.append(f"{name},Test Gazette,,2025-12-24,,")
     manifest.write_text("\n".join(lines) + "\n", "utf-8")
@@ -166,7 +168,8 @@ def test_the_rewrite_search_is_kept_with_a_generation_and_updated_from_it(corpus
     assert (store.generation() / store_module.REWRITE_INDEX / "vectors.npz").is_file()
     searches = []
     real = build_module.assemble
-    monkeypatch.setattr(build_module, "assemble", lambda *a, **k: searches.append(k.get("previous_rewrites")) or real(*a, **k))
+    monkeypatch.setattr(build_module, "assemble",
+                        lambda *a, **k: searches.append(k.get("previous_rewrites")) or real(*a, **k))
     (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")
     added = build(corpus, store=store.root)
     assert searches[-1] is not None and len(searches[-1].index.documents) == 5
@@ -210,7 +213,8 @@ def test_big_rarely_used_tables_are_read_on_first_use_even_after_their_generatio
     assert set(view.duplicate_passages["original"]) <= kept
 
 
-def test_articles_joined_to_a_loaded_store_equal_a_build_of_both_and_reuse_its_rewrite_search(corpus, tmp_path, monkeypatch):
+def test_articles_joined_to_a_loaded_store_equal_a_build_of_both_and_reuse_its_rewrite_search(corpus, tmp_path,
+                                                                                              monkeypatch):
     store = Store(tmp_path / "store")
     build(corpus, store=store.root)
     base = store.load_tables()
@@ -220,7 +224,8 @@ def test_articles_joined_to_a_loaded_store_equal_a_build_of_both_and_reuse_its_r
     new = read_corpus(extra)
     searches = []
     real = registry_module.find_rewrites
-    monkeypatch.setattr(registry_module, "find_rewrites", lambda *a, **k: searches.append(k["previous"]) or real(*a, **k))
+    monkeypatch.setattr(registry_module, "find_rewrites",
+                        lambda *a, **k: searches.append(k["previous"]) or real(*a, **k))
     joined = add_articles(base, new)
     assert searches[-1] is not None and len(searches[-1].index.documents) == 5
     (corpus / "baltic.txt").write_text(NEW_ARTICLE, "utf-8")

@@ -11,9 +11,11 @@ from analysis.export import neutralise, table_bytes
 from analysis.tables import Tables
 from tests.conftest import SEEDS
 
-DESIGN_DOCUMENT_COLUMNS = ["document", "title", "outlet", "author", "published", "url", "words", "chrome_lines", "content_hash"]
+DESIGN_DOCUMENT_COLUMNS = ["document", "title", "outlet", "author", "published", "url", "words", "chrome_lines",
+                           "content_hash"]
 DESIGN_SENTENCE_COLUMNS = ["document", "sentence", "start", "end", "text"]
-DESIGN_MENTION_COLUMNS = ["document", "sentence", "start", "end", "text", "label", "entity", "entity_id", "country_iso3"]
+DESIGN_MENTION_COLUMNS = ["document", "sentence", "start", "end", "text", "label", "entity", "entity_id",
+                          "country_iso3"]
 ENTITY_COLUMNS = ["entity", "entity_id", "label", "country_iso3", "mentions", "documents", "outlets", "outlet_counts",
                   "first_date", "last_date"]
 PAIR_COLUMNS = ["entity_a", "entity_b", "sentences", "documents", "pmi"]
@@ -43,7 +45,8 @@ def test_cli_export_writes_documents_and_sentences(tmp_path, fmt):
     out = tmp_path / "out"
     assert main(["export", str(SEEDS), "--out", str(out), "--format", fmt, "-q"]) == 0
     for name, columns in (("documents", DESIGN_DOCUMENT_COLUMNS), ("sentences", DESIGN_SENTENCE_COLUMNS),
-                          ("mentions", DESIGN_MENTION_COLUMNS), ("entities", ENTITY_COLUMNS), ("cooccurrence", PAIR_COLUMNS)):
+                          ("mentions", DESIGN_MENTION_COLUMNS), ("entities", ENTITY_COLUMNS),
+                          ("cooccurrence", PAIR_COLUMNS)):
         path = out / f"{name}.{fmt}"
         if fmt == "csv":
             frame = pd.read_csv(path, encoding="utf-8-sig")
@@ -81,7 +84,8 @@ def test_xlsx_has_frozen_header_and_no_formulas():
     assert sheet["B3"].value == -2
 
 
-def test_a_filter_that_keeps_every_article_shares_the_big_tables_and_one_that_narrows_them_copies_only_those_rows(seed_tables):
+def test_a_filter_that_keeps_every_article_shares_the_big_tables_and_one_that_narrows_them_copies_only_those_rows(
+        seed_tables):
     from analysis.query import Filters, subset
 
     by_type = subset(seed_tables, Filters(labels=("PERSON",)))
@@ -97,7 +101,8 @@ def test_a_filter_that_keeps_every_article_shares_the_big_tables_and_one_that_na
         assert getattr(by_type, name) is getattr(seed_tables, name), name
     roots = dict(zip(seed_tables.documents["document"], seed_tables.documents["original"]))
     pd.testing.assert_frame_equal(by_type.discrepancies, discrepancies_table(by_type.figures))
-    pd.testing.assert_frame_equal(by_type.support, support_table(by_type.documents, by_type.figures, by_type.positions, roots))
+    pd.testing.assert_frame_equal(by_type.support,
+                                  support_table(by_type.documents, by_type.figures, by_type.positions, roots))
     pd.testing.assert_frame_equal(by_type.position_summary,
                                   summarise(by_type.positions, read_overrides(seed_tables.overrides)[0]))
 
@@ -118,7 +123,8 @@ def test_a_filter_that_keeps_every_article_shares_the_big_tables_and_one_that_na
     {"date_from": "2025-11-01", "countries": ("FRA", "GBR")},
     {"date_to": "2025-11-25", "topics": ("troops",), "labels": ("GPE",)},
 ])
-def test_a_view_narrowed_from_the_view_of_its_outlets_and_dates_equals_one_narrowed_from_the_build(seed_tables, filters):
+def test_a_view_narrowed_from_the_view_of_its_outlets_and_dates_equals_one_narrowed_from_the_build(seed_tables,
+                                                                                                   filters):
     from analysis.query import Filters, articles_only, subset
 
     wanted = Filters(**filters)
@@ -159,15 +165,16 @@ def test_splicing_new_rows_into_a_generation_equals_concatenating_and_sorting(ca
         frame = pd.DataFrame(rows, columns=["document", "row"]).astype({"document": "str", "row": "int64"})
         return Parts(**{name: frame for name in PARTS_TABLES})
 
+    def kept(source):
+        return Parts(**{n: getattr(source, n)[getattr(source, n)["document"].isin(keep)] for n in PARTS_TABLES})
+
     order = sorted(keep | set(new))
     base, extra = parts(base_rows), parts(new_rows)
-    expected = concat_parts([Parts(**{n: getattr(base, n)[getattr(base, n)["document"].isin(keep)] for n in PARTS_TABLES}),
-                             extra]).in_order(order)
+    expected = concat_parts([kept(base), extra]).in_order(order)
     found = splice_parts(base, keep, extra, order)
     for name in PARTS_TABLES:
         pd.testing.assert_frame_equal(getattr(found, name), getattr(expected, name), check_dtype=False, obj=name)
     shuffled = parts(list(reversed(base_rows)))  # a base out of order is sorted the general way
     pd.testing.assert_frame_equal(splice_parts(shuffled, keep, extra, order).documents,
-                                  concat_parts([Parts(**{n: getattr(shuffled, n)[getattr(shuffled, n)["document"].isin(keep)]
-                                                         for n in PARTS_TABLES}), extra]).in_order(order).documents,
+                                  concat_parts([kept(shuffled), extra]).in_order(order).documents,
                                   check_dtype=False)

@@ -40,7 +40,8 @@ def test_sources_view_lists_every_article(app):
 
 
 def test_sources_view_lists_skipped_files(app, tmp_path):
-    (tmp_path / "good.txt").write_text("The ministers met on Thursday and agreed a plan for the coming months.", encoding="utf-8")
+    (tmp_path / "good.txt").write_text("The ministers met on Thursday and agreed a plan for the coming months.",
+                                       encoding="utf-8")
     (tmp_path / "empty.txt").write_bytes(b"")
     at = app(tmp_path)
     at.switch_page("views/sources.py").run()
@@ -84,12 +85,15 @@ def test_reader_never_renders_article_html(app, tmp_path):
 def test_article_html_escapes_chrome_reasons_and_text():
     import pandas as pd
 
-    lines = pd.DataFrame([{"text": "<b>x</b>", "kind": "chrome", "reason": "<i>why</i>", "body_start": -1, "body_text": ""},
+    lines = pd.DataFrame([{"text": "<b>x</b>", "kind": "chrome", "reason": "<i>why</i>", "body_start": -1,
+                           "body_text": ""},
                           {"text": "[a](http://x) <s>", "kind": "body", "reason": "", "body_start": 0,
                            "body_text": "[a](http://x) <s>"}])
-    empty = pd.DataFrame(columns=["document", "sentence", "start", "end", "label", "entity", "quantity_label", "country",
+    empty = pd.DataFrame(columns=["document", "sentence", "start", "end", "label", "entity", "quantity_label",
+                                  "country",
                                   "stance", "topic", "text"])
-    out = highlighted_article_html(lines, mentions=empty, figures=empty, stances=empty, sentences=empty, show_chrome=True)
+    out = highlighted_article_html(lines, mentions=empty, figures=empty, stances=empty, sentences=empty,
+                                   show_chrome=True)
     assert "<b>" not in out and "<i>" not in out and "<s>" not in out and "&#60;b&#62;" in out
     assert "](" not in out
 
@@ -152,7 +156,8 @@ def test_entities_view_country_actor_and_rate(app):
     evidence = at.dataframe[-1].value
     written = set(", ".join(evidence["as_written"]).split(", "))
     assert {"Britain", "British", "London", "Keir Starmer"} & written >= {"Britain", "London"}
-    assert dict(at.query_params) == {"entities.actor": "country", "entities.unit": "per1000", "entities.entity": "United Kingdom"}
+    assert dict(at.query_params) == {"entities.actor": "country", "entities.unit": "per1000",
+                                     "entities.entity": "United Kingdom"}
 
 
 def test_entities_view_filters_by_type_and_outlet_from_the_url(app):
@@ -217,7 +222,8 @@ def test_positions_view_applies_analyst_overrides(app, tmp_path):
 
     for path in (p for p in SEEDS.iterdir() if p.is_file()):  # not the hidden analysis store
         shutil.copy(path, tmp_path / path.name)
-    (tmp_path / "positions_overrides.csv").write_text("country,topic,stance,note\nGermany,troops,opposed,per ministry\n", "utf-8")
+    overrides = "country,topic,stance,note\nGermany,troops,opposed,per ministry\n"
+    (tmp_path / "positions_overrides.csv").write_text(overrides, "utf-8")
     at = app(tmp_path)
     at.switch_page("views/positions.py").run()
     table = at.dataframe[0].value.set_index("country")
@@ -365,7 +371,8 @@ def test_filter_changes_never_rerun_the_nlp_and_a_restart_reads_the_store(app, m
         shutil.copy(path, tmp_path / path.name)
     calls = []
     real = engine_module.analyse_documents
-    monkeypatch.setattr(engine_module, "analyse_documents", lambda docs, **k: calls.append(len(docs)) or real(docs, **k))
+    monkeypatch.setattr(engine_module, "analyse_documents",
+                        lambda docs, **k: calls.append(len(docs)) or real(docs, **k))
     st.cache_resource.clear()
     at = app(tmp_path).run()
     assert calls == [5]
@@ -393,7 +400,8 @@ def test_inert_html_escapes_once():
     assert html.unescape(inert_html("Kyiv's “force” & <i>")) == "Kyiv's “force” & <i>"
 
 
-@pytest.mark.parametrize("params", [{"f.q": "zzzz-no-such-text"}, {"f.from": "2030-01-01"}, {"f.countries": "NZL", "f.topics": "frozen_assets"}])
+@pytest.mark.parametrize("params", [{"f.q": "zzzz-no-such-text"}, {"f.from": "2030-01-01"},
+                                    {"f.countries": "NZL", "f.topics": "frozen_assets"}])
 def test_every_view_has_an_empty_state(app, params):
     at = app()
     for key, value in params.items():

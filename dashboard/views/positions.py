@@ -42,7 +42,8 @@ page.evidence_table(
         "conflict_note", "reports", "source_word", "note"]],
     key="positions.table", name=f"positions_{topic}",
     columns={"country": "Country", "stance_word": "Stance", "conditions": "Conditions",
-             "attributed_to": "Attributed to", "outlet": "Source", "published": "Date", "evidence": TextColumn("Evidence", width="large"),
+             "attributed_to": "Attributed to", "outlet": "Source", "published": "Date",
+             "evidence": TextColumn("Evidence", width="large"),
              "conflict_note": "Sources disagree", "reports": NumberColumn("Reports", format="%d"),
              "source_word": "Set by", "note": "Analyst note"})
 

@@ -39,8 +39,8 @@ else:
                  "matter. Open the Reader to see each article's text and what was removed.")
 
     st.subheader("Who reports what")
-    kind = urlstate.radio("Show", [k for k in KINDS if k in set(tables.coverage["kind"])], key="sources.kind",
-                          horizontal=True, format_func=KINDS.get)
+    present = [k for k in KINDS if k in set(tables.coverage["kind"])]
+    kind = urlstate.radio("Show", present, key="sources.kind", horizontal=True, format_func=KINDS.get)
     coverage = tables.coverage[tables.coverage["kind"] == kind]
     if coverage.empty:
         st.write("Nothing named or counted yet to compare across outlets.")
@@ -58,9 +58,9 @@ else:
         key="sources.single",
         caption="Figures and stances carried by a single independent text: articles that rewrite another count once. "
                 f"{len(single):,} of {len(tables.support):,} claims rest on one text",
-        columns={"kind": "Kind", "item": TextColumn("Claim", width="large"),
-                 "documents": NumberColumn("Articles", **NUMBER), "outlet_list": "Outlets",
-                 "independent_texts": NumberColumn("Independent texts", **NUMBER), "document_list": "Files"})
+        columns={"kind": "Kind", "item": TextColumn("Claim", width="large"), "outlet_list": "Outlets",
+                 "documents": NumberColumn("Articles", **NUMBER), "document_list": "Files",
+                 "independent_texts": NumberColumn("Independent texts", **NUMBER)})
 
     st.subheader("Rewrites of one text")
     if tables.duplicates.empty:
@@ -82,13 +82,4 @@ else:
     outlet = urlstate.selectbox("Outlet", sorted(set(outlet_labels(docs["outlet"]))), key="sources.outlet")
     st.markdown(prose.outlet_profile(outlet, outlet_profile(docs, tables.coverage, outlet)))
 
-st.subheader("Skipped files")
-if full.skipped.empty:
-    st.write("Every file in the folder was analysed.")
-else:
-    st.dataframe(full.skipped.rename(columns={"document": "File", "reason": "Why it was skipped"}), hide_index=True,
-                 width="stretch", key="sources.skipped")
-if full.warnings:
-    st.subheader("Warnings")
-    for warning in full.warnings:
-        st.write(f"- {warning}")
+page.skipped_and_warnings(full)
