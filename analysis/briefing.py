@@ -141,7 +141,7 @@ def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
             stance_word=lambda f: f["stance"].map(STANCE_WORDS), conflict_text=lambda f: f["conflict_note"],
             source_word=lambda f: f["source"], outlet=lambda f: outlet_labels(f["outlet"]),
         )
-        title = f"Where countries stand: {topic_label(topic).lower()}"
+        title = f"Where countries stand: {topic_label(topic)}"
         charts["positions_map"] = (title, position_map(shown, shapes=world_shapes(inline=world()), region="europe",
                                                        title=title))
     filtered, kept = filter_mentions(tables.mentions, docs)

@@ -30,7 +30,8 @@ from analysis.tables import Parts, Tables, concat_parts, splice_parts
 
 @dataclass(frozen=True)
 class BuildOptions:
-    """How a build runs; none of it changes the tables."""
+    """How a build runs. jobs, engine, scheduler and chunk_size never change the tables; model, max_bytes and full
+    decide what is analysed."""
 
     jobs: int = 1  # processes that read and analyse articles
     engine: str = "local"  # "local" processes or a "dask" cluster
@@ -125,7 +126,11 @@ def plan_build(store: Store, folder: str | os.PathLike, options: BuildOptions) -
         return plan  # not one file changed since the last build, which read them all: it stands as it is
     _read(plan, options)
     _choose_model(plan, options)
-    _decide(plan, options)
+    _decide(plan)
+    if any(not doc.text for doc in plan.todo):
+        # A remembered article needs analysing again (new model or version): read everything afresh.
+        _read(plan, options, remember=False)
+        _decide(plan)
     plan.state = _input_state(plan.corpus, plan.keys)
     return plan
 
@@ -177,7 +182,7 @@ def _choose_model(plan: Plan, options: BuildOptions) -> None:
         plan.model_name, plan.model_warning = pipeline.model, pipeline.warning
 
 
-def _decide(plan: Plan, options: BuildOptions) -> None:
+def _decide(plan: Plan) -> None:
     """Each article's key, and the articles whose key the store does not hold (to analyse)."""
     same_model = plan.meta is not None and plan.meta.get("model") == plan.model_name
     # An unchanged file's key is its stored one when it was made by this analysis version (checked) and model.
@@ -186,11 +191,6 @@ def _decide(plan: Plan, options: BuildOptions) -> None:
                  article_key(doc, plan.model_name) for doc in plan.corpus.documents}
     held = plan.stored_keys
     plan.todo = [doc for doc in plan.corpus.documents if plan.keys[doc.document] not in held]
-    if any(not doc.text for doc in plan.todo):
-        # A remembered article needs analysing again (new model or version): read everything afresh.
-        _read(plan, options, remember=False)
-        plan.keys = {doc.document: article_key(doc, plan.model_name) for doc in plan.corpus.documents}
-        plan.todo = [doc for doc in plan.corpus.documents if plan.keys[doc.document] not in held]
 
 
 def analyse(store: Store, plan: Plan, options: BuildOptions, *, progress=None) -> tuple[pd.DataFrame, Tables]:
@@ -205,10 +205,16 @@ def analyse(store: Store, plan: Plan, options: BuildOptions, *, progress=None) -
     # The unchanged articles' rows and rewrite results are read from the current generation in a thread while the
     # new articles are analysed (Parquet reads release the interpreter lock).
     early = Background(lambda: _previous_build(store, generation, unchanged)) if generation is not None else None
-    for chunk, parts in run_chunks(plan.todo, jobs=options.jobs, engine=options.engine, scheduler=options.scheduler,
-                                   model=options.model, progress=progress, chunk_size=options.chunk_size):
-        shard = store.write_shard(parts)
-        shard_of.update({doc.document: shard for doc in chunk})
+    try:
+        for chunk, parts in run_chunks(plan.todo, jobs=options.jobs, engine=options.engine,
+                                       scheduler=options.scheduler, model=options.model, progress=progress,
+                                       chunk_size=options.chunk_size):
+            shard = store.write_shard(parts)
+            shard_of.update({doc.document: shard for doc in chunk})
+    except BaseException:
+        if early is not None:
+            early.settle()  # the read of the current generation ends while the store is still locked
+        raise
     files = _files_frame(plan, shard_of)
     parts, previous_rewrites = _gather(store, files, [doc.document for doc in plan.corpus.documents],
                                        unchanged=unchanged, early=early)

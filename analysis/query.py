@@ -81,7 +81,7 @@ def _view_tables() -> tuple[CorpusTable, ...]:
 
 
 def _subset(tables: Tables, filters: Filters, *, view: str) -> Tables:
-    given, kept_docs = _narrowed(tables, filters)
+    given, events, kept_docs = _narrowed(tables, filters)
     made = registry.run(given, tables=_view_tables(), same_as=_as_built(tables))
     fields, extra = registry.into_tables(made, _view_tables())
     total = tables.documents["document"].nunique()
@@ -101,7 +101,7 @@ def _subset(tables: Tables, filters: Filters, *, view: str) -> Tables:
         **fields,
         extra={**{name: _by_documents(frame, kept_docs, total) if "document" in frame else frame
                   for name, frame in tables.extra.items()}, **extra},
-        events=made["events"],
+        events=events,
         duplicates=duplicates,
         duplicate_passages=passages,
         lines=lambda: _by_documents(tables.lines, kept_docs, total),  # computed when first used
@@ -123,9 +123,9 @@ def _as_built(tables: Tables) -> dict:
     return built
 
 
-def _narrowed(tables: Tables, filters: Filters) -> tuple[dict, set[str]]:
+def _narrowed(tables: Tables, filters: Filters) -> tuple[dict, pd.DataFrame, set[str]]:
     """The inputs of a view's tables (rows the filters keep; a table they leave whole is the build's own object),
-    and the articles kept."""
+    its events and the articles kept."""
     docs = tables.documents
     total = docs["document"].nunique()
     in_range = set(docs.loc[document_mask(docs, outlets=filters.outlets, date_from=filters.date_from,
@@ -154,7 +154,15 @@ def _narrowed(tables: Tables, filters: Filters) -> tuple[dict, set[str]]:
         if values:
             positions, overrides = positions[positions[column].isin(values)], overrides[overrides[column].isin(values)]
     documents = _by_documents(docs, kept_docs, total)
-    given = {"documents": documents, "articles": documents, "mentions": mentions, "positions": positions,
-             "figures": in_sentences(tables.figures), "events": in_sentences(tables.events), "override_rows": overrides,
+    given = {"documents": documents, "articles": _articles(tables, documents), "mentions": mentions,
+             "positions": positions, "figures": in_sentences(tables.figures), "override_rows": overrides,
              "sentences": sentences if by_sentence else _by_documents(tables.sentences, kept_docs, total)}
-    return given, kept_docs
+    return given, in_sentences(tables.events), kept_docs
+
+
+def _articles(tables: Tables, documents: pd.DataFrame) -> pd.DataFrame:
+    """The view's articles as per-article results hold them (each its own original); the build's own frame when
+    the view keeps every article."""
+    if documents is tables.documents and tables.parts is not None:
+        return tables.parts.documents
+    return documents.assign(original=documents["document"])

@@ -24,9 +24,6 @@ from analysis.positions import read_overrides, summarise
 from analysis.rewrites import PreviousSearch, find_rewrites
 from analysis.tables import SKIPPED_COLUMNS, Parts, Tables
 
-INPUTS = ("articles", "sentences", "raw_mentions", "figures", "positions", "article_events", "overrides",
-          "previous_rewrites")
-
 
 @dataclass(frozen=True)
 class CorpusTable:

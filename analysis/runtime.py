@@ -20,8 +20,8 @@ def thread_map(fn: Callable[..., T], items: Iterable, *, workers: int = 2) -> li
 
 
 def bounded_thread_map(fn: Callable[..., T], items: Iterable, *, workers: int = 2) -> Iterator[T]:
-    """fn(item) for each item, in order, computed `workers` at a time in threads; at most `workers` results are held
-    at once (for results too big to hold all of, such as blocks of a similarity matrix)."""
+    """fn(item) for each item, in order, computed `workers` at a time in threads: at most `workers` results are
+    computed ahead of the one being consumed (for results too big to hold all of, such as similarity blocks)."""
     items = iter(items)
     if workers <= 1:
         yield from map(fn, items)
@@ -49,6 +49,13 @@ class Background:
 
     def result(self) -> T:
         return self.future.result()
+
+    def settle(self) -> None:
+        """Wait for the function to end, whatever it returned or raised (before what it reads may go away)."""
+        try:
+            self.future.result()
+        except BaseException:  # the caller is already failing; this function's own error adds nothing
+            pass
 
 
 def use_system_allocator() -> None:

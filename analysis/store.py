@@ -178,7 +178,9 @@ class Store:
         frames["lines"] = _ReadLater(folder / "lines.parquet")
         raw_mentions = _ReadLater(folder / "raw_mentions.parquet")
         overrides = base64.b64decode(meta["overrides"]) if meta.get("overrides") else None
-        parts = Parts(documents=frames["documents"], sentences=frames["sentences"], raw_mentions=raw_mentions,
+        # Per-article results name each article its own original; the corpus-level documents table names the root.
+        articles = frames["documents"].assign(original=frames["documents"]["document"])
+        parts = Parts(documents=articles, sentences=frames["sentences"], raw_mentions=raw_mentions,
                       figures=frames["figures"], positions=frames["positions"], events=frames["events"],
                       lines=frames["lines"])
         index_folder = generation / REWRITE_INDEX
