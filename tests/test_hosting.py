@@ -24,7 +24,7 @@ import pytest
 from tests.browser import ROOT, app_server, chromium, healthy, new_page, wait_ready
 from tests.conftest import SEEDS
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.hosting]
 
 # URL path (file stem under dashboard/views) -> the heading that view shows.
 VIEWS = {

@@ -292,6 +292,7 @@ def _build_in_subprocess(corpus: Path, store: Path) -> subprocess.Popen:
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_any_point_leaves_the_previous_store_complete(corpus, tmp_path):
     """Kill `python -m analysis build` at spread-out moments: readers always see one whole build, and a later
     build finishes with the same tables as an uninterrupted one."""
@@ -321,12 +322,14 @@ def test_a_build_killed_at_any_point_leaves_the_previous_store_complete(corpus, 
     assert_same_tables(Store(store_dir).load_tables(), build_tables(corpus))
 
 
+@pytest.mark.slow
 def test_two_local_processes_give_the_same_tables(corpus, tmp_path):
     result = build(corpus, store=tmp_path / "store", options=BuildOptions(jobs=2, chunk_size=2))
     assert result.analysed == 5
     assert_same_tables(result.tables, build_tables(corpus))
 
 
+@pytest.mark.slow
 def test_dask_engine_on_a_two_worker_local_cluster_gives_the_same_tables(corpus, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
