@@ -10,7 +10,7 @@ from analysis.entities import mentions_frame, mentions_from_doc
 from analysis.figures import figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
 from analysis.positions import parse_candidates, positions_table
-from analysis.tables import DOCUMENT_COLUMNS, LINE_COLUMNS, SENTENCE_COLUMNS, Parts
+from analysis.tables import DOCUMENT_COLUMNS, LINE_COLUMNS, SENTENCE_COLUMNS, Parts, concat_parts
 
 
 def analyse_documents(docs: list[Document], *, model: str | None = None, batch_size: int = 16) -> Parts:
@@ -33,6 +33,11 @@ def _analyse(docs: list[Document], pipeline, batch_size: int) -> Parts:
     candidates = ((d, i, t) for d, i, _, _, t in sentence_rows if (d, i) in actor_sentences)
     return _extracted(documents, sentence_frame, raw_mentions, parse_candidates(candidates, nlp=pipeline.nlp),
                       line_frame(docs))
+
+
+def combined(pieces: list[Parts]) -> Parts:
+    """Parts of several disjoint sets of articles, in the order given; of no article when there are none."""
+    return concat_parts(pieces) if pieces else empty_parts()
 
 
 def empty_parts() -> Parts:

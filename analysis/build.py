@@ -19,13 +19,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import ANALYSIS_VERSION, CORPUS_VERSION
+from analysis.articles import combined
 from analysis.clean import Cleaned
 from analysis.corpus import Corpus, Document, SourceFile, read_corpus
 from analysis.registry import assemble
 from analysis.rewrites import PreviousSearch, RewriteIndex
 from analysis.runtime import Background
 from analysis.store import FILE_COLUMNS, REWRITE_INDEX, Store, StoreError, default_store
-from analysis.tables import Parts, Tables, concat_parts, splice_parts
+from analysis.tables import Parts, Tables, splice_parts
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class Plan:
         return self.meta is not None and (self.corpus is None
                                           or (not self.todo and self.meta.get("input_state") == self.state))
 
-    @property
+    @functools.cached_property
     def stored_keys(self) -> dict[str, str]:
         """Key -> shard of every article result the current generation holds."""
         return dict(zip(self.previous["key"], self.previous["shard"]))
@@ -250,14 +251,8 @@ def _gather(store: Store, files: pd.DataFrame, order: list[str], *, unchanged: f
     pieces = [store.read_shard(shard, set(group["document"]))
               for shard, group in files[~files["document"].isin(unchanged)].groupby("shard", sort=True)]
     if base is None:
-        return (concat_parts(pieces).in_order(order) if pieces else _no_articles()), search
-    return splice_parts(base, unchanged, concat_parts(pieces) if pieces else _no_articles(), order), search
-
-
-def _no_articles() -> Parts:
-    from analysis.articles import empty_parts
-
-    return empty_parts()
+        return combined(pieces).in_order(order), search
+    return splice_parts(base, unchanged, combined(pieces), order), search
 
 
 def commit(store: Store, plan: Plan, files: pd.DataFrame, tables: Tables) -> None:

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
-from analysis.articles import analyse_documents, empty_parts
+from analysis.articles import analyse_documents, combined
 from analysis.corpus import Document
-from analysis.tables import Parts, concat_parts
+from analysis.tables import Parts
 
 ENGINES = ("local", "dask")
 # Articles per unit of work: big enough to amortise nlp.pipe batching and process hand-over, small enough that
@@ -138,7 +138,7 @@ def parallel_map(fn, items, *, jobs: int, min_items: int = 64) -> Iterator:
 def analyse_all(docs: Sequence[Document], **options) -> Parts:
     """Parts of every article, in the order given, whichever engine ran them."""
     pieces = [parts for _, parts in run_chunks(docs, **options)]
-    return concat_parts(pieces).in_order([d.document for d in docs]) if pieces else empty_parts()
+    return combined(pieces).in_order([d.document for d in docs])
 
 
 def terminal_progress(stream=None) -> ProgressCallback | None:

@@ -210,7 +210,7 @@ def _splice(base: pd.DataFrame, keep: frozenset[str], extra: pd.DataFrame, order
 def concat_parts(pieces: list[Parts]) -> Parts:
     """Parts of several disjoint sets of articles (at least one), in the order given."""
     if not pieces:
-        raise ValueError("concat_parts needs at least one Parts (analysis.articles.empty_parts() has no articles)")
+        raise ValueError("concat_parts needs at least one Parts (analysis.articles.combined takes none)")
     merged = {}
     for name in PARTS_TABLES:
         frames = [getattr(p, name) for p in pieces]
