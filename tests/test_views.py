@@ -109,7 +109,7 @@ def test_reader_highlights_entities_figures_stances_and_the_linked_sentence(app)
     article = html.unescape(at.main.markdown[-1].value)
     assert 'title="person: Emmanuel Macron"' in article
     assert "figure: Immobilised Russian assets" in article
-    assert "Sweden: open (troops)" in article
+    assert "Sweden: open (Troops for a post-war force)" in article
     assert "the sentence you came to read" in article
     assert at.info[0].value.startswith("Sentence 19 of")
 
@@ -210,9 +210,9 @@ def test_positions_view_topic_selector_table_and_history(app):
     at.selectbox(key="positions.country").set_value("Turkey").run()
     history = at.dataframe[1].value
     assert len(history) == 3 and set(history["stance"]) == {"Only with conditions", "Committed"}
-    at.selectbox(key="positions.topic").set_value("security_guarantees").run()
+    at.selectbox(key="positions.topic").set_value("Security guarantees").run()
     assert "security guarantees" in at.markdown[0].value
-    assert dict(at.query_params) == {"positions.topic": "security_guarantees"}
+    assert dict(at.query_params) == {"positions.topic": "Security guarantees"}
 
 
 def test_positions_view_applies_analyst_overrides(app, tmp_path):
@@ -222,7 +222,7 @@ def test_positions_view_applies_analyst_overrides(app, tmp_path):
 
     for path in (p for p in SEEDS.iterdir() if p.is_file()):  # not the hidden analysis store
         shutil.copy(path, tmp_path / path.name)
-    overrides = "country,topic,stance,note\nGermany,troops,opposed,per ministry\n"
+    overrides = "country,topic,stance,note\nGermany,Troops for a post-war force,opposed,per ministry\n"
     (tmp_path / "positions_overrides.csv").write_text(overrides, "utf-8")
     at = app(tmp_path)
     at.switch_page("views/positions.py").run()

@@ -1,0 +1,620 @@
+"""Stances in one parsed sentence: each cue of stance_cues.yaml with its holder, target, negation, conditions and
+the speaker who reports it, read from the dependency parse."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from analysis.actors import ArticleContext, EntityActor, entity_actors, words
+from analysis.entities import catalog
+from analysis.lexicon import load_yaml
+
+STANCES = ("leading", "committed", "open", "conditional", "opposed", "undecided")
+_POS = {"verb": {"VERB", "AUX"}, "noun": {"NOUN", "PROPN"}, "adj": {"ADJ", "VERB", "ADP", "ADV"}}
+_SUBJECTS = {"nsubj", "csubj", "expl"}
+_RELATIVE = {"that", "which", "who", "whom"}
+_TARGET_PREPS = ("for", "to", "on", "against", "over", "of", "toward", "towards", "with", "in", "from", "about")
+
+
+@dataclass(frozen=True)
+class Cue:
+    words: tuple[str, ...]  # the head word's lemma, then the words that must follow it
+    pos: str
+    stance: str
+    when: str = ""  # "negated": the cue counts only when negated
+    target: str = ""  # "against": the stance is about the object of on/against/over
+    head: int = 0  # which of words is the token the cue is read at
+    negated: str = ""  # the stance when negated, where it is not the usual flip ("no commitment" is undecided)
+
+
+@dataclass(frozen=True)
+class Rules:
+    cues: dict[str, tuple[Cue, ...]]  # head lemma -> its cues, longest first
+    negated: dict[str, str]
+    precedence: tuple[str, ...]
+    reporting: frozenset[str]
+    light_verbs: frozenset[str]
+    open_modals: frozenset[str]
+    demand_modals: frozenset[str]
+    decision_nouns: frozenset[str]
+    always: frozenset[str]
+    with_only: frozenset[str]
+    joint_nouns: frozenset[str]
+    joint_stance: str
+    first_words: frozenset[str]  # every cue's first word, lower-case: the cheap test before parsing
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The cue lexicon (stance_cues.yaml) and positions.yaml's rules for negation, modality, conditions, speech."""
+    data, listed = load_yaml("positions.yaml"), load_yaml("stance_cues.yaml")["cues"]
+    cues: dict[str, list[Cue]] = {}
+    for entry in listed:
+        # "co-sponsor" is three tokens to spaCy ("co", "-", "sponsor"): the cue is keyed and read at its last part.
+        parts = tuple(re.sub(r"(?<=\w)-(?=\w)", " - ", entry["lemma"].lower()).split())
+        head = len(parts) - 1 if "-" in parts else 0
+        cues.setdefault(parts[head], []).append(Cue(parts, entry["pos"], entry["stance"], entry.get("when", ""),
+                                                    entry.get("target", ""), head, entry.get("negated", "")))
+    return Rules(
+        cues={head: tuple(sorted(found, key=lambda c: -len(c.words))) for head, found in cues.items()},
+        negated=dict(data["negated"]), precedence=tuple(data["precedence"]),
+        reporting=frozenset(data["reporting_verbs"]), light_verbs=frozenset(data["light_verbs"]),
+        open_modals=frozenset(data["open_modals"]), demand_modals=frozenset(data["demand_modals"]),
+        decision_nouns=frozenset(data["decision_nouns"]), always=frozenset(data["conditions"]["always"]),
+        with_only=frozenset(data["conditions"]["with_only"]), joint_nouns=frozenset(data["joint"]["nouns"]),
+        joint_stance=data["joint"]["stance"], first_words=frozenset(cues),
+    )
+
+
+@dataclass(frozen=True)
+class Stance:
+    code: str
+    stance: str
+    cue: str
+    conditions: str
+    attributed_to: str
+    claimed_by: str = ""
+    target: str = ""
+    target_head: str = ""  # the target's head lemma, lower-case
+    target_terms: str = ""  # the target's modifier lemmas, space-separated
+    cue_start: int = 0
+    cue_end: int = 0
+
+
+@dataclass
+class _Sentence:
+    """One parsed sentence with what holder rules look at."""
+
+    doc: object
+    actors: dict[int, EntityActor]
+    context: ArticleContext | None
+    index: int
+
+
+def stances_in(doc, context: ArticleContext | None = None, index: int = 0) -> list[Stance]:
+    """Stances expressed in one parsed sentence (a spaCy Doc with gazetteer entities and a dependency parse); context
+    (the article's people and paragraphs) resolves pronouns and people the gazetteer does not know."""
+    sentence = _Sentence(doc, entity_actors(doc), context, index)
+    found = _joint_authors(sentence) + _led_suffix(sentence)
+    for token in doc:
+        cue = _cue_at(doc, token)
+        if cue is not None:
+            found += _read(sentence, token, cue)
+    return _merge(found)
+
+
+def _cue_at(doc, token) -> Cue | None:
+    """The longest cue of the lexicon read at token, matched on lemmas and part of speech. The words after the head
+    follow it, or (one particle or preposition) hang on it: "tied its funding to"."""
+    lemma = token.lemma_.lower()
+    options = rules().cues.get(lemma, ()) + (rules().cues.get(token.lower_, ()) if token.lower_ != lemma else ())
+    for cue in options:
+        if token.pos_ not in _POS[cue.pos] or (cue.pos == "adj" and token.pos_ == "VERB" and token.tag_ != "VBN"):
+            continue
+        before, after = cue.words[: cue.head], cue.words[cue.head + 1 :]
+        if before and not _spelled(doc[max(0, token.i - len(before)) : token.i], before):
+            continue
+        following = doc[token.i + 1 : token.i + 1 + len(after)]
+        if not after or _spelled(following, after):
+            return cue
+        if len(after) == 1 and any(c.lower_ == after[0] and c.dep_ in {"prep", "prt", "dative", "agent"}
+                                   for c in token.children):
+            return cue
+    return None
+
+
+def _spelled(tokens, words_: tuple[str, ...]) -> bool:
+    return len(tokens) == len(words_) and all(w in {t.lower_, t.lemma_.lower()} for w, t in zip(words_, tokens))
+
+
+def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
+    """One cue's stances: one per holder, with the target, negation, modality, conditions and attribution."""
+    holders, target, clause = _HOLDERS[cue.pos](sentence, token, cue)
+    speaker, reporting = _speaker(clause)
+    holders = [code for code in dict.fromkeys(holders) if code]
+    if not holders:
+        return []
+    # A verb cue's own negation only ("did not rule out sending" does not negate "sending"); an adjective's or
+    # noun's also through the copula or light verb it hangs on.
+    stance, negated = cue.stance, _negated(token, clause if cue.pos != "verb" and clause.i == token.head.i else token)
+    if any(c.dep_ == "aux" and c.lower_ in rules().demand_modals for c in clause.children):
+        return []  # "Iran must cooperate": what someone demands of the holder, not its own stance
+    if cue.when == "action" and (target is None or target.pos_ not in {"VERB", "AUX"}):
+        return []  # "considers it a priority" is a judgement; "considers sending" is openness
+    if cue.when == "negated":
+        if not negated:
+            return []
+    elif negated:
+        stance = cue.negated or rules().negated.get(stance, stance)
+    if stance == "committed" and any(c.dep_ == "aux" and c.lower_ in rules().open_modals for c in clause.children):
+        stance = "open"
+    conditions = _condition(clause)
+    if conditions:
+        stance = "conditional"
+    elif stance == "conditional":
+        conditions = _phrase(target) if target is not None else ""
+    attributed, claimed = _attribution(sentence, speaker, reporting, clause, holders)
+    doc = sentence.doc
+    end = doc[min(token.i + len(cue.words) - cue.head, len(doc)) - 1]
+    token = doc[max(0, token.i - cue.head)]
+    head, terms = _target_terms(target, sentence)
+    return [Stance(code, stance, doc.text[token.idx : end.idx + len(end.text)], conditions[:200], attributed,
+                   claimed, _phrase(target)[:160] if target is not None else "", head, terms, token.idx,
+                   end.idx + len(end.text)) for code in holders]
+
+
+def _verb_cue(sentence: _Sentence, token, cue: Cue):
+    """Holders and target of a verb: the subject (the agent of a passive) and the object, complement or
+    prepositional object."""
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
+    if passive:
+        agent = next((c for c in token.children if c.dep_ == "agent"), None)
+        subject = _subject_child(token)
+        if agent is not None:
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            return (holders_of(sentence, pobj) if pobj is not None else []), subject, token
+        if token.lower_ in _adjective_forms() and subject is not None:  # "Russia is opposed to", "is committed to"
+            return holders_of(sentence, subject), _object(token, cue), token
+        return [], subject, token
+    subject, clause = _subject(token)
+    if subject is None:
+        return [], _object(token, cue), clause
+    if subject.lower_ in _RELATIVE and clause.dep_ == "relcl":
+        return holders_of(sentence, clause.head), _object(token, cue), clause
+    return _subject_holders(sentence, subject, clause, cue), _object(token, cue), clause
+
+
+def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str]:
+    """The actors of a subject; for a conditional cue or a subject that is itself a stance noun, its possessor's
+    when it stands for none ("Peru's participation depends on ...")."""
+    found = holders_of(sentence, subject, clause=clause)
+    if found or not (cue.stance == "conditional" or _cue_at(subject.doc, subject) is not None):
+        return found
+    owners = [c for c in subject.children if c.dep_ == "poss" or (c.dep_ in {"compound", "amod"}
+                                                                    and c.i in sentence.actors)]
+    return [code for owner in owners for code in holders_of(sentence, owner, clause=clause, modifier=True)]
+
+
+def _adj_cue(sentence: _Sentence, token, cue: Cue):
+    """Holders and target of an adjective ("Chile is willing to", "Peru is against"): the copula's subject."""
+    clause = token if any(c.dep_ in _SUBJECTS for c in token.children) else token.head
+    if token.dep_ == "amod":
+        return [], None, token
+    subject, clause = _subject(clause)
+    target = _object(token, cue)
+    if subject is None:
+        return [], target, clause
+    return _subject_holders(sentence, subject, clause, cue), target, clause
+
+
+def _noun_cue(sentence: _Sentence, token, cue: Cue):
+    """Holders and target of a stance noun: its possessor or country modifier, the "of"/"by" phrase, else the
+    subject of the light verb it is the object of ("expressed support for")."""
+    if token.dep_ in {"dobj", "pobj", "xcomp"} and _governing_cue(token) is not None:
+        return [], None, token  # "did not rule out Turkey's participation": the verb's stance is the one stated
+    holders: list[str] = []
+    used = None
+    for child in token.children:
+        if child.dep_ == "poss" and child.pos_ == "PRON" and token.dep_ in {"dobj", "attr"}:
+            continue  # "Brazil repeated its call for": the possessive is the verb's subject, read below
+        if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.i in sentence.actors):
+            holders += holders_of(sentence, child, modifier=True)
+        elif child.dep_ == "prep" and child.lower_ in {"of", "by"} and not holders:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and holders_of(sentence, pobj):
+                holders, used = holders_of(sentence, pobj), child
+    target = _object(token, cue, skip=used)
+    if holders:
+        return holders, target, token.head if token.dep_ in {"dobj", "attr", "nsubj"} else token
+    verb = token.head
+    if token.dep_ in {"dobj", "attr", "pobj"} and verb.lemma_.lower() in rules().light_verbs | {"in", "of"}:
+        if verb.pos_ == "ADP":
+            verb = verb.head
+        subject, clause = _subject(verb)
+        if subject is not None:
+            return holders_of(sentence, subject, clause=clause), target, clause
+    return [], target, verb
+
+
+def _governing_cue(token):
+    """The cue verb whose object token is, if any (a light verb is no cue of its own here)."""
+    verb = token.head.head if token.dep_ == "pobj" else token.head
+    if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_.lower() in rules().light_verbs:
+        return None
+    return _cue_at(verb.doc, verb)
+
+
+_HOLDERS = {"verb": _verb_cue, "adj": _adj_cue, "noun": _noun_cue}
+
+
+@lru_cache(maxsize=1)
+def _adjective_forms() -> frozenset[str]:
+    return frozenset(cue.words[0] for cues in rules().cues.values() for cue in cues if cue.pos == "adj")
+
+
+def _subject(verb):
+    """The subject of verb, borrowed from the verb it is coordinated with or is the complement of when it has none;
+    with the verb whose subject it is."""
+    for _ in range(4):
+        subject = _subject_child(verb)
+        if subject is not None:
+            return subject, verb
+        if verb.dep_ == "xcomp" and verb.head.i != verb.i:
+            # "urged Libya's leaders to agree": the object of the verb above is the one who is to act
+            obj = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
+            if obj is not None:
+                return obj, verb
+            verb = verb.head
+        elif verb.dep_ in {"conj", "acomp", "advcl"} and verb.head.i != verb.i:
+            verb = verb.head
+        elif verb.dep_ == "relcl":
+            return next((c for c in verb.children if c.lower_ in _RELATIVE), verb.head), verb
+        elif (verb.dep_ == "acl" and any(c.lower_ == "to" for c in verb.children)
+              and verb.head.dep_ in {"dobj", "pobj"} and verb.head.lemma_.lower() in rules().decision_nouns):
+            # "voted on a resolution to expel ...": the one who acts on the noun wants what it says
+            noun = verb.head
+            verb = noun.head.head if noun.dep_ == "pobj" and noun.head.head.pos_ in {"VERB", "AUX"} else noun.head
+        else:
+            break
+    return None, verb
+
+
+def _subject_child(verb):
+    """verb's subject, also when the parser hangs it on the verb's auxiliary ("Hungary is opposed")."""
+    for node in [verb] + [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]:
+        for child in node.children:
+            if child.dep_ in _SUBJECTS or child.dep_ == "nsubjpass":
+                return child
+    return None
+
+
+def _object(token, cue: Cue, skip=None):
+    """What a cue is about: its direct object, complement, or the object of its preposition."""
+    children = [c for c in token.children if skip is None or c.i != skip.i]
+    if cue.target == "against":
+        for holder in [token] + [c for c in children if c.dep_ == "dobj"]:
+            for prep in holder.children:
+                if prep.dep_ == "prep" and prep.lower_ in {"on", "against", "over"}:
+                    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        return pobj
+    for deps in ({"dobj"}, {"xcomp", "ccomp"}, {"prep", "dative"}, {"attr", "oprd", "acl"}):
+        for child in children:
+            if child.dep_ not in deps:
+                continue
+            if child.dep_ in {"prep", "dative"}:
+                if child.lower_ not in _TARGET_PREPS:
+                    continue
+                pobj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
+                if pobj is not None:
+                    return pobj
+                continue
+            if child.dep_ in {"xcomp", "ccomp", "acl"}:
+                inner = next((c for c in child.children if c.dep_ == "dobj"), None)
+                return inner if inner is not None else child
+            return child
+    return None
+
+
+def holders_of(sentence: _Sentence, token, *, clause=None, modifier: bool = False) -> list[str]:
+    """The actors a noun phrase headed by token stands for, one per coordinated member."""
+    members = [token] + [t for t in token.conjuncts if t.i > token.i]
+    found: list[str] = []
+    for member in members:
+        code = _actor_of(sentence, member, clause, modifier)
+        found += [c for c in code if c not in found]
+    return found
+
+
+def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
+    entity = sentence.actors.get(token.i)
+    if entity is not None and (entity.kind != "demonym" or modifier):
+        return [entity.code]
+    lower = token.lower_
+    aw = words()
+    if token.pos_ == "PRON" or lower in aw.first_person:
+        return _pronoun(sentence, token, clause)
+    if token.pos_ == "PROPN" and sentence.context is not None:
+        code = sentence.context.people.get(token.text)
+        if code:
+            return [code]
+    title = _title(token)
+    if token.lemma_.lower() in aw.actor_nouns or title or token.pos_ == "PROPN":
+        found = _modifier_actors(sentence, token)
+        if found:
+            return found
+        the = any(c.lower_ == "the" for c in token.children)
+        if the and lower in aw.plural_definites and sentence.context is not None:
+            return _group(sentence.context, False, True, sentence.index)
+        if token.pos_ != "PROPN" and the and sentence.context is not None:
+            if token.lemma_.lower() in aw.definites or title in aw.definites:
+                kind = "person" if title or token.lemma_.lower() in aw.person_titles else "state"
+                code = sentence.context.previous(sentence.index, kind)
+                return [code] if code else []
+    return []
+
+
+def _title(token) -> str:
+    """The person title a head noun spells with the words before it ("prime minister", "foreign minister")."""
+    aw = words()
+    lemma = token.lemma_.lower()
+    before = token.doc[token.i - 1].lower_ if token.i > 0 else ""
+    for candidate in (f"{before} {lemma}", lemma):
+        if candidate in aw.person_titles:
+            return candidate
+    return ""
+
+
+def _modifier_actors(sentence: _Sentence, token) -> list[str]:
+    """Countries modifying an actor noun or a person's name: 'Russia's', 'the Polish', 'of Iraq', 'US', appositions."""
+    found: list[str] = []
+    for child in token.children:
+        if child.dep_ in {"poss", "compound", "amod", "nmod", "appos"}:
+            found += [c for c in holders_of(sentence, child, modifier=True) if c not in found]
+        elif child.dep_ == "prep" and child.lower_ in {"of", "for"}:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                found += [c for c in holders_of(sentence, pobj, modifier=True) if c not in found]
+    return found
+
+
+def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
+    """A pronoun holder: the speaker of the reporting verb above it, else the article's latest compatible actor;
+    "we" outside anyone's speech is the article's author when a government publishes it."""
+    aw = words()
+    lower = token.lower_
+    speaker, _ = _speaker(clause if clause is not None else token.head)
+    if lower in aw.first_person or lower in aw.third_person or lower in {"they", "their"}:
+        if speaker is not None and speaker.i != token.i:
+            found = holders_of(sentence, speaker)
+            if found:
+                return found
+        context = sentence.context
+        if context is None:
+            return []
+        if lower in aw.first_person | {"they", "their"}:
+            return _group(context, lower in aw.first_person, speaker is None, sentence.index)
+        if token.dep_ == "poss" and lower in {"its", "his", "her"}:
+            code = _nearest_before(sentence, token)
+            if code:
+                return [code]
+        code = context.previous(sentence.index, aw.third_person[lower])
+        return [code] if code else []
+    return []
+
+
+def _nearest_before(sentence: _Sentence, token) -> str | None:
+    """The nearest actor named before a possessive pronoun in its sentence ("the Cuban government's ... its")."""
+    for i in range(token.i - 1, -1, -1):
+        entity = sentence.actors.get(i)
+        modifies_actor = sentence.doc[i].head.lemma_.lower() in words().actor_nouns
+        if entity is not None and (entity.kind != "demonym" or modifies_actor):
+            return entity.code
+    return None
+
+
+def _group(context: ArticleContext, first_person: bool, unreported: bool, index: int) -> list[str]:
+    """"we" or "they" outside anyone's speech: the latest group of actors that held a stance together (for "we",
+    only a group its publisher is part of), else for "we" the publisher."""
+    if context.group and (not first_person or context.author is None or context.author in context.group):
+        return list(context.group)
+    if first_person:
+        return [context.author] if context.author and unreported else []
+    return []
+
+
+def _speaker(clause):
+    """The subject of the reporting verb that governs clause ('X said it would...', '"...", X told RTL'), and that
+    verb; 'according to X' counts."""
+    token = clause
+    for _ in range(6):
+        if token.lemma_.lower() in rules().reporting and token.i != clause.i:
+            subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+            if subject is not None:
+                return subject, token
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "according":
+                pobj = next((c for t in child.children for c in [t, *t.children] if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj, child
+        if token.head.i == token.i:
+            break
+        if token.dep_ not in {"ccomp", "xcomp", "conj", "advcl", "parataxis", "acomp", "dobj", "attr", "pobj",
+                              "prep", "relcl"}:
+            break
+        token = token.head
+    # A quote followed by "X said": the reporting verb is a child of the quoted clause's root.
+    root = clause if clause.dep_ == "ROOT" else None
+    if root is not None:
+        for child in root.children:
+            if child.dep_ in {"parataxis", "ccomp"} and child.lemma_.lower() in rules().reporting:
+                subject = next((c for c in child.children if c.dep_ in _SUBJECTS), None)
+                if subject is not None:
+                    return subject, child
+    return None, None
+
+
+def _negated(token, clause) -> bool:
+    """Whether the cue or its clause is negated: "not", "never", "no" before a stance noun, "yet to"."""
+    nodes = {token, clause} if not (token.pos_ == "NOUN" and token.dep_ == "pobj") else {token}
+    for node in nodes:
+        for child in node.children:
+            if child.dep_ == "neg" or child.lower_ in {"never", "no"} and child.dep_ in {"det", "advmod", "neg"}:
+                return True
+            if child.lower_ == "yet" and child.dep_ == "advmod":
+                return True
+    return False
+
+
+def _condition(clause) -> str:
+    """The condition a clause states ("unless ...", "provided ...", "only if ..."), as text, else ''."""
+    rule = rules()
+    only = any(t.lower_ == "only" for t in clause.subtree) or (clause.dep_ == "conj" and any(
+        t.lower_ == "only" for t in clause.head.children))
+    children = list(clause.children) + (list(clause.head.children) if clause.dep_ == "conj" else [])
+    for child in children:
+        if child.dep_ not in {"advcl", "prep"}:
+            continue
+        marks = [c.lower_ for c in child.children if c.dep_ in {"mark", "advmod"}] + [child.lower_]
+        if any(m in rule.always for m in marks) or (only and any(m in rule.with_only for m in marks)):
+            return _phrase(child)
+    return ""
+
+
+def _attribution(sentence: _Sentence, speaker, reporting, clause, holders: list[str]) -> tuple[str, str]:
+    """Who reports a stance (when someone other than its holder does) and, when the speaker is of another country
+    or an unknown named person, the claim's author."""
+    if speaker is None or reporting is None or reporting.i == clause.i:
+        return "", ""
+    name = _speaker_name(speaker, sentence)
+    speaking = holders_of(sentence, speaker)
+    if speaking and set(holders) <= set(speaking):
+        return ("" if name == _phrase(speaker) and speaker.i in sentence.actors else name), ""
+    claims = bool(speaking) or speaker.pos_ == "PROPN"
+    return name, (name if claims else "")
+
+
+def _speaker_name(speaker, sentence: _Sentence) -> str:
+    """A known person's name when the speaker phrase names one or their office ("the French president" is the one
+    person of the gazetteer with that country and role), else the phrase."""
+    known = catalog()
+    phrase = _phrase(speaker)
+    countries = []
+    for ent in sentence.doc.ents:
+        if ent.start >= speaker.left_edge.i and ent.end <= speaker.right_edge.i + 1:
+            info = known.get(ent.ent_id_)
+            if info and info["kind"] == "person":
+                return info["name"]
+            if info and info.get("iso3"):
+                countries.append(info["iso3"])
+    title = speaker.lemma_.lower() if speaker.pos_ in {"NOUN", "PROPN"} else ""
+    if countries and title:
+        holders = [info["name"] for info in known.values() if info["kind"] == "person"
+                   and info.get("iso3") == countries[0] and (info.get("role") or "").lower().startswith(title)]
+        if len(holders) == 1:
+            return f"{holders[0]} ({phrase})"
+    return phrase
+
+
+def _phrase(token) -> str:
+    words_ = [t for t in token.subtree if t.dep_ not in {"relcl", "acl"} or t.i == token.i]
+    text = " ".join(t.text for t in token.subtree) if len(words_) < 3 else " ".join(t.text for t in words_)
+    return re.sub(r" (?=['’]s\b)|(?<=[“(]) | (?=[”),.;:])", "", text).strip(" ,“”\"'")
+
+
+def _target_terms(target, sentence: _Sentence) -> tuple[str, str]:
+    """A target's head lemma and its content modifiers (lemmas), the country words left out."""
+    if target is None:
+        return "", ""
+    head = target
+    if head.pos_ in {"VERB", "AUX"}:  # "pledged to send" with nothing sent: the verb names the topic
+        return head.lemma_.lower(), ""
+    terms = []
+    for child in head.children:
+        if child.dep_ in {"compound", "amod", "nmod", "poss"} and child.i not in sentence.actors and child.is_alpha:
+            if child.pos_ in {"NOUN", "PROPN", "ADJ"}:
+                terms.append(child.lemma_.lower())
+        elif child.dep_ == "prep" and child.lower_ in {"on", "of", "for", "against", "to"}:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.i not in sentence.actors and pobj.pos_ in {"NOUN", "PROPN"}:
+                terms.append(pobj.lemma_.lower())
+    if head.pos_ == "PRON":
+        return "", ""
+    return head.lemma_.lower(), " ".join(terms)
+
+
+def _joint_authors(sentence: _Sentence) -> list[Stance]:
+    """'The Franco-German initiative': countries hyphen-joined in front of a joint noun (positions.yaml) lead it."""
+    doc, actors, rule = sentence.doc, sentence.actors, rules()
+    found: list[Stance] = []
+    i = 0
+    while i < len(doc):
+        if i not in actors:
+            i += 1
+            continue
+        chain, j = [actors[i].code], i + 1
+        while j + 1 < len(doc) and doc[j].text == "-" and j + 1 in actors:
+            chain.append(actors[j + 1].code)
+            j += 2
+        if len(set(chain)) >= 2 and j < len(doc) and doc[j].lower_ in rule.joint_nouns:
+            start, end = doc[i].idx, doc[j].idx + len(doc[j].text)
+            found += [Stance(code, rule.joint_stance, doc.text[start:end], "", "", target=doc[j].text,
+                             target_head=doc[j].lemma_.lower(), cue_start=start, cue_end=end)
+                      for code in dict.fromkeys(chain)]
+        i = j
+    return found
+
+
+def _led_suffix(sentence: _Sentence) -> list[Stance]:
+    """'The French- and British-led coalition': the countries written just before "-led" lead what it modifies."""
+    doc, actors = sentence.doc, sentence.actors
+    found: list[Stance] = []
+    for token in doc:
+        if token.lower_ != "led" or token.i == 0 or not doc[token.i - 1].text.endswith("-"):
+            continue
+        j, codes = token.i - 1, []
+        while j >= 0 and (j in actors or doc[j].text in {"-", "and", ",", "&"} or doc[j].text.endswith("-")):
+            if j in actors and actors[j].code not in codes:
+                codes.insert(0, actors[j].code)
+            j -= 1
+        led = token.head if token.head.i != token.i else token
+        found += [Stance(code, "leading", doc.text[doc[j + 1].idx : token.idx + 3], "", "", target=led.text,
+                         target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=token.idx + 3)
+                  for code in codes]
+    return found
+
+
+def _merge(stances: list[Stance]) -> list[Stance]:
+    """One stance per holder and sentence: the first in `precedence` wins, keeping any condition and attribution."""
+    order = rules().precedence
+    best: dict[str, Stance] = {}
+    for item in stances:
+        current = best.get(item.code)
+        if current is None or order.index(item.stance) < order.index(current.stance):
+            keep = current or item
+            best[item.code] = _with(item, conditions=item.conditions or keep.conditions,
+                                    attributed_to=item.attributed_to or keep.attributed_to,
+                                    claimed_by=item.claimed_by or keep.claimed_by)
+        elif item.conditions and not current.conditions:
+            best[item.code] = _with(current, conditions=item.conditions)
+    return list(best.values())
+
+
+def _with(stance: Stance, **changes) -> Stance:
+    from dataclasses import replace
+
+    return replace(stance, **changes)
+
+
+def may_state_a_stance(text: str) -> bool:
+    """Whether a sentence has a cue's first word at all (cheap test before parsing it)."""
+    return bool(_first_words().search(text))
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> re.Pattern:
+    # Inflected forms share their lemma's first letters: match word starts, the parse decides.
+    stems = sorted({w[: max(4, len(w) - 2)] for w in rules().first_words}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.I)

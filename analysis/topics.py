@@ -1,0 +1,141 @@
+"""The topics of a corpus's positions: an analyst's topics.yaml where its terms name the target, else the corpus's
+own targets grouped by head word and shared modifiers ("peace plan", "peace proposal": one topic)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+import yaml
+
+from analysis.lexicon import load_yaml
+
+TOPICS_NAME = "topics.yaml"
+
+
+@dataclass(frozen=True)
+class Topic:
+    label: str
+    terms: tuple[str, ...]
+    patterns: tuple[re.Pattern, ...]
+
+
+@lru_cache(maxsize=1)
+def _settings() -> tuple[str, frozenset[str]]:
+    data = load_yaml("positions.yaml")
+    return data["unspecified"], frozenset(data["generic_targets"])
+
+
+def unspecified_label() -> str:
+    """The label of positions whose target names no topic."""
+    return _settings()[0]
+
+
+def read_topics(data: bytes | None, *, label: str = TOPICS_NAME) -> tuple[list[Topic], list[str]]:
+    """An analyst's topics (label and terms, in the file's order) and one warning per problem."""
+    if not data:
+        return [], []
+    try:
+        parsed = yaml.safe_load(data.decode("utf-8-sig", errors="replace"))
+    except yaml.YAMLError as error:
+        return [], [f"{label}: not valid YAML ({str(error).splitlines()[0]}); topics ignored"]
+    entries = parsed.get("topics") if isinstance(parsed, dict) else None
+    if not isinstance(entries, list):
+        return [], [f"{label}: no 'topics:' list; topics ignored"]
+    topics, warnings = [], []
+    for number, entry in enumerate(entries, 1):
+        terms = entry.get("terms") if isinstance(entry, dict) else None
+        name = str(entry.get("label") or "").strip() if isinstance(entry, dict) else ""
+        if not name or not isinstance(terms, list) or not terms:
+            warnings.append(f"{label}: topic {number}: needs a label and a list of terms; topic ignored")
+            continue
+        words = tuple(str(t) for t in terms)
+        topics.append(Topic(name, words, tuple(_term_pattern(w) for w in words)))
+    return topics, warnings
+
+
+def write_topics(topics: list[dict]) -> bytes:
+    """topics.yaml's text for topics given as {label, terms}."""
+    clean = [{"label": t["label"], "terms": list(t["terms"])} for t in topics if t.get("label") and t.get("terms")]
+    return yaml.safe_dump({"topics": clean}, allow_unicode=True, sort_keys=False).encode()
+
+
+def _term_pattern(term: str) -> re.Pattern:
+    # An acronym is matched as written ("EU" is not "eu"); other terms in any case, as whole words.
+    return re.compile(r"(?<![\w-])" + re.escape(term) + r"(?![\w-])", 0 if term.isupper() else re.I)
+
+
+def assign_topics(positions: pd.DataFrame, topics_file: bytes | None) -> pd.Series:
+    """Each position's topic label: the defined topic whose terms its target (else the words around its cue) name
+    most, else its target's corpus group, else the unspecified label."""
+    defined, _ = read_topics(topics_file)
+    if positions.empty:
+        return pd.Series([], index=positions.index, dtype=object)
+    chosen = [_defined(row, defined) for row in positions.itertuples(index=False)] if defined else \
+        [None] * len(positions)
+    groups = _groups(positions, [c is None for c in chosen])
+    return pd.Series([c or groups.get(i, unspecified_label()) for i, c in enumerate(chosen)], index=positions.index,
+                     dtype=object)
+
+
+def _defined(row, defined: list[Topic], reach: int = 60) -> str | None:
+    """The defined topic that the target names (else the words near the cue, else the sentence) with most terms."""
+    start = int(row.cue_start) if row.cue_start == row.cue_start else 0
+    near = row.evidence[max(0, start - reach) : start + len(row.cue) + reach]
+    for text in (row.target, near, row.evidence):
+        if not text:
+            continue
+        scores = [sum(1 for p in topic.patterns if p.search(text)) for topic in defined]
+        if max(scores) > 0:
+            return defined[scores.index(max(scores))].label
+    return None
+
+
+def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
+    """Row number -> group label for the rows wanted: targets with one head word are one group, and heads that one
+    modifier joins ("peace plan", "peace talks") are one group, labelled by its most frequent phrase."""
+    _, generic = _settings()
+    keys: dict[int, tuple[str, list[str]]] = {}
+    for i, (head, terms, want) in enumerate(zip(positions["target_head"], positions["target_terms"], wanted)):
+        if not want:
+            continue
+        modifiers = [t for t in str(terms or "").split() if t not in generic]
+        head = str(head or "")
+        if not head or head in generic:
+            head, modifiers = (modifiers[0], modifiers[1:]) if modifiers else ("", [])
+        if head:
+            keys[i] = (head, modifiers)
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    by_modifier: dict[str, set[str]] = {}
+    for head, modifiers in keys.values():
+        parent.setdefault(head, head)
+        for modifier in modifiers:
+            by_modifier.setdefault(modifier, set()).add(head)
+    for heads in by_modifier.values():
+        first, *rest = sorted(heads)
+        for other in rest:
+            parent[root(other)] = root(first)
+    phrases: dict[str, Counter] = {}
+    heads: dict[str, Counter] = {}
+    for head, modifiers in keys.values():
+        phrases.setdefault(root(head), Counter())[" ".join(modifiers[:1] + [head])] += 1
+        heads.setdefault(root(head), Counter())[head] += 1
+    labels = {group: _label(counts, heads[group].most_common(1)[0][0]) for group, counts in phrases.items()}
+    return {i: labels[root(head)] for i, (head, _) in keys.items()}
+
+
+def _label(counts: Counter, head: str) -> str:
+    """A group's label: the most frequent phrase of its most frequent head word, a phrase with a modifier when it
+    is as frequent as the bare head."""
+    own = {phrase: n for phrase, n in counts.items() if phrase.split()[-1] == head}
+    best = max(own.items(), key=lambda item: (item[1], " " in item[0], item[0]))[0]
+    return best[:1].upper() + best[1:]
