@@ -258,3 +258,30 @@ def test_the_password_comes_from_the_secrets_file_and_none_or_a_broken_one_means
     secrets_file.write_text('editor_password = "unclosed\n', "utf-8")
     monkeypatch.setattr(streamlit, "secrets", Secrets())
     assert editing.editor_password() == ""
+
+
+UPLOAD = ("Estonia pledged to send a company of soldiers to the reassurance force, the defence ministry said. "
+          "Latvia ruled out any deployment of its troops before a ceasefire. The Baltic states met in Tallinn.")
+
+
+def test_decisions_on_an_uploaded_article_stay_in_the_session(corpus, seed_tables):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.switch_page("views/upload.py").run()
+    at.text_area(key="add.text").set_value(UPLOAD)
+    at.text_input(key="add.outlet").set_value("Baltic Wire")
+    at.button(key="add.go").click().run()
+    at.switch_page("views/positions.py").run()
+    topic = at.selectbox(key="positions.topic").value
+    assert "Estonia" in set(at.dataframe[0].value["country"])
+    estonia = next(k for k in editing.position_choices(at.session_state["uploads.tables"].positions, topic)
+                   if k[2] == "Estonia")
+    decide(at, estonia, "reject", note="a test upload")
+    assert not (corpus / OVERRIDES_NAME).exists()  # the uploaded article's name never reaches the corpus folder
+    assert "like the uploaded article it is about" in at.success[0].value
+    assert "Estonia" not in set(at.dataframe[0].value["country"])
+    # A decision on one of the corpus's articles is saved; this session keeps showing both.
+    key = france_leading(seed_tables, topic)
+    decide(at, key, "reject")
+    assert [(r["document"], r["decision"]) for r in override_rows(corpus)] == [(key[0], "reject")]
+    assert "Estonia" not in set(at.dataframe[0].value["country"])
+    assert set_by_of(history_of(at, "France"), key) == {"analyst (rejected)"}
