@@ -241,7 +241,7 @@ def review_positions(positions: pd.DataFrame, topic: str) -> None:
     done = {"accept": "accepted", "reject": "rejected"}.get(decision) or f"set to {lower_first(STANCE_WORDS[stance])}"
     # An uploaded article lives in this session only, and so does what is decided about it.
     keep(OVERRIDES_NAME, change, done=f"{country}, sentence {sentence + 1} of {document}: {done}",
-         session_only=False)
+         session_only=uploaded_here(document))
 
 
 TOPIC_COLUMNS = {"label": st.column_config.TextColumn("Topic"),
