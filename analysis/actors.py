@@ -9,10 +9,6 @@ from functools import lru_cache
 from analysis.entities import catalog, country_names
 from analysis.lexicon import load_yaml
 
-# Kinds of gazetteer entity that act for a country when they are a clause's subject ("Moscow said", "the Kremlin
-# rejected"); places and demonyms do not ("talks in Geneva", "Russian oil").
-_ACTING_KINDS = {"country", "capital", "seat", "person", "organisation"}
-
 
 @dataclass(frozen=True)
 class ActorWords:
@@ -25,6 +21,7 @@ class ActorWords:
     organisation_names: dict[str, str]  # actor code -> name
     first_person: frozenset[str]
     third_person: dict[str, str]  # pronoun -> kind of antecedent ("person" or "state")
+    group_pronouns: frozenset[str]  # "they", "their": the latest group of actors
     plural_definites: frozenset[str]
 
 
@@ -39,7 +36,7 @@ def words() -> ActorWords:
         organisations=organisations,
         organisation_names={entry["code"]: entry["name"] for entry in data["organisations"]},
         first_person=frozenset(data["first_person"]), third_person=dict(data["third_person"]),
-        plural_definites=frozenset(data["plural_definites"]),
+        group_pronouns=frozenset(data["group_pronouns"]), plural_definites=frozenset(data["plural_definites"]),
     )
 
 
@@ -82,7 +79,7 @@ class Mention:
     sentence: int
     position: int
     code: str | None  # None: a person whose country the article does not say
-    kind: str  # "person" or "state"
+    kind: str  # "person", "state" or "demonym"
 
 
 @dataclass
@@ -117,18 +114,23 @@ class ArticleContext:
         return ()
 
 
-@lru_cache(maxsize=1)
-def _origins() -> dict[str, str]:
-    """Every written form of a country or demonym in the gazetteer -> the country's ISO3 code."""
+@lru_cache(maxsize=4)
+def surface_forms(kinds: frozenset[str]) -> dict[str, str]:
+    """Every written form of a gazetteer entity of these kinds that stands for a country -> its ISO3 code."""
     from analysis.nlp import entity_patterns
 
     known = catalog()
     found = {}
     for pattern in entity_patterns():
         info = known.get(pattern["id"])
-        if info and info["kind"] in {"country", "demonym"} and info.get("iso3") and isinstance(pattern["pattern"], str):
+        if info and info["kind"] in kinds and info.get("iso3") and isinstance(pattern["pattern"], str):
             found[pattern["pattern"]] = info["iso3"]
     return found
+
+
+def _origins() -> dict[str, str]:
+    """Every written form of a country or demonym -> the country's ISO3 code."""
+    return surface_forms(frozenset({"country", "demonym"}))
 
 
 @lru_cache(maxsize=1)

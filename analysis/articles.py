@@ -38,15 +38,20 @@ def _analyse(docs: list[Document], pipeline, batch_size: int) -> Parts:
     candidates = ((d, i, t) for d, i, _, _, t in sentence_rows
                   if is_candidate(t, names_actor=(d, i) in actor_sentences, people=people.get(d, ())))
     return _extracted(documents, sentence_frame, raw_mentions, parse_candidates(candidates, nlp=pipeline.nlp),
-                      line_frame(docs), paragraphs=_paragraphs(docs, sentence_rows))
+                      line_frame(docs), paragraphs=_paragraphs(docs, sentence_rows), people=people)
 
 
 def _paragraphs(docs: list[Document], sentence_rows: list[tuple]) -> dict[str, list[int]]:
     """Each article's paragraph number of each sentence (paragraphs are separated by a blank line in the body)."""
     bodies = {doc.document: doc.body for doc in docs}
     found: dict[str, list[int]] = {}
+    counted: dict[str, tuple[int, int]] = {}  # document -> (offset counted up to, breaks before it)
     for document, _, start, _, _ in sentence_rows:
-        found.setdefault(document, []).append(bodies[document].count("\n\n", 0, start))
+        # Sentences come in order: count only the breaks since the previous one (not the whole body each time).
+        offset, breaks = counted.get(document, (0, 0))
+        breaks += bodies[document].count("\n\n", offset, start)
+        counted[document] = (start, breaks)
+        found.setdefault(document, []).append(breaks)
     return found
 
 
@@ -61,14 +66,14 @@ def empty_parts() -> Parts:
     return _extracted(document_frame([], []), sentences, mentions_frame([]), (), line_frame([]))
 
 
-def _extracted(documents, sentences, raw_mentions, parsed, lines, paragraphs=None) -> Parts:
+def _extracted(documents, sentences, raw_mentions, parsed, lines, paragraphs=None, people=None) -> Parts:
     """Parts from the articles' rows, sentences, mentions and parsed stance sentences: figures, positions, events."""
     return Parts(
         documents=documents,
         sentences=sentences,
         raw_mentions=raw_mentions,
         figures=figures_table(sentences, documents),
-        positions=positions_table(parsed, sentences, documents, raw_mentions, paragraphs),
+        positions=positions_table(parsed, sentences, documents, raw_mentions, paragraphs, people),
         events=events_table(sentences, documents),
         lines=lines,
     )

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.actors import ArticleContext, Mention, actor_codes, actor_name, people_in, words
+from analysis.actors import ArticleContext, Mention, actor_codes, actor_name, people_in, surface_forms, words
 from analysis.corpus import MAX_SENTENCE_CHARS
 from analysis.entities import catalog
 from analysis.lexicon import load_yaml
@@ -60,24 +60,29 @@ def lead_topic(topics) -> str | None:
     return ordered[0] if ordered else None
 
 
-_ANAPHORA = re.compile(r"\b(?:he|she|it|its|his|her|they|their|we|I|our|"
-                       r"the (?:country|government|administration|ministry|state|regime|"
-                       r"authorities|kingdom|republic|president|prime minister|minister|chancellor|secretary|"
-                       r"leader|premier))\b", re.I)
+@lru_cache(maxsize=1)
+def _anaphora() -> re.Pattern:
+    """The pronouns and definite descriptions ("the minister") that positions.yaml lets stand for an actor."""
+    aw = words()
+    pronouns = aw.first_person | aw.group_pronouns | set(aw.third_person)
+    definites = aw.definites | aw.plural_definites
+    alternatives = [re.escape(w) for w in sorted(pronouns, key=len, reverse=True)]
+    alternatives.append("the (?:" + "|".join(re.escape(w) for w in sorted(definites, key=len, reverse=True)) + ")")
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)
 
 
 def is_candidate(text: str, *, names_actor: bool, people: Iterable[str] = ()) -> bool:
     """Whether a sentence may state a stance: a cue word, and a country actor, an anaphor or a linked person."""
     if len(text) > MAX_SENTENCE_CHARS or not may_state_a_stance(text):
         return False
-    return names_actor or bool(_ANAPHORA.search(text)) or any(name in text for name in people)
+    return names_actor or bool(_anaphora().search(text)) or any(name in text for name in people)
 
 
-def article_context(document: str, texts: list[str], mentions: pd.DataFrame | None, paragraphs: list[int] | None,
-                    meta: dict) -> ArticleContext:
-    """Who is who in one article: people linked to their country, the actors each sentence names, its paragraphs,
-    and the government that publishes it (when the outlet is one)."""
-    people = people_in(texts)
+def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs: list[int] | None, meta: dict,
+                    people: dict[str, str] | None = None) -> ArticleContext:
+    """Who is who in one article: people linked to their country (found in texts unless given), the actors each
+    sentence names, its paragraphs, and the government that publishes it (when the outlet is one)."""
+    people = people_in(texts) if people is None else people
     context = ArticleContext(people=people, paragraph=dict(enumerate(paragraphs or range(len(texts)))),
                              author=_publisher(meta))
     known, orgs = catalog(), words().organisations
@@ -105,28 +110,20 @@ def _titled_name() -> re.Pattern:
     return re.compile(rf"\b(?:{titles}) ((?:[A-Z][\w'’-]*\.? ){{0,2}}[A-Z][\w'’-]+)")
 
 
-@lru_cache(maxsize=1)
-def _seat_forms() -> dict[str, str]:
-    from analysis.nlp import entity_patterns
-
-    known = catalog()
-    return {p["pattern"]: known[p["id"]]["iso3"] for p in entity_patterns()
-            if isinstance(p["pattern"], str) and known.get(p["id"], {}).get("kind") == "seat"}
-
-
 def _publisher(meta: dict) -> str | None:
     """The government an article is published by, when its outlet or author is a seat of government."""
     for value in (meta.get("outlet") or "", meta.get("author") or ""):
-        for form, code in _seat_forms().items():
+        for form, code in surface_forms(frozenset({"seat"})).items():
             if re.search(rf"(?<!\w){re.escape(form)}(?!\w)", value):
                 return code
     return None
 
 
 def positions_table(parsed: Iterable[tuple[str, int, object]], sentences: pd.DataFrame, documents: pd.DataFrame,
-                    raw_mentions: pd.DataFrame | None = None,
-                    paragraphs: dict[str, list[int]] | None = None) -> pd.DataFrame:
-    """One row per (article, sentence, holder) stance from parsed candidate sentences (document, index, Doc)."""
+                    raw_mentions: pd.DataFrame | None = None, paragraphs: dict[str, list[int]] | None = None,
+                    people: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+    """One row per (article, sentence, holder) stance from parsed candidate sentences (document, index, Doc);
+    people, each article's people linked to a country when the caller has found them already."""
     meta = documents.set_index("document")[["published", "outlet", "author"]].to_dict("index") \
         if not documents.empty else {}
     by_document = {doc: list(group.sort_values("sentence")["text"]) for doc, group in sentences.groupby("document")}
@@ -136,8 +133,9 @@ def positions_table(parsed: Iterable[tuple[str, int, object]], sentences: pd.Dat
     for document, index, doc in parsed:
         info = meta.get(document, {"published": "", "outlet": "", "author": ""})
         if document not in contexts:
-            contexts[document] = article_context(document, by_document.get(document, []), mentions.get(document),
-                                                 (paragraphs or {}).get(document), info)
+            contexts[document] = article_context(by_document.get(document, []), mentions.get(document),
+                                                 (paragraphs or {}).get(document), info,
+                                                 None if people is None else people.get(document, {}))
         found_here = stances_in(doc, contexts[document], index)
         _remember_group(contexts[document], found_here)
         for found in found_here:

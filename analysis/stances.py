@@ -4,7 +4,7 @@ the speaker who reports it, read from the dependency parse."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from analysis.actors import ArticleContext, EntityActor, entity_actors, words
@@ -386,7 +386,7 @@ def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
     aw = words()
     lower = token.lower_
     speaker, _ = _speaker(clause if clause is not None else token.head)
-    if lower in aw.first_person or lower in aw.third_person or lower in {"they", "their"}:
+    if lower in aw.first_person | aw.group_pronouns or lower in aw.third_person:
         if speaker is not None and speaker.i != token.i:
             found = holders_of(sentence, speaker)
             if found:
@@ -394,7 +394,7 @@ def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
         context = sentence.context
         if context is None:
             return []
-        if lower in aw.first_person | {"they", "their"}:
+        if lower in aw.first_person | aw.group_pronouns:
             return _group(context, lower in aw.first_person, speaker is None, sentence.index)
         if token.dep_ == "poss" and lower in {"its", "his", "her"}:
             code = _nearest_before(sentence, token)
@@ -594,18 +594,12 @@ def _merge(stances: list[Stance]) -> list[Stance]:
         current = best.get(item.code)
         if current is None or order.index(item.stance) < order.index(current.stance):
             keep = current or item
-            best[item.code] = _with(item, conditions=item.conditions or keep.conditions,
+            best[item.code] = replace(item, conditions=item.conditions or keep.conditions,
                                     attributed_to=item.attributed_to or keep.attributed_to,
                                     claimed_by=item.claimed_by or keep.claimed_by)
         elif item.conditions and not current.conditions:
-            best[item.code] = _with(current, conditions=item.conditions)
+            best[item.code] = replace(current, conditions=item.conditions)
     return list(best.values())
-
-
-def _with(stance: Stance, **changes) -> Stance:
-    from dataclasses import replace
-
-    return replace(stance, **changes)
 
 
 def may_state_a_stance(text: str) -> bool:
