@@ -91,6 +91,8 @@ class ArticleContext:
     paragraph: dict[int, int] = field(default_factory=dict)  # sentence index -> paragraph number
     author: str | None = None  # the actor that publishes the article (a government's own statement), if any
     group: tuple[str, ...] = ()  # the latest several actors that held one stance together ("we" of a joint text)
+    participants: tuple[str, ...] = ()  # a government text's parties named in its lead (a call's, a meeting's)
+    joint: bool = False  # the text is a joint statement of its participants: its "we" is all of them
 
     def previous(self, sentence: int, kind: str) -> str | None:
         """The actor an anaphor of this kind points to: the first such actor of the nearest earlier sentence of the
@@ -140,10 +142,11 @@ def _person_patterns() -> tuple[re.Pattern, ...]:
     origin = "|".join(re.escape(n) for n in sorted(_origins(), key=len, reverse=True) if len(n) > 2 or n.isupper())
     titles = "|".join(re.escape(t) for t in sorted(words().person_titles, key=len, reverse=True))
     rank = r"(?:(?:deputy|vice|foreign|defen[cs]e|prime|first|senior|acting|chief|interior|finance)[ -])*"
-    title = rf"(?i:{rank}(?:{titles}))(?: (?:of|for) [A-Z][a-z]+(?: [A-Z][a-z]+)?)?"
+    # "Minister for Europe and Foreign Affairs", "Secretary of State": an office's name may run on after the title.
+    title = rf"(?i:{rank}(?:{titles}))(?: (?:of|for|and) (?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)?){{0,3}}"
     name = r"((?:[A-Z][\w'’-]*\.? ){0,3}[A-Z][\w'’-]+)"
     return (
-        re.compile(rf"\b({origin})(?:'s|’s)? {title} {name}"),
+        re.compile(rf"\b({origin})(?:'s|’s)?(?: \([A-Z.]+\))? {title} {name}"),
         re.compile(rf"{name}, (?:the |a |an )?(?:[a-z]+ )?({origin}) {title}\b"),
         re.compile(rf"\b{title} {name} of (?:the )?({origin})\b"),
     )

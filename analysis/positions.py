@@ -67,7 +67,8 @@ def _anaphora() -> re.Pattern:
     pronouns = aw.first_person | aw.group_pronouns | set(aw.third_person)
     definites = aw.definites | aw.plural_definites
     alternatives = [re.escape(w) for w in sorted(pronouns, key=len, reverse=True)]
-    alternatives.append("the (?:" + "|".join(re.escape(w) for w in sorted(definites, key=len, reverse=True)) + ")")
+    # "the Vice Foreign Ministers": a definite may carry a few words of its office before its head.
+    alternatives.append(r"the (?:[\w-]+ ){0,3}(?:" + "|".join(re.escape(w) for w in sorted(definites, key=len, reverse=True)) + ")")
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)
 
 
@@ -101,7 +102,19 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
             context.mentions.setdefault(index, []).append(Mention(index, match.start(), code, "person"))
     for found in context.mentions.values():
         found.sort(key=lambda m: m.position)
+    if context.author:
+        context.participants, context.joint = _parties(texts, context)
     return context
+
+
+def _parties(texts: list[str], context: ArticleContext) -> tuple[tuple[str, ...], bool]:
+    """A government text's parties (its publisher and the countries of the people its lead names) and whether it is
+    their joint statement."""
+    joint = load_yaml("positions.yaml")["joint"]
+    lead = range(min(len(texts), int(joint["lead_sentences"])))
+    named = [m.code for i in lead for m in context.mentions.get(i, []) if m.code and m.kind == "person"]
+    text = " ".join(texts[i] for i in lead).lower()
+    return tuple(dict.fromkeys([context.author, *named])), any(w in text for w in joint["texts"])
 
 
 @lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ STANCES = ("leading", "committed", "open", "conditional", "opposed", "undecided"
 _POS = {"verb": {"VERB", "AUX"}, "noun": {"NOUN", "PROPN"}, "adj": {"ADJ", "VERB", "ADP", "ADV"}}
 _SUBJECTS = {"nsubj", "csubj", "expl"}
 _RELATIVE = {"that", "which", "who", "whom"}
+_COPULAS = {"be", "remain", "stay"}
 _TARGET_PREPS = ("for", "to", "on", "against", "over", "of", "toward", "towards", "with", "in", "from", "about")
 
 
@@ -42,6 +43,8 @@ class Rules:
     always: frozenset[str]
     with_only: frozenset[str]
     joint_nouns: frozenset[str]
+    comitative: frozenset[str]
+    statement_nouns: frozenset[str]
     joint_stance: str
     first_words: frozenset[str]  # every cue's first word, lower-case: the cheap test before parsing
 
@@ -65,6 +68,7 @@ def rules() -> Rules:
         decision_nouns=frozenset(data["decision_nouns"]), always=frozenset(data["conditions"]["always"]),
         with_only=frozenset(data["conditions"]["with_only"]), joint_nouns=frozenset(data["joint"]["nouns"]),
         joint_stance=data["joint"]["stance"], first_words=frozenset(cues),
+        comitative=frozenset(data["comitative_verbs"]), statement_nouns=frozenset(data["statement_nouns"]),
     )
 
 
@@ -141,7 +145,7 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     stance, negated = cue.stance, _negated(token, clause if cue.pos != "verb" and clause.i == token.head.i else token)
     if any(c.dep_ == "aux" and c.lower_ in rules().demand_modals for c in clause.children):
         return []  # "Iran must cooperate": what someone demands of the holder, not its own stance
-    if cue.when == "action" and (target is None or target.pos_ not in {"VERB", "AUX"}):
+    if cue.when == "action" and not _of_action(token, target):
         return []  # "considers it a priority" is a judgement; "considers sending" is openness
     if cue.when == "negated":
         if not negated:
@@ -150,7 +154,7 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
         stance = cue.negated or rules().negated.get(stance, stance)
     if stance == "committed" and any(c.dep_ == "aux" and c.lower_ in rules().open_modals for c in clause.children):
         stance = "open"
-    conditions = _condition(clause)
+    conditions = _condition(clause, token if cue.pos == "verb" else None)
     if conditions:
         stance = "conditional"
     elif stance == "conditional":
@@ -165,6 +169,14 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
                    end.idx + len(end.text)) for code in holders]
 
 
+def _of_action(token, target) -> bool:
+    """Whether a cue is about doing something ("considers joining") rather than a judgement ("considers it a
+    priority", "considers the pipeline to be")."""
+    verbs = [c for c in token.children if c.dep_ in {"xcomp", "ccomp", "pcomp"}] + ([target] if target is not None
+                                                                                   else [])
+    return any(v.pos_ in {"VERB", "AUX"} and v.lemma_ != "be" for v in verbs)
+
+
 def _verb_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of a verb: the subject (the agent of a passive) and the object, complement or
     prepositional object."""
@@ -172,18 +184,48 @@ def _verb_cue(sentence: _Sentence, token, cue: Cue):
     if passive:
         agent = next((c for c in token.children if c.dep_ == "agent"), None)
         subject = _subject_child(token)
+        if token.lower_ in _adjective_forms() and subject is not None:  # "is disturbed by", "is committed to"
+            return holders_of(sentence, subject), _object(token, cue), token
+        agent = agent if agent is not None else _statement_by(token)
         if agent is not None:
             pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
             return (holders_of(sentence, pobj) if pobj is not None else []), subject, token
-        if token.lower_ in _adjective_forms() and subject is not None:  # "Russia is opposed to", "is committed to"
-            return holders_of(sentence, subject), _object(token, cue), token
         return [], subject, token
     subject, clause = _subject(token)
     if subject is None:
         return [], _object(token, cue), clause
     if subject.lower_ in _RELATIVE and clause.dep_ == "relcl":
         return holders_of(sentence, clause.head), _object(token, cue), clause
-    return _subject_holders(sentence, subject, clause, cue), _object(token, cue), clause
+    holders = _subject_holders(sentence, subject, clause, cue)
+    if holders and clause.i != token.i:
+        holders += _companions(sentence, clause)
+    return holders, _object(token, cue), clause
+
+
+def _companions(sentence: _Sentence, verb) -> list[str]:
+    """Who a comitative verb's subject acts with ("stands with France and Italy to isolate Russia", "joins Iraq in
+    condemning"): they hold what is done together too."""
+    if verb.lemma_.lower() not in rules().comitative:
+        return []
+    found = []
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            found += [c for pobj in child.children if pobj.dep_ == "pobj" for c in holders_of(sentence, pobj)]
+        elif child.dep_ == "dobj" and verb.lemma_.lower() == "join":
+            found += holders_of(sentence, child)
+    return found
+
+
+def _statement_by(verb):
+    """The "by" phrase of the statement a passive verb was done in ("was condemned in a joint statement by Egypt
+    and Greece"), standing for the agent."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"in", "through", "with"}:
+            continue
+        for noun in prep.children:
+            if noun.dep_ == "pobj" and noun.lemma_.lower() in rules().statement_nouns:
+                return next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in {"by", "from"}), None)
+    return None
 
 
 def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str]:
@@ -200,13 +242,38 @@ def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str
 def _adj_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of an adjective ("Chile is willing to", "Peru is against"): the copula's subject."""
     clause = token if any(c.dep_ in _SUBJECTS for c in token.children) else token.head
-    if token.dep_ == "amod":
-        return [], None, token
+    if token.dep_ in {"amod", "conj"} and token.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
+        return _attributive(sentence, token, cue) if cue.when == "attributive" else ([], None, token)
+    if token.pos_ == "ADP" and token.head.lemma_.lower() not in _COPULAS:
+        return [], None, token  # "aid to fight against the virus": a preposition is a stance only after "is"
     subject, clause = _subject(clause)
     target = _object(token, cue)
     if subject is None:
         return [], target, clause
     return _subject_holders(sentence, subject, clause, cue), target, clause
+
+
+def _attributive(sentence: _Sentence, token, cue: Cue):
+    """A condemning adjective on a noun ("against Russia's unacceptable war"): held by the nearest clause subject
+    above it that is an actor other than the one whose deed the noun is, else by the text's author."""
+    noun = token.head
+    while noun.dep_ in {"amod", "conj"} and noun.pos_ == "ADJ":
+        noun = noun.head
+    agents = {c for child in noun.children if child.dep_ in {"poss", "compound", "amod", "nmod", "prep"}
+              for c in holders_of(sentence, next((g for g in child.children if g.dep_ == "pobj"), child)
+                                  if child.dep_ == "prep" else child, modifier=True)}
+    for verb in noun.ancestors:
+        if verb.pos_ not in {"VERB", "AUX"}:
+            continue
+        subject, clause = _subject(verb)
+        if subject is not None and subject.lower_ not in _RELATIVE:
+            found = holders_of(sentence, subject, clause=clause)
+            if found:
+                return [code for code in found if code not in agents], noun, clause
+    speaker, _ = _speaker(noun.head)
+    if sentence.context is None or speaker is not None:
+        return [], noun, noun.head
+    return [c for c in _group(sentence.context, True, True, sentence.index) if c not in agents], noun, noun.head
 
 
 def _noun_cue(sentence: _Sentence, token, cue: Cue):
@@ -262,13 +329,16 @@ def _subject(verb):
         if subject is not None:
             return subject, verb
         if verb.dep_ == "xcomp" and verb.head.i != verb.i:
-            # "urged Libya's leaders to agree": the object of the verb above is the one who is to act
-            obj = next((c for c in verb.head.children if c.dep_ == "dobj"), None)
-            if obj is not None:
-                return obj, verb
+            if any(c.dep_ == "dobj" for c in verb.head.children):
+                # "urged Libya's leaders to agree": what the urger wants of them, not a stance of theirs
+                return None, verb
             verb = verb.head
         elif verb.dep_ in {"conj", "acomp", "advcl"} and verb.head.i != verb.i:
             verb = verb.head
+        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            # "joined Iraq in condemning", "have been leaders in condemning": the one doing the verb above
+            above = verb.head.head
+            verb = above.head if above.dep_ in {"attr", "dobj"} and above.pos_ == "NOUN" else above
         elif verb.dep_ == "relcl":
             return next((c for c in verb.children if c.lower_ in _RELATIVE), verb.head), verb
         elif (verb.dep_ == "acl" and any(c.lower_ == "to" for c in verb.children)
@@ -417,12 +487,15 @@ def _nearest_before(sentence: _Sentence, token) -> str | None:
 
 def _group(context: ArticleContext, first_person: bool, unreported: bool, index: int) -> list[str]:
     """"we" or "they" outside anyone's speech: the latest group of actors that held a stance together (for "we",
-    only a group its publisher is part of), else for "we" the publisher."""
+    only a group its publisher is part of), else the parties of a government's readout or joint statement, else for
+    "we" the publisher."""
     if context.group and (not first_person or context.author is None or context.author in context.group):
         return list(context.group)
     if first_person:
+        if context.joint and len(context.participants) >= 2 and unreported:
+            return list(context.participants)
         return [context.author] if context.author and unreported else []
-    return []
+    return list(context.participants) if len(context.participants) >= 2 else []
 
 
 def _speaker(clause):
@@ -468,12 +541,15 @@ def _negated(token, clause) -> bool:
     return False
 
 
-def _condition(clause) -> str:
-    """The condition a clause states ("unless ...", "provided ...", "only if ..."), as text, else ''."""
+def _condition(clause, token=None) -> str:
+    """The condition a clause states ("unless ...", "provided ...", "only if ..."), as text, else ''; token, the
+    cue verb, when its clause is the verb it shares a subject with ("can only conclude talks and sign it if ...")."""
     rule = rules()
+    nodes = [clause] + ([token] if token is not None and token.i != clause.i and token.head.i == clause.i else [])
     only = any(t.lower_ == "only" for t in clause.subtree) or (clause.dep_ == "conj" and any(
         t.lower_ == "only" for t in clause.head.children))
-    children = list(clause.children) + (list(clause.head.children) if clause.dep_ == "conj" else [])
+    children = [c for node in nodes for c in node.children] + (list(clause.head.children)
+                                                             if clause.dep_ == "conj" else [])
     for child in children:
         if child.dep_ not in {"advcl", "prep"}:
             continue
@@ -587,18 +663,23 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
 
 
 def _merge(stances: list[Stance]) -> list[Stance]:
-    """One stance per holder and sentence: the first in `precedence` wins, keeping any condition and attribution."""
+    """One stance per holder and target in a sentence: the first in `precedence` wins, keeping any condition and
+    attribution. Stances with no named target go with the holder's first one ("did not rule out taking part, but
+    any mission would be contingent on a ceasefire" is one conditional stance)."""
     order = rules().precedence
-    best: dict[str, Stance] = {}
+    best: dict[tuple[str, str], Stance] = {}
     for item in stances:
-        current = best.get(item.code)
+        key = (item.code, item.target_head)
+        if not item.target_head or key not in best:
+            key = next((k for k in best if k[0] == item.code and (not item.target_head or not k[1])), key)
+        current = best.get(key)
         if current is None or order.index(item.stance) < order.index(current.stance):
             keep = current or item
-            best[item.code] = replace(item, conditions=item.conditions or keep.conditions,
-                                    attributed_to=item.attributed_to or keep.attributed_to,
-                                    claimed_by=item.claimed_by or keep.claimed_by)
+            best[key] = replace(item, conditions=item.conditions or keep.conditions,
+                                attributed_to=item.attributed_to or keep.attributed_to,
+                                claimed_by=item.claimed_by or keep.claimed_by)
         elif item.conditions and not current.conditions:
-            best[item.code] = replace(current, conditions=item.conditions)
+            best[key] = replace(current, conditions=item.conditions)
     return list(best.values())
 
 
