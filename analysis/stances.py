@@ -279,8 +279,7 @@ def _attributive(sentence: _Sentence, token, cue: Cue):
 def _noun_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of a stance noun: its possessor or country modifier, the "of"/"by" phrase, else the
     subject of the light verb it is the object of ("expressed support for")."""
-    if token.dep_ in {"dobj", "pobj", "xcomp"} and _governing_cue(token) is not None:
-        return [], None, token  # "did not rule out Turkey's participation": the verb's stance is the one stated
+    governed = token.dep_ in {"dobj", "pobj", "xcomp"} and _governing_cue(token) is not None
     holders: list[str] = []
     used = None
     for child in token.children:
@@ -293,6 +292,12 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
             if pobj is not None and holders_of(sentence, pobj):
                 holders, used = holders_of(sentence, pobj), child
     target = _object(token, cue, skip=used)
+    if governed:
+        # "did not rule out Turkey's participation": the verb's stance is the one stated; "support Finland's bid
+        # to join": the bid is Finland's own stance too
+        verb = _governing_verb(token)
+        verb_holders = _verb_cue(sentence, verb, _cue_at(verb.doc, verb))[0]
+        return [c for c in holders if c not in verb_holders], target, token
     if holders:
         return holders, target, token.head if token.dep_ in {"dobj", "attr", "nsubj"} else token
     verb = token.head
@@ -305,9 +310,13 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
     return [], target, verb
 
 
+def _governing_verb(token):
+    return token.head.head if token.dep_ == "pobj" else token.head
+
+
 def _governing_cue(token):
     """The cue verb whose object token is, if any (a light verb is no cue of its own here)."""
-    verb = token.head.head if token.dep_ == "pobj" else token.head
+    verb = _governing_verb(token)
     if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_.lower() in rules().light_verbs:
         return None
     return _cue_at(verb.doc, verb)
@@ -466,8 +475,9 @@ def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
             return []
         if lower in aw.first_person | aw.group_pronouns:
             return _group(context, lower in aw.first_person, speaker is None, sentence.index)
-        if token.dep_ == "poss" and lower in {"its", "his", "her"}:
-            code = _nearest_before(sentence, token)
+        if token.dep_ == "poss" or token.head.dep_ != "ROOT":
+            # "the Cuban government's ... its", "welcomed Japan's announcement that it will": the actor just named
+            code = _nearest_before(sentence, token, aw.third_person[lower])
             if code:
                 return [code]
         code = context.previous(sentence.index, aw.third_person[lower])
@@ -475,12 +485,17 @@ def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
     return []
 
 
-def _nearest_before(sentence: _Sentence, token) -> str | None:
-    """The nearest actor named before a possessive pronoun in its sentence ("the Cuban government's ... its")."""
+def _nearest_before(sentence: _Sentence, token, kind: str) -> str | None:
+    """The nearest actor of this kind ("person" or "state") named before a pronoun in its sentence."""
+    people = sentence.context.people if sentence.context is not None else {}
     for i in range(token.i - 1, -1, -1):
         entity = sentence.actors.get(i)
+        if kind == "person" and entity is None and sentence.doc[i].text in people:
+            return people[sentence.doc[i].text]
+        if entity is None or (entity.kind == "person") != (kind == "person"):
+            continue
         modifies_actor = sentence.doc[i].head.lemma_.lower() in words().actor_nouns
-        if entity is not None and (entity.kind != "demonym" or modifies_actor):
+        if entity.kind != "demonym" or modifies_actor:
             return entity.code
     return None
 
