@@ -113,8 +113,10 @@ def _parties(texts: list[str], context: ArticleContext) -> tuple[tuple[str, ...]
     joint = load_yaml("positions.yaml")["joint"]
     lead = range(min(len(texts), int(joint["lead_sentences"])))
     named = [m.code for i in lead for m in context.mentions.get(i, []) if m.code and m.kind == "person"]
-    text = " ".join(texts[i] for i in lead).lower()
-    return tuple(dict.fromkeys([context.author, *named])), any(w in text for w in joint["texts"])
+    # The sentence that says it is a joint statement names who makes it ("released by the ministers of X and Y").
+    says_joint = [i for i in lead if any(w in texts[i].lower() for w in joint["texts"])]
+    signatories = [m.code for i in says_joint[:1] for m in context.mentions.get(i, []) if m.code]
+    return tuple(dict.fromkeys([context.author, *signatories, *named])), bool(says_joint)
 
 
 @lru_cache(maxsize=1)

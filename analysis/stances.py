@@ -44,6 +44,10 @@ class Rules:
     with_only: frozenset[str]
     joint_nouns: frozenset[str]
     comitative: frozenset[str]
+    attendance: frozenset[str]
+    violence: frozenset[str]
+    hospitality: frozenset[str]
+    purpose_marks: frozenset[str]
     statement_nouns: frozenset[str]
     joint_stance: str
     first_words: frozenset[str]  # every cue's first word, lower-case: the cheap test before parsing
@@ -68,7 +72,9 @@ def rules() -> Rules:
         decision_nouns=frozenset(data["decision_nouns"]), always=frozenset(data["conditions"]["always"]),
         with_only=frozenset(data["conditions"]["with_only"]), joint_nouns=frozenset(data["joint"]["nouns"]),
         joint_stance=data["joint"]["stance"], first_words=frozenset(cues),
-        comitative=frozenset(data["comitative_verbs"]), statement_nouns=frozenset(data["statement_nouns"]),
+        comitative=frozenset(data["comitative_verbs"]), attendance=frozenset(data["attendance"]),
+        violence=frozenset(data["violence"]), hospitality=frozenset(data["hospitality"]),
+        purpose_marks=frozenset(data["purpose_marks"]), statement_nouns=frozenset(data["statement_nouns"]),
     )
 
 
@@ -147,6 +153,13 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
         return []  # "Iran must cooperate": what someone demands of the holder, not its own stance
     if cue.when == "action" and not _of_action(token, target):
         return []  # "considers it a priority" is a judgement; "considers sending" is openness
+    if (cue.when == "object" and target is None) or (cue.when == "thing" and (target is None
+                                                                              or _of_action(token, target))):
+        return []
+    if _an_event(sentence, token, cue, target):
+        return []
+    if any(c.dep_ == "mark" and c.lower_ in rules().purpose_marks for c in clause.children):
+        return []  # "so it can defend itself": a purpose, not a stance
     if cue.when == "negated":
         if not negated:
             return []
@@ -167,6 +180,21 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     return [Stance(code, stance, doc.text[token.idx : end.idx + len(end.text)], conditions[:200], attributed,
                    claimed, _phrase(target)[:160] if target is not None else "", head, terms, token.idx,
                    end.idx + len(end.text)) for code in holders]
+
+
+def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
+    """Whether a cue tells an event, not a stance: "joined the call", "ready to meet", "launched an attack",
+    "hosted Putin", or a question ("Why are we interested in ...?")."""
+    rule, what = rules(), target.lemma_.lower() if target is not None else ""
+    if cue.stance in {"committed", "open"} and what in rule.attendance:
+        return True
+    if cue.stance in {"committed", "leading"} and what in rule.violence:
+        return True
+    if token.lemma_.lower() in rule.hospitality and target is not None and (
+            sentence.actors.get(target.i, None) is not None and sentence.actors[target.i].kind == "person"
+            or sentence.context is not None and target.text in sentence.context.people):
+        return True
+    return token.sent.text.rstrip(" ”\"'").endswith("?")
 
 
 def _of_action(token, target) -> bool:
@@ -236,7 +264,13 @@ def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str
         return found
     owners = [c for c in subject.children if c.dep_ == "poss" or (c.dep_ in {"compound", "amod"}
                                                                     and c.i in sentence.actors)]
-    return [code for owner in owners for code in holders_of(sentence, owner, clause=clause, modifier=True)]
+    found = [code for owner in owners for code in holders_of(sentence, owner, clause=clause, modifier=True)]
+    if found or owners or cue.stance != "conditional":
+        return found
+    # "Turkey stressed that any involvement would require a ceasefire": an unowned deed's condition is the
+    # speaker's
+    speaker, _ = _speaker(clause)
+    return holders_of(sentence, speaker) if speaker is not None else []
 
 
 def _adj_cue(sentence: _Sentence, token, cue: Cue):
@@ -301,6 +335,8 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
     if holders:
         return holders, target, token.head if token.dep_ in {"dobj", "attr", "nsubj"} else token
     verb = token.head
+    if token.dep_ == "pobj" and verb.head.lemma_.lower() in rules().light_verbs:
+        verb = verb.head  # "would only decide on a military commitment"
     if token.dep_ in {"dobj", "attr", "pobj"} and verb.lemma_.lower() in rules().light_verbs | {"in", "of"}:
         if verb.pos_ == "ADP":
             verb = verb.head
@@ -319,7 +355,8 @@ def _governing_cue(token):
     verb = _governing_verb(token)
     if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_.lower() in rules().light_verbs:
         return None
-    return _cue_at(verb.doc, verb)
+    cue = _cue_at(verb.doc, verb)
+    return None if cue is not None and cue.when == "negated" and not _negated(verb, verb) else cue
 
 
 _HOLDERS = {"verb": _verb_cue, "adj": _adj_cue, "noun": _noun_cue}
@@ -413,6 +450,8 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
         return [entity.code]
     lower = token.lower_
     aw = words()
+    if lower in _RELATIVE and token.head.dep_ == "relcl":
+        return _antecedent(sentence, token.head.head)
     if token.pos_ == "PRON" or lower in aw.first_person:
         return _pronoun(sentence, token, clause)
     if token.pos_ == "PROPN" and sentence.context is not None:
@@ -433,6 +472,15 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
                 code = sentence.context.previous(sentence.index, kind)
                 return [code] if code else []
     return []
+
+
+def _antecedent(sentence: _Sentence, noun) -> list[str]:
+    """Who a relative clause is about: its noun's actors, or for "X and Y are among those that ...", X and Y."""
+    found = holders_of(sentence, noun)
+    if found or noun.head.lower_ != "among" or noun.head.head.lemma_ != "be":
+        return found
+    subject = _subject_child(noun.head.head)
+    return holders_of(sentence, subject) if subject is not None else []
 
 
 def _title(token) -> str:
@@ -520,6 +568,8 @@ def _speaker(clause):
     for _ in range(6):
         if token.lemma_.lower() in rules().reporting and token.i != clause.i:
             subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+            if subject is None and token.dep_ == "conj":  # "has signalled ... but stressed that"
+                subject = next((c for c in token.head.children if c.dep_ in _SUBJECTS), None)
             if subject is not None:
                 return subject, token
         for child in token.children:
