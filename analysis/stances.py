@@ -186,7 +186,8 @@ def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
     """Whether a cue tells an event, not a stance: "joined the call", "ready to meet", "launched an attack",
     "hosted Putin", or a question ("Why are we interested in ...?")."""
     rule, what = rules(), target.lemma_.lower() if target is not None else ""
-    if cue.stance in {"committed", "open"} and what in rule.attendance:
+    done = {c.lemma_.lower() for c in token.children if c.dep_ in {"xcomp", "ccomp"}} | {what}
+    if cue.stance in {"committed", "open"} and done & rule.attendance:
         return True
     if cue.stance in {"committed", "leading"} and what in rule.violence:
         return True
@@ -519,15 +520,15 @@ def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
             if found:
                 return found
         context = sentence.context
-        if context is None:
-            return []
-        if lower in aw.first_person | aw.group_pronouns:
-            return _group(context, lower in aw.first_person, speaker is None, sentence.index)
-        if token.dep_ == "poss" or token.head.dep_ != "ROOT":
+        if lower in aw.third_person and (token.dep_ == "poss" or token.head.dep_ != "ROOT"):
             # "the Cuban government's ... its", "welcomed Japan's announcement that it will": the actor just named
             code = _nearest_before(sentence, token, aw.third_person[lower])
             if code:
                 return [code]
+        if context is None:
+            return []
+        if lower in aw.first_person | aw.group_pronouns:
+            return _group(context, lower in aw.first_person, speaker is None, sentence.index)
         code = context.previous(sentence.index, aw.third_person[lower])
         return [code] if code else []
     return []

@@ -82,10 +82,13 @@ def assign_topics(positions: pd.DataFrame, topics_file: bytes | None) -> pd.Seri
 
 
 def _defined(row, defined: list[Topic], reach: int = 60) -> str | None:
-    """The defined topic that the target names (else the words near the cue, else the sentence) with most terms."""
+    """The defined topic that the target names with most terms; for a target that names nothing itself ("it", "the
+    idea"), the one the words near the cue, else the sentence, name."""
     start = int(row.cue_start) if row.cue_start == row.cue_start else 0
     near = row.evidence[max(0, start - reach) : start + len(row.cue) + reach]
-    for text in (row.target, near, row.evidence):
+    named = bool(row.target) and str(row.target_head or "") not in _settings()[1] and row.target_head != "-PRON-"
+    for text in (row.target,) if named and str(row.target_head or "").isalpha() and len(row.target) > 3 else (
+            row.target, near, row.evidence):
         if not text:
             continue
         scores = [sum(1 for p in topic.patterns if p.search(text)) for topic in defined]
