@@ -47,6 +47,7 @@ class Rules:
     attendance: frozenset[str]
     violence: frozenset[str]
     hospitality: frozenset[str]
+    documents: frozenset[str]
     purpose_marks: frozenset[str]
     statement_nouns: frozenset[str]
     joint_stance: str
@@ -74,6 +75,7 @@ def rules() -> Rules:
         joint_stance=data["joint"]["stance"], first_words=frozenset(cues),
         comitative=frozenset(data["comitative_verbs"]), attendance=frozenset(data["attendance"]),
         violence=frozenset(data["violence"]), hospitality=frozenset(data["hospitality"]),
+        documents=frozenset(data["documents"]),
         purpose_marks=frozenset(data["purpose_marks"]), statement_nouns=frozenset(data["statement_nouns"]),
     )
 
@@ -144,8 +146,8 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     holders, target, clause = _HOLDERS[cue.pos](sentence, token, cue)
     speaker, reporting = _speaker(clause)
     holders = [code for code in dict.fromkeys(holders) if code]
-    if not holders:
-        return []
+    if not holders or (speaker is not None and speaker.lemma_.lower() in rules().documents):
+        return []  # nobody's, or what a plan's or a draft's text says ("Point 8 said: NATO agrees ...")
     # A verb cue's own negation only ("did not rule out sending" does not negate "sending"); an adjective's or
     # noun's also through the copula or light verb it hangs on.
     stance, negated = cue.stance, _negated(token, clause if cue.pos != "verb" and clause.i == token.head.i else token)
@@ -171,7 +173,11 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     if conditions:
         stance = "conditional"
     elif stance == "conditional":
+        # "any involvement would require a ceasefire": the condition is the object, the stance is on the subject
         conditions = _phrase(target) if target is not None else ""
+        subject = _subject_child(clause)
+        if subject is not None and subject.i not in sentence.actors and subject.pos_ == "NOUN":
+            target = subject
     attributed, claimed = _attribution(sentence, speaker, reporting, clause, holders)
     doc = sentence.doc
     end = doc[min(token.i + len(cue.words) - cue.head, len(doc)) - 1]
@@ -189,11 +195,12 @@ def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
     done = {c.lemma_.lower() for c in token.children if c.dep_ in {"xcomp", "ccomp"}} | {what}
     if cue.stance in {"committed", "open"} and done & rule.attendance:
         return True
-    if cue.stance in {"committed", "leading"} and what in rule.violence:
-        return True
-    if token.lemma_.lower() in rule.hospitality and target is not None and (
-            sentence.actors.get(target.i, None) is not None and sentence.actors[target.i].kind == "person"
-            or sentence.context is not None and target.text in sentence.context.people):
+    if cue.stance in {"committed", "leading", "open"} and what in rule.violence:
+        return True  # "ready to repel an incursion" is a defence posture, not openness to something
+    guest = target if target is not None or token.dep_ != "amod" else token.head  # "since Trump hosted Putin"
+    if token.lemma_.lower() in rule.hospitality and guest is not None and (
+            sentence.actors.get(guest.i, None) is not None and sentence.actors[guest.i].kind == "person"
+            or sentence.context is not None and guest.text in sentence.context.people):
         return True
     return token.sent.text.rstrip(" ”\"'").endswith("?")
 
@@ -721,7 +728,9 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
             if j in actors and actors[j].code not in codes:
                 codes.insert(0, actors[j].code)
             j -= 1
-        led = token.head if token.head.i != token.i else token
+        # what is led: the noun "-led" modifies ("the French- and U.K.-led coalition")
+        led = next((t for t in doc[token.i + 1 : token.i + 4] if t.pos_ in {"NOUN", "PROPN"}),
+                   token.head if token.head.i != token.i else token)
         found += [Stance(code, "leading", doc.text[doc[j + 1].idx : token.idx + 3], "", "", target=led.text,
                          target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=token.idx + 3)
                   for code in codes]
@@ -744,8 +753,10 @@ def _merge(stances: list[Stance]) -> list[Stance]:
             best[key] = replace(item, conditions=item.conditions or keep.conditions,
                                 attributed_to=item.attributed_to or keep.attributed_to,
                                 claimed_by=item.claimed_by or keep.claimed_by)
-        elif item.conditions and not current.conditions:
-            best[key] = replace(current, conditions=item.conditions)
+        elif item.conditions and item.conditions not in current.conditions:
+            # "contingent on a ceasefire and require a clear mandate": both conditions
+            joined = f"{current.conditions}; {item.conditions}" if current.conditions else item.conditions
+            best[key] = replace(current, conditions=joined)
     return list(best.values())
 
 

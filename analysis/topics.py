@@ -77,8 +77,30 @@ def assign_topics(positions: pd.DataFrame, topics_file: bytes | None) -> pd.Seri
     chosen = [_defined(row, defined) for row in positions.itertuples(index=False)] if defined else \
         [None] * len(positions)
     groups = _groups(positions, [c is None for c in chosen])
-    return pd.Series([c or groups.get(i, unspecified_label()) for i, c in enumerate(chosen)], index=positions.index,
-                     dtype=object)
+    topics = [c or groups.get(i, unspecified_label()) for i, c in enumerate(chosen)]
+    if {"document", "sentence", "iso3", "cue_start"} <= set(positions.columns):
+        topics = _carried(positions, topics)
+    return pd.Series(topics, index=positions.index, dtype=object)
+
+
+def _carried(positions: pd.DataFrame, topics: list[str], reach: int = 1) -> list[str]:
+    """Topics with an elliptical stance ("..., while Poland and Italy have said no") given the topic of the
+    article's stance just before it, in its sentence or the one before, by another holder (the same holder's next
+    sentence is more often a new point than an ellipsis)."""
+    unspecified = unspecified_label()
+    out = list(topics)
+    latest: dict[str, tuple[int, str, str]] = {}
+    order = sorted(range(len(positions)), key=lambda i: (positions["document"].iat[i], int(positions["sentence"].iat[i]),
+                                                         int(positions["cue_start"].iat[i] or 0)))
+    for i in order:
+        document, sentence = positions["document"].iat[i], int(positions["sentence"].iat[i])
+        before, holder = latest.get(document), positions["iso3"].iat[i]
+        if (out[i] == unspecified and not positions["target"].iat[i] and before and sentence - before[0] <= reach
+                and (before[2] != holder or before[0] == sentence)):
+            out[i] = before[1]
+        if out[i] != unspecified:
+            latest[document] = (sentence, out[i], holder)
+    return out
 
 
 def _defined(row, defined: list[Topic], reach: int = 60) -> str | None:
@@ -86,9 +108,9 @@ def _defined(row, defined: list[Topic], reach: int = 60) -> str | None:
     idea"), the one the words near the cue, else the sentence, name."""
     start = int(row.cue_start) if row.cue_start == row.cue_start else 0
     near = row.evidence[max(0, start - reach) : start + len(row.cue) + reach]
-    named = bool(row.target) and str(row.target_head or "") not in _settings()[1] and row.target_head != "-PRON-"
-    for text in (row.target,) if named and str(row.target_head or "").isalpha() and len(row.target) > 3 else (
-            row.target, near, row.evidence):
+    # A target of several words names its topic itself: the words around it are about something else.
+    named = bool(str(row.target_terms or "").strip()) and str(row.target_head or "") not in _settings()[1]
+    for text in (row.target,) if named else (row.target, near, row.evidence):
         if not text:
             continue
         scores = [sum(1 for p in topic.patterns if p.search(text)) for topic in defined]
