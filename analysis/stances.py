@@ -28,6 +28,7 @@ class Cue:
     target: str = ""  # "against": the stance is about the object of on/against/over
     head: int = 0  # which of words is the token the cue is read at
     negated: str = ""  # the stance when negated, where it is not the usual flip ("no commitment" is undecided)
+    about: frozenset[str] = frozenset()  # the only target heads it is a stance on, when given
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,8 @@ def rules() -> Rules:
         parts = tuple(re.sub(r"(?<=\w)-(?=\w)", " - ", entry["lemma"].lower()).split())
         head = len(parts) - 1 if "-" in parts else 0
         cues.setdefault(parts[head], []).append(Cue(parts, entry["pos"], entry["stance"], entry.get("when", ""),
-                                                    entry.get("target", ""), head, entry.get("negated", "")))
+                                                    entry.get("target", ""), head, entry.get("negated", ""),
+                                                    frozenset(entry.get("about", ()))))
     return Rules(
         cues={head: tuple(sorted(found, key=lambda c: -len(c.words))) for head, found in cues.items()},
         negated=dict(data["negated"]), precedence=tuple(data["precedence"]),
@@ -158,7 +160,9 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     if (cue.when == "object" and target is None) or (cue.when == "thing" and (target is None
                                                                               or _of_action(token, target))):
         return []
-    if _an_event(sentence, token, cue, target):
+    if _an_event(sentence, token, cue, target) or _in_condition(token):
+        return []
+    if cue.about and (target is None or target.lemma_.lower() not in cue.about):
         return []
     if any(c.dep_ == "mark" and c.lower_ in rules().purpose_marks for c in clause.children):
         return []  # "so it can defend itself": a purpose, not a stance
@@ -186,6 +190,17 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     return [Stance(code, stance, doc.text[token.idx : end.idx + len(end.text)], conditions[:200], attributed,
                    claimed, _phrase(target)[:160] if target is not None else "", head, terms, token.idx,
                    end.idx + len(end.text)) for code in holders]
+
+
+def _in_condition(token) -> bool:
+    """Whether a cue is inside a condition clause ("until it restores democracy", "if Iran drops its demands"): what
+    a condition says is asked of someone, not their stance."""
+    rule = rules()
+    for node in [token, *token.ancestors]:
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in rule.always | rule.with_only | {"if"}
+                                        for c in node.children):
+            return True
+    return False
 
 
 def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
@@ -288,6 +303,8 @@ def _adj_cue(sentence: _Sentence, token, cue: Cue):
         return _attributive(sentence, token, cue) if cue.when == "attributive" else ([], None, token)
     if token.pos_ == "ADP" and token.head.lemma_.lower() not in _COPULAS:
         return [], None, token  # "aid to fight against the virus": a preposition is a stance only after "is"
+    if token.dep_ in {"amod", "acl", "appos", "npadvmod", "advmod"} and cue.when != "attributive":
+        return [], None, token  # "citizens subject to detention": describes someone, states no stance
     subject, clause = _subject(clause)
     target = _object(token, cue)
     if subject is None:
@@ -295,18 +312,24 @@ def _adj_cue(sentence: _Sentence, token, cue: Cue):
     return _subject_holders(sentence, subject, clause, cue), target, clause
 
 
-def _attributive(sentence: _Sentence, token, cue: Cue):
-    """A condemning adjective on a noun ("against Russia's unacceptable war"): held by the nearest clause subject
-    above it that is an actor other than the one whose deed the noun is, else by the text's author."""
-    noun = token.head
-    while noun.dep_ in {"amod", "conj"} and noun.pos_ == "ADJ":
-        noun = noun.head
-    agents = {c for child in noun.children if child.dep_ in {"poss", "compound", "amod", "nmod", "prep"}
+def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
+    """A condemning adjective on a noun ("against Russia's unacceptable war"), or a condemning noun: held by the
+    nearest clause subject above it that is an actor other than the one whose deed the noun is, else by the text's
+    author."""
+    if noun is None:
+        noun = token.head
+        while noun.dep_ in {"amod", "conj"} and noun.pos_ == "ADJ":
+            noun = noun.head
+    deed = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else noun  # "war of aggression"
+    agents = {c for owner in {noun, deed} for child in owner.children
+              if child.dep_ in {"poss", "compound", "amod", "nmod", "prep"}
               for c in holders_of(sentence, next((g for g in child.children if g.dep_ == "pobj"), child)
                                   if child.dep_ == "prep" else child, modifier=True)}
     for verb in noun.ancestors:
         if verb.pos_ not in {"VERB", "AUX"}:
             continue
+        if deed.dep_ == "dobj" and deed.head.i == verb.i and _cue_at(verb.doc, verb) is None:
+            return [], noun, verb  # "the military committed atrocities": the subject did it
         subject, clause = _subject(verb)
         if subject is not None and subject.lower_ not in _RELATIVE:
             found = holders_of(sentence, subject, clause=clause)
@@ -321,6 +344,8 @@ def _attributive(sentence: _Sentence, token, cue: Cue):
 def _noun_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of a stance noun: its possessor or country modifier, the "of"/"by" phrase, else the
     subject of the light verb it is the object of ("expressed support for")."""
+    if cue.when == "attributive":  # "against Russia's aggression": the clause's subject is opposed, not Russia
+        return _attributive(sentence, token, cue, noun=token)
     governed = token.dep_ in {"dobj", "pobj", "xcomp"} and _governing_cue(token) is not None
     holders: list[str] = []
     used = None
@@ -329,7 +354,8 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
             continue  # "Brazil repeated its call for": the possessive is the verb's subject, read below
         if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.i in sentence.actors):
             holders += holders_of(sentence, child, modifier=True)
-        elif child.dep_ == "prep" and child.lower_ in {"of", "by"} and not holders:
+        elif child.dep_ == "prep" and child.lower_ in {"of", "by"} and not holders and not (
+                child.lower_ == "of" and token.dep_ == "pobj" and token.head.lower_ == "in"):  # "in support of X"
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None and holders_of(sentence, pobj):
                 holders, used = holders_of(sentence, pobj), child
@@ -474,9 +500,11 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
         the = any(c.lower_ == "the" for c in token.children)
         if the and lower in aw.plural_definites and sentence.context is not None:
             return _group(sentence.context, False, True, sentence.index)
-        if token.pos_ != "PROPN" and the and sentence.context is not None:
+        if (token.pos_ != "PROPN" or title) and the and sentence.context is not None:
             if token.lemma_.lower() in aw.definites or title in aw.definites:
                 kind = "person" if title or token.lemma_.lower() in aw.person_titles else "state"
+                if kind == "person" and sentence.context.author:
+                    return [sentence.context.author]  # a government's text calls its own officials "the Secretary"
                 code = sentence.context.previous(sentence.index, kind)
                 return [code] if code else []
     return []
