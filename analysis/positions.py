@@ -113,10 +113,14 @@ def _parties(texts: list[str], context: ArticleContext) -> tuple[tuple[str, ...]
     joint = load_yaml("positions.yaml")["joint"]
     lead = range(min(len(texts), int(joint["lead_sentences"])))
     named = [m.code for i in lead for m in context.mentions.get(i, []) if m.code and m.kind == "person"]
-    # The sentence that says it is a joint statement names who makes it ("released by the ministers of X and Y").
-    says_joint = [i for i in lead if any(w in texts[i].lower() for w in joint["texts"])]
-    signatories = [m.code for i in says_joint[:1] for m in context.mentions.get(i, []) if m.code]
-    return tuple(dict.fromkeys([context.author, *signatories, *named])), bool(says_joint)
+    # The sentence that says it is a joint statement names who makes it ("released by the ministers of X and Y");
+    # so does the one that introduces a quoted text, or the one just before "Begin Text".
+    says = [i for i in lead if any(w in texts[i].lower() for w in joint["texts"] + joint["introductions"])]
+    says += [i - 1 for i in lead if i > 0 and texts[i].lower().strip(" :.").startswith(tuple(joint["text_start"]))]
+    codes = [list(dict.fromkeys(m.code for m in context.mentions.get(i, []) if m.code)) for i in sorted(set(says))]
+    signatories = next((found for found in codes if len(found) >= 2), [])
+    joint_text = bool(signatories) or any(any(w in texts[i].lower() for w in joint["texts"]) for i in lead)
+    return tuple(dict.fromkeys([context.author, *signatories, *named])), joint_text
 
 
 @lru_cache(maxsize=1)
