@@ -93,6 +93,7 @@ class ArticleContext:
     group: tuple[str, ...] = ()  # the latest several actors that held one stance together ("we" of a joint text)
     participants: tuple[str, ...] = ()  # a government text's parties named in its lead (a call's, a meeting's)
     joint: bool = False  # the text is a joint statement of its participants: its "we" is all of them
+    titles: dict[str, str] = field(default_factory=dict)  # an office the article gives a country -> its code
 
     def previous(self, sentence: int, kind: str) -> str | None:
         """The actor an anaphor of this kind points to: the first such actor of the nearest earlier sentence of the
@@ -143,27 +144,38 @@ def _person_patterns() -> tuple[re.Pattern, ...]:
     titles = "|".join(re.escape(t) for t in sorted(words().person_titles, key=len, reverse=True))
     rank = r"(?:(?:deputy|vice|foreign|defen[cs]e|prime|first|senior|acting|chief|interior|finance)[ -])*"
     # "Minister for Europe and Foreign Affairs", "Secretary of State": an office's name may run on after the title.
-    title = rf"(?i:{rank}(?:{titles}))(?: (?:of|for|and) (?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)?){{0,3}}"
-    name = r"((?:[A-Z][\w'’-]*\.? ){0,3}[A-Z][\w'’-]+)"
+    title = rf"(?P<title>(?i:{rank}(?:{titles}))(?: (?:of|for|and) (?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)?){{0,3}})"
+    name = r"(?P<name>(?:[A-Z][\w'’-]*\.? ){0,3}[A-Z][\w'’-]+)"
     return (
-        re.compile(rf"\b({origin})(?:'s|’s)?(?: \([A-Z.]+\))? {title} {name}"),
-        re.compile(rf"{name}, (?:the |a |an )?(?:[a-z]+ )?({origin}) {title}\b"),
-        re.compile(rf"\b{title} {name} of (?:the )?({origin})\b"),
+        re.compile(rf"\b(?P<origin>{origin})(?:'s|’s)?(?: \([A-Z.]+\))? {title} {name}"),
+        re.compile(rf"{name}, (?:the |a |an )?(?:[a-z]+ )?(?P<origin>{origin}) {title}\b"),
+        re.compile(rf"\b{title} {name} of (?:the )?(?P<origin>{origin})\b"),
     )
+
+
+def _linked(texts: list[str], group: str) -> dict[str, str]:
+    """What the person patterns link to one country: each match's name (and surname) or title -> the country's code;
+    a key two countries share is dropped."""
+    origins = _origins()
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for pattern in _person_patterns():
+            for match in pattern.finditer(text):
+                code = origins.get(match.group("origin"))
+                value = match.group(group).strip()
+                keys = {value, value.split()[-1]} if group == "name" else {value.lower()}
+                for key in keys if code else ():
+                    found.setdefault(key, set()).add(code)
+    return {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
+
+
+def titles_in(texts: list[str]) -> dict[str, str]:
+    """The offices the article gives a country ("Chilean Foreign Minister X": "foreign minister" -> CHL), lower-case,
+    for "the Foreign Minister" later on."""
+    return _linked(texts, "title")
 
 
 def people_in(texts: list[str]) -> dict[str, str]:
     """People the article links to a country, by full name and by surname (a name two countries share is
     dropped)."""
-    first, second, third = _person_patterns()
-    origins = _origins()
-    found: dict[str, set[str]] = {}
-    for text in texts:
-        for pattern, origin_group, name_group in ((first, 1, 2), (second, 2, 1), (third, 2, 1)):
-            for match in pattern.finditer(text):
-                code = origins.get(match.group(origin_group))
-                name = match.group(name_group).strip()
-                if code:
-                    for key in {name, name.split()[-1]}:
-                        found.setdefault(key, set()).add(code)
-    return {name: next(iter(codes)) for name, codes in found.items() if len(codes) == 1}
+    return _linked(texts, "name")

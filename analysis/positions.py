@@ -12,7 +12,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.actors import ArticleContext, Mention, actor_codes, actor_name, people_in, surface_forms, words
+from analysis.actors import (ArticleContext, Mention, actor_codes, actor_name, people_in, surface_forms, titles_in,
+                             words)
 from analysis.corpus import MAX_SENTENCE_CHARS
 from analysis.entities import catalog
 from analysis.lexicon import load_yaml
@@ -85,7 +86,7 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
     sentence names, its paragraphs, and the government that publishes it (when the outlet is one)."""
     people = people_in(texts) if people is None else people
     context = ArticleContext(people=people, paragraph=dict(enumerate(paragraphs or range(len(texts)))),
-                             author=_publisher(meta))
+                             author=_publisher(meta), titles=titles_in(texts))
     known, orgs = catalog(), words().organisations
     if mentions is not None and not mentions.empty:
         for row in mentions.itertuples(index=False):

@@ -487,7 +487,9 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
     if lower in _RELATIVE and token.head.dep_ == "relcl":
         return _antecedent(sentence, token.head.head)
     if token.pos_ == "PRON" or lower in aw.first_person:
-        return _pronoun(sentence, token, clause)
+        # "We, the foreign ministers of Canada and Chile, ...": the apposition says who "we" are
+        named = [c for child in token.children if child.dep_ == "appos" for c in holders_of(sentence, child)]
+        return named or _pronoun(sentence, token, clause)
     if token.pos_ == "PROPN" and sentence.context is not None:
         code = sentence.context.people.get(token.text)
         if code:
@@ -503,6 +505,9 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
         if (token.pos_ != "PROPN" or title) and the and sentence.context is not None:
             if token.lemma_.lower() in aw.definites or title in aw.definites:
                 kind = "person" if title or token.lemma_.lower() in aw.person_titles else "state"
+                office = _office(sentence, token) if kind == "person" else None
+                if office:
+                    return [office]
                 if kind == "person" and sentence.context.author:
                     return [sentence.context.author]  # a government's text calls its own officials "the Secretary"
                 code = sentence.context.previous(sentence.index, kind)
@@ -517,6 +522,17 @@ def _antecedent(sentence: _Sentence, noun) -> list[str]:
         return found
     subject = _subject_child(noun.head.head)
     return holders_of(sentence, subject) if subject is not None else []
+
+
+def _office(sentence: _Sentence, token) -> str | None:
+    """The country of an office the article named before ("Chilean Foreign Minister X ... the Foreign Minister")."""
+    titles = sentence.context.titles if sentence.context is not None else {}
+    words_ = [t.lower_ for t in token.doc[token.left_edge.i : token.i + 1] if t.dep_ != "det"]
+    phrase = " ".join(words_)
+    if phrase in titles:
+        return titles[phrase]
+    codes = {code for office, code in titles.items() if office.endswith(phrase) or office.split()[-1] == phrase}
+    return next(iter(codes)) if len(codes) == 1 else None
 
 
 def _title(token) -> str:
