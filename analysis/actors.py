@@ -80,6 +80,7 @@ class Mention:
     position: int
     code: str | None  # None: a person whose country the article does not say
     kind: str  # "person", "state" or "demonym"
+    end: int = -1  # where the mention ends in its sentence, when known
 
 
 @dataclass

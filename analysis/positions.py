@@ -95,7 +95,7 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
             kind = {"person": "person", "demonym": "demonym"}.get(info.get("kind", ""), "state")
             if code and kind and info.get("kind") != "place":
                 context.mentions.setdefault(int(row.sentence), []).append(Mention(int(row.sentence), int(row.start),
-                                                                                  code, kind))
+                                                                                  code, kind, int(row.end)))
     for index, text in enumerate(texts):
         for match in _titled_name().finditer(text):
             name = match.group(1)
@@ -104,13 +104,13 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
     for found in context.mentions.values():
         found.sort(key=lambda m: m.position)
     if context.author:
-        context.participants, context.joint = _parties(texts, context)
+        context.participants, context.joint = _parties(texts, context, str(meta.get("title") or ""))
     return context
 
 
-def _parties(texts: list[str], context: ArticleContext) -> tuple[tuple[str, ...], bool]:
+def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tuple[tuple[str, ...], bool]:
     """A government text's parties (its publisher and the countries of the people its lead names) and whether it is
-    their joint statement."""
+    their joint statement (its title or lead says so)."""
     joint = load_yaml("positions.yaml")["joint"]
     lead = range(min(len(texts), int(joint["lead_sentences"])))
     named = [m.code for i in lead for m in context.mentions.get(i, []) if m.code and m.kind == "person"]
@@ -118,10 +118,33 @@ def _parties(texts: list[str], context: ArticleContext) -> tuple[tuple[str, ...]
     # so does the one that introduces a quoted text, or the one just before "Begin Text".
     says = [i for i in lead if any(w in texts[i].lower() for w in joint["texts"] + joint["introductions"])]
     says += [i - 1 for i in lead if i > 0 and texts[i].lower().strip(" :.").startswith(tuple(joint["text_start"]))]
-    codes = [list(dict.fromkeys(m.code for m in context.mentions.get(i, []) if m.code)) for i in sorted(set(says))]
+    codes = [_listed(texts[i], context.mentions.get(i, [])) for i in sorted(set(says))]
     signatories = next((found for found in codes if len(found) >= 2), [])
-    joint_text = bool(signatories) or any(any(w in texts[i].lower() for w in joint["texts"]) for i in lead)
+    joint_text = bool(signatories) or any(w in text.lower() for w in joint["texts"] for text in
+                                          [title, *(texts[i] for i in lead)])
+    if joint_text and not signatories:  # "Representatives of Egypt, France, ... met in Paris": the parties
+        named_states = [_listed(texts[i], context.mentions.get(i, [])) for i in lead]
+        signatories = next((found for found in named_states if len(found) >= 2), [])
     return tuple(dict.fromkeys([context.author, *signatories, *named])), joint_text
+
+
+# Between two members of a list: a comma or "and", and perhaps an office ("and the High Representative of the").
+_LIST_GAP = re.compile(r"^\s*(?:,|[Aa]nd|, and|&|,? as well as)?\s*(?:[Tt]he\s+)?(?:[A-Z][\w-]*\s+){0,4}(?:of\s+)?"
+                       r"(?:the\s+)?$")
+
+
+def _listed(text: str, mentions: list[Mention]) -> list[str]:
+    """The longest enumeration of actors in a sentence ("Egypt, France, Germany and the United States"): who a
+    joint text's lead names as its parties, not the country they met "to discuss"."""
+    best: list[str] = []
+    run: list[Mention] = []
+    for mention in sorted((m for m in mentions if m.code and m.end >= 0), key=lambda m: m.position):
+        if run and not _LIST_GAP.match(text[run[-1].end : mention.position]):
+            run = []
+        run.append(mention)
+        codes = list(dict.fromkeys(m.code for m in run))
+        best = codes if len(codes) > len(best) else best
+    return best
 
 
 @lru_cache(maxsize=1)
@@ -144,14 +167,14 @@ def positions_table(parsed: Iterable[tuple[str, int, object]], sentences: pd.Dat
                     people: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
     """One row per (article, sentence, holder) stance from parsed candidate sentences (document, index, Doc);
     people, each article's people linked to a country when the caller has found them already."""
-    meta = documents.set_index("document")[["published", "outlet", "author"]].to_dict("index") \
-        if not documents.empty else {}
+    meta = documents.set_index("document").reindex(columns=["published", "outlet", "author", "title"]).fillna("") \
+        .to_dict("index") if not documents.empty else {}
     by_document = {doc: list(group.sort_values("sentence")["text"]) for doc, group in sentences.groupby("document")}
     mentions = dict(iter(raw_mentions.groupby("document"))) if raw_mentions is not None and len(raw_mentions) else {}
     contexts: dict[str, ArticleContext] = {}
     rows = []
     for document, index, doc in parsed:
-        info = meta.get(document, {"published": "", "outlet": "", "author": ""})
+        info = meta.get(document, {"published": "", "outlet": "", "author": "", "title": ""})
         if document not in contexts:
             contexts[document] = article_context(by_document.get(document, []), mentions.get(document),
                                                  (paragraphs or {}).get(document), info,
