@@ -12,8 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.actors import (ArticleContext, Mention, actor_codes, actor_name, people_in, surface_forms, titles_in,
-                             words)
+from analysis.actors import ArticleContext, Mention, actor_codes, actor_name, people_in, surface_forms, titles_in, words
 from analysis.corpus import MAX_SENTENCE_CHARS
 from analysis.entities import catalog
 from analysis.lexicon import load_yaml
@@ -69,7 +68,8 @@ def _anaphora() -> re.Pattern:
     definites = aw.definites | aw.plural_definites
     alternatives = [re.escape(w) for w in sorted(pronouns, key=len, reverse=True)]
     # "the Vice Foreign Ministers": a definite may carry a few words of its office before its head.
-    alternatives.append(r"the (?:[\w-]+ ){0,3}(?:" + "|".join(re.escape(w) for w in sorted(definites, key=len, reverse=True)) + ")")
+    heads = "|".join(re.escape(w) for w in sorted(definites, key=len, reverse=True))
+    alternatives.append(rf"the (?:[\w-]+ ){{0,3}}(?:{heads})")
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.I)
 
 

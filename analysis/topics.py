@@ -90,8 +90,8 @@ def _carried(positions: pd.DataFrame, topics: list[str], reach: int = 1) -> list
     unspecified = unspecified_label()
     out = list(topics)
     latest: dict[str, tuple[int, str, str]] = {}
-    order = sorted(range(len(positions)), key=lambda i: (positions["document"].iat[i], int(positions["sentence"].iat[i]),
-                                                         int(positions["cue_start"].iat[i] or 0)))
+    keys = list(zip(positions["document"], positions["sentence"].astype(int), positions["cue_start"].fillna(0)))
+    order = sorted(range(len(positions)), key=keys.__getitem__)
     for i in order:
         document, sentence = positions["document"].iat[i], int(positions["sentence"].iat[i])
         before, holder = latest.get(document), positions["iso3"].iat[i]
@@ -113,7 +113,11 @@ def _defined(row, defined: list[Topic], reach: int = 60) -> str | None:
     for text in (row.target,) if named else (row.target, near, row.evidence):
         if not text:
             continue
-        scores = [sum(1 for p in topic.patterns if p.search(text)) for topic in defined]
+        # the target's head word counts half a term more: "a cap of 800,000 soldiers" is about the cap
+        head = str(row.target_head or "") if text is row.target else ""
+        scores = [sum(1 for p in topic.patterns if p.search(text)) + 0.5 * (head.lower() in
+                                                                            {t.lower() for t in topic.terms})
+                  for topic in defined]
         if max(scores) > 0:
             return defined[scores.index(max(scores))].label
     return None
