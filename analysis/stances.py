@@ -29,6 +29,7 @@ class Cue:
     head: int = 0  # which of words is the token the cue is read at
     negated: str = ""  # the stance when negated, where it is not the usual flip ("no commitment" is undecided)
     about: frozenset[str] = frozenset()  # the only target heads it is a stance on, when given
+    modifier: str = ""  # "named": a demonym modifying the noun does not hold it
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,14 @@ class Rules:
     decision_nouns: frozenset[str]
     always: frozenset[str]
     with_only: frozenset[str]
+    clause_conditions: frozenset[str]
     joint_nouns: frozenset[str]
     comitative: frozenset[str]
     attendance: frozenset[str]
     violence: frozenset[str]
     hospitality: frozenset[str]
     documents: frozenset[str]
+    deed_verbs: frozenset[str]
     purpose_marks: frozenset[str]
     statement_nouns: frozenset[str]
     joint_stance: str
@@ -66,18 +69,19 @@ def rules() -> Rules:
         head = len(parts) - 1 if "-" in parts else 0
         cues.setdefault(parts[head], []).append(Cue(parts, entry["pos"], entry["stance"], entry.get("when", ""),
                                                     entry.get("target", ""), head, entry.get("negated", ""),
-                                                    frozenset(entry.get("about", ()))))
+                                                    frozenset(entry.get("about", ())), entry.get("modifier", "")))
     return Rules(
         cues={head: tuple(sorted(found, key=lambda c: -len(c.words))) for head, found in cues.items()},
         negated=dict(data["negated"]), precedence=tuple(data["precedence"]),
         reporting=frozenset(data["reporting_verbs"]), light_verbs=frozenset(data["light_verbs"]),
         open_modals=frozenset(data["open_modals"]), demand_modals=frozenset(data["demand_modals"]),
         decision_nouns=frozenset(data["decision_nouns"]), always=frozenset(data["conditions"]["always"]),
-        with_only=frozenset(data["conditions"]["with_only"]), joint_nouns=frozenset(data["joint"]["nouns"]),
+        with_only=frozenset(data["conditions"]["with_only"]),
+        clause_conditions=frozenset(data["conditions"]["clauses"]), joint_nouns=frozenset(data["joint"]["nouns"]),
         joint_stance=data["joint"]["stance"], first_words=frozenset(cues),
         comitative=frozenset(data["comitative_verbs"]), attendance=frozenset(data["attendance"]),
         violence=frozenset(data["violence"]), hospitality=frozenset(data["hospitality"]),
-        documents=frozenset(data["documents"]),
+        documents=frozenset(data["documents"]), deed_verbs=frozenset(data["deed_verbs"]),
         purpose_marks=frozenset(data["purpose_marks"]), statement_nouns=frozenset(data["statement_nouns"]),
     )
 
@@ -283,15 +287,15 @@ def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str
     """The actors of a subject; for a conditional cue or a subject that is itself a stance noun, its possessor's
     when it stands for none ("Peru's participation depends on ...")."""
     found = holders_of(sentence, subject, clause=clause)
-    if found or not (cue.stance == "conditional" or _cue_at(subject.doc, subject) is not None):
+    if found or not (cue.stance in {"conditional", "open"} or _cue_at(subject.doc, subject) is not None):
         return found
     owners = [c for c in subject.children if c.dep_ == "poss" or (c.dep_ in {"compound", "amod"}
                                                                     and c.i in sentence.actors)]
     found = [code for owner in owners for code in holders_of(sentence, owner, clause=clause, modifier=True)]
-    if found or owners or cue.stance != "conditional":
+    if found or owners or cue.stance not in {"conditional", "open"}:
         return found
-    # "Turkey stressed that any involvement would require a ceasefire": an unowned deed's condition is the
-    # speaker's
+    # "Turkey stressed that any involvement would require a ceasefire", "they stressed that a path to dialogue
+    # remains open": an unowned deed's condition, or an openness, is the speaker's
     speaker, _ = _speaker(clause)
     return holders_of(sentence, speaker) if speaker is not None else []
 
@@ -320,15 +324,16 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
         noun = token.head
         while noun.dep_ in {"amod", "conj"} and noun.pos_ == "ADJ":
             noun = noun.head
-    deed = noun.head.head if noun.dep_ == "pobj" and noun.head.lower_ == "of" else noun  # "war of aggression"
+    own = noun is token  # a condemning noun, not an adjective on one
+    deed = noun.head.head if own and noun.dep_ == "pobj" and noun.head.lower_ == "of" else noun  # "war of aggression"
     agents = {c for owner in {noun, deed} for child in owner.children
-              if child.dep_ in {"poss", "compound", "amod", "nmod", "prep"}
+              if child.dep_ in {"poss", "compound", "amod", "nmod"} or (child.dep_ == "prep" and child.lower_ == "by")
               for c in holders_of(sentence, next((g for g in child.children if g.dep_ == "pobj"), child)
                                   if child.dep_ == "prep" else child, modifier=True)}
     for verb in noun.ancestors:
         if verb.pos_ not in {"VERB", "AUX"}:
             continue
-        if deed.dep_ == "dobj" and deed.head.i == verb.i and _cue_at(verb.doc, verb) is None:
+        if deed.dep_ == "dobj" and deed.head.i == verb.i and verb.lemma_.lower() in rules().deed_verbs:
             return [], noun, verb  # "the military committed atrocities": the subject did it
         subject, clause = _subject(verb)
         if subject is not None and subject.lower_ not in _RELATIVE:
@@ -352,6 +357,8 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
     for child in token.children:
         if child.dep_ == "poss" and child.pos_ == "PRON" and token.dep_ in {"dobj", "attr"}:
             continue  # "Brazil repeated its call for": the possessive is the verb's subject, read below
+        if cue.modifier == "named" and child.i in sentence.actors and sentence.actors[child.i].kind == "demonym":
+            continue
         if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.i in sentence.actors):
             holders += holders_of(sentence, child, modifier=True)
         elif child.dep_ == "prep" and child.lower_ in {"of", "by"} and not holders and not (
@@ -409,8 +416,9 @@ def _subject(verb):
         if subject is not None:
             return subject, verb
         if verb.dep_ == "xcomp" and verb.head.i != verb.i:
-            if any(c.dep_ == "dobj" for c in verb.head.children):
-                # "urged Libya's leaders to agree": what the urger wants of them, not a stance of theirs
+            if any(c.dep_ == "dobj" and _may_act(c) for c in verb.head.children):
+                # "urged Libya's leaders to agree": what the urger wants of them, not a stance of theirs ("use our
+                # authorities to target" is the subject's own)
                 return None, verb
             verb = verb.head
         elif verb.dep_ in {"conj", "acomp", "advcl"} and verb.head.i != verb.i:
@@ -429,6 +437,11 @@ def _subject(verb):
         else:
             break
     return None, verb
+
+
+def _may_act(token) -> bool:
+    """Whether a noun phrase names someone who could act: a name, a pronoun, an actor noun or a person's title."""
+    return token.pos_ in {"PROPN", "PRON"} or token.lemma_.lower() in words().actor_nouns or bool(_title(token))
 
 
 def _subject_child(verb):
@@ -672,6 +685,9 @@ def _condition(clause, token=None) -> str:
             continue
         marks = [c.lower_ for c in child.children if c.dep_ in {"mark", "advmod"}] + [child.lower_]
         if any(m in rule.always for m in marks) or (only and any(m in rule.with_only for m in marks)):
+            return _phrase(child)
+        if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in rule.clause_conditions
+                                         for c in child.children):
             return _phrase(child)
     return ""
 
