@@ -34,7 +34,9 @@ def _analyse(docs: list[Document], pipeline, batch_size: int) -> Parts:
     texts: dict[str, list[str]] = {}
     for d, _, _, _, t in sentence_rows:
         texts.setdefault(d, []).append(t)
-    people = {d: people_in(found) for d, found in texts.items()}
+    # The headline often says whose a title is ("Secretary Blinken's Call with Polish Foreign Minister Rau").
+    headlines = {doc.document: [doc.metadata.get("title") or ""] for doc in docs}
+    people = {d: people_in(found + headlines.get(d, [])) for d, found in texts.items()}
     candidates = ((d, i, t) for d, i, _, _, t in sentence_rows
                   if is_candidate(t, names_actor=(d, i) in actor_sentences, people=people.get(d, ())))
     return _extracted(documents, sentence_frame, raw_mentions, parse_candidates(candidates, nlp=pipeline.nlp),

@@ -86,7 +86,7 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
     sentence names, its paragraphs, and the government that publishes it (when the outlet is one)."""
     people = people_in(texts) if people is None else people
     context = ArticleContext(people=people, paragraph=dict(enumerate(paragraphs or range(len(texts)))),
-                             author=_publisher(meta), titles=titles_in(texts))
+                             author=_publisher(meta), titles=titles_in([*texts, str(meta.get("title") or "")]))
     known, orgs = catalog(), words().organisations
     if mentions is not None and not mentions.empty:
         for row in mentions.itertuples(index=False):
@@ -104,7 +104,10 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
     for found in context.mentions.values():
         found.sort(key=lambda m: m.position)
     if context.author:
-        context.participants, context.joint = _parties(texts, context, str(meta.get("title") or ""))
+        title = str(meta.get("title") or "")
+        context.participants, context.joint = _parties(texts, context, title)
+        # a readout's headline names its parties too ("Secretary Blinken's Call with Polish Foreign Minister Rau")
+        context.participants = tuple(dict.fromkeys([*context.participants, *people_in([title]).values()]))
     return context
 
 

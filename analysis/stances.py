@@ -676,6 +676,8 @@ def _condition(clause, token=None) -> str:
     cue verb, when its clause is the verb it shares a subject with ("can only conclude talks and sign it if ...")."""
     rule = rules()
     nodes = [clause] + ([token] if token is not None and token.i != clause.i and token.head.i == clause.i else [])
+    # "does not seek to exclude anyone provided they ...": a condition on the verb it governs is on it too
+    nodes += [c for node in list(nodes) for c in node.children if c.dep_ == "xcomp"]
     only = any(t.lower_ == "only" for t in clause.subtree) or (clause.dep_ == "conj" and any(
         t.lower_ == "only" for t in clause.head.children))
     children = [c for node in nodes for c in node.children] + (list(clause.head.children)
