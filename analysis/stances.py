@@ -131,6 +131,9 @@ def _cue_at(doc, token) -> Cue | None:
     for cue in options:
         if token.pos_ not in _POS[cue.pos] or (cue.pos == "adj" and token.pos_ == "VERB" and token.tag_ != "VBN"):
             continue
+        if cue.pos == "adj" and token.pos_ == "VERB" and not any(
+                c.dep_ in {"auxpass", "nsubjpass"} or (c.dep_ == "aux" and c.lemma_ in _COPULAS) for c in token.children):
+            continue  # "has committed atrocities" is the verb; "is committed to" the adjective
         before, after = cue.words[: cue.head], cue.words[cue.head + 1 :]
         if before and not _spelled(doc[max(0, token.i - len(before)) : token.i], before):
             continue
@@ -307,7 +310,9 @@ def _adj_cue(sentence: _Sentence, token, cue: Cue):
         return _attributive(sentence, token, cue) if cue.when == "attributive" else ([], None, token)
     if token.pos_ == "ADP" and token.head.lemma_.lower() not in _COPULAS:
         return [], None, token  # "aid to fight against the virus": a preposition is a stance only after "is"
-    if token.dep_ in {"amod", "acl", "appos", "npadvmod", "advmod"} and cue.when != "attributive":
+    copula = any(c.lemma_ in _COPULAS for c in token.children if c.dep_ in {"cop", "aux", "auxpass"})
+    if token.dep_ in {"amod", "acl", "appos", "npadvmod", "advmod", "advcl"} and not copula and \
+            cue.when != "attributive":
         return [], None, token  # "citizens subject to detention": describes someone, states no stance
     subject, clause = _subject(clause)
     target = _object(token, cue)
