@@ -132,7 +132,8 @@ def _cue_at(doc, token) -> Cue | None:
         if token.pos_ not in _POS[cue.pos] or (cue.pos == "adj" and token.pos_ == "VERB" and token.tag_ != "VBN"):
             continue
         if cue.pos == "adj" and token.pos_ == "VERB" and not any(
-                c.dep_ in {"auxpass", "nsubjpass"} or (c.dep_ == "aux" and c.lemma_ in _COPULAS) for c in token.children):
+                c.dep_ in {"auxpass", "nsubjpass"} or (c.dep_ == "aux" and c.lemma_ in _COPULAS)
+                for c in token.children):
             continue  # "has committed atrocities" is the verb; "is committed to" the adjective
         before, after = cue.words[: cue.head], cue.words[cue.head + 1 :]
         if before and not _spelled(doc[max(0, token.i - len(before)) : token.i], before):
