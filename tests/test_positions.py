@@ -171,7 +171,7 @@ def test_a_review_of_one_row_changes_that_row_everywhere():
 def test_positions_gold_gate(seed_tables, gold):
     """The seeds' gate: recall of the hand-checked seed positions (gold_seeds.json, which lists the positions on the
     post-war force), and precision against every position two independent readers filed in the seeds under the
-    development set's conventions (seeds_positions_gold.json), or that the seed gold accepts."""
+    development set's conventions (seeds_positions/gold.json), or that the seed gold accepts."""
     import json
     from pathlib import Path
 
@@ -184,7 +184,7 @@ def test_positions_gold_gate(seed_tables, gold):
     # A gold position counts as found when the document gives the country an acceptable stance instead.
     recall = sum(1 for d, c, s in expected
                  if (d, c, s) in found or any((d, c, a) in found for a in alternatives.get((d, c), ()))) / len(expected)
-    readers = json.loads((Path(__file__).parent / "resources" / "seeds_positions_gold.json").read_text("utf-8"))
+    readers = json.loads((Path(__file__).parent / "resources" / "seeds_positions" / "gold.json").read_text("utf-8"))
     filed = {(p["document"], p["country"], p["stance"]) for p in readers}
     acceptable = expected | filed | {(d, c, s) for (d, c), stances in alternatives.items() for s in stances}
     precision = len(found & acceptable) / len(found)
