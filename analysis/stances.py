@@ -52,6 +52,8 @@ class Rules:
     hospitality: frozenset[str]
     documents: frozenset[str]
     deed_verbs: frozenset[str]
+    punitive: frozenset[str]
+    enforcing: frozenset[str]
     purpose_marks: frozenset[str]
     statement_nouns: frozenset[str]
     joint_stance: str
@@ -82,6 +84,7 @@ def rules() -> Rules:
         comitative=frozenset(data["comitative_verbs"]), attendance=frozenset(data["attendance"]),
         violence=frozenset(data["violence"]), hospitality=frozenset(data["hospitality"]),
         documents=frozenset(data["documents"]), deed_verbs=frozenset(data["deed_verbs"]),
+        punitive=frozenset(data["punitive"]), enforcing=frozenset(data["enforcing"]),
         purpose_marks=frozenset(data["purpose_marks"]), statement_nouns=frozenset(data["statement_nouns"]),
     )
 
@@ -179,6 +182,9 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
             return []
     elif negated:
         stance = cue.negated or rules().negated.get(stance, stance)
+    if stance == "committed" and token.lemma_.lower() in rules().enforcing and target is not None and \
+            target.lemma_.lower() in rules().punitive:
+        stance = "opposed"  # "will implement sanctions on Russia": opposed to whom they hit
     if stance == "committed" and any(c.dep_ == "aux" and c.lower_ in rules().open_modals for c in clause.children):
         stance = "open"
     conditions = _condition(clause, token if cue.pos == "verb" else None)
