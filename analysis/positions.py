@@ -24,7 +24,7 @@ __all__ = ["STANCES", "stances_in", "positions_table", "corpus_positions", "summ
 
 ARTICLE_COLUMNS = [
     "document", "country", "iso3", "stance", "evidence", "conditions", "attributed_to", "claimed_by", "published",
-    "outlet", "sentence", "cue", "cue_start", "target", "target_head", "target_terms",
+    "outlet", "sentence", "cue", "cue_start", "target", "target_head", "target_terms", "target_phrase",
 ]
 POSITION_COLUMNS = ARTICLE_COLUMNS[:3] + ["topic"] + ARTICLE_COLUMNS[3:] + ["source", "review", "extracted_stance",
                                                                             "note"]
@@ -191,6 +191,7 @@ def positions_table(parsed: Iterable[tuple[str, int, object]], sentences: pd.Dat
                 "claimed_by": found.claimed_by, "published": info["published"], "outlet": info["outlet"],
                 "sentence": index, "cue": found.cue, "cue_start": found.cue_start, "target": found.target,
                 "target_head": found.target_head, "target_terms": found.target_terms,
+                "target_phrase": found.target_phrase,
             })
     frame = pd.DataFrame(rows, columns=ARTICLE_COLUMNS).astype({"sentence": "int64", "cue_start": "int64"})
     return frame.drop_duplicates(["document", "iso3", "stance", "sentence"], ignore_index=True)

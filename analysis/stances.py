@@ -52,6 +52,8 @@ class Rules:
     hospitality: frozenset[str]
     documents: frozenset[str]
     deed_verbs: frozenset[str]
+    topic_stop: frozenset[str]
+    generic_targets: frozenset[str]
     punitive: frozenset[str]
     enforcing: frozenset[str]
     purpose_marks: frozenset[str]
@@ -84,6 +86,7 @@ def rules() -> Rules:
         comitative=frozenset(data["comitative_verbs"]), attendance=frozenset(data["attendance"]),
         violence=frozenset(data["violence"]), hospitality=frozenset(data["hospitality"]),
         documents=frozenset(data["documents"]), deed_verbs=frozenset(data["deed_verbs"]),
+        topic_stop=frozenset(data["topic_stop_words"]), generic_targets=frozenset(data["generic_targets"]),
         punitive=frozenset(data["punitive"]), enforcing=frozenset(data["enforcing"]),
         purpose_marks=frozenset(data["purpose_marks"]), statement_nouns=frozenset(data["statement_nouns"]),
     )
@@ -102,6 +105,7 @@ class Stance:
     target_terms: str = ""  # the target's modifier lemmas, space-separated
     cue_start: int = 0
     cue_end: int = 0
+    target_phrase: str = ""  # a few words naming the target ("sanctions on Russia"): a topic's label
 
 
 @dataclass
@@ -200,10 +204,12 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     doc = sentence.doc
     end = doc[min(token.i + len(cue.words) - cue.head, len(doc)) - 1]
     token = doc[max(0, token.i - cue.head)]
-    head, terms = _target_terms(target, sentence)
+    head, terms, named = _target_terms(target, sentence)
+    if cue.when == "attributive" and not terms:
+        terms = head  # what a condemning word describes is the topic itself ("a new aggression")
     return [Stance(code, stance, doc.text[token.idx : end.idx + len(end.text)], conditions[:200], attributed,
                    claimed, _phrase(target)[:160] if target is not None else "", head, terms, token.idx,
-                   end.idx + len(end.text)) for code in holders]
+                   end.idx + len(end.text), named[:80]) for code in holders]
 
 
 def _in_condition(token) -> bool:
@@ -475,6 +481,12 @@ def _object(token, cue: Cue, skip=None):
                     pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
                     if pobj is not None:
                         return pobj
+    addressed = next((c for c in children if c.dep_ == "dobj" and _may_act(c)), None)
+    asked = next((c for c in children if c.dep_ == "xcomp"), None)
+    if addressed is not None and asked is not None:
+        # "urged all countries to support the people of Burma": what is asked, not who is asked
+        inner = next((c for c in asked.children if c.dep_ == "dobj"), None)
+        return inner if inner is not None else asked
     for deps in ({"dobj"}, {"xcomp", "ccomp"}, {"prep", "dative"}, {"attr", "oprd", "acl"}):
         for child in children:
             if child.dep_ not in deps:
@@ -747,25 +759,49 @@ def _phrase(token) -> str:
     return re.sub(r" (?=['’]s\b)|(?<=[“(]) | (?=[”),.;:])", "", text).strip(" ,“”\"'")
 
 
-def _target_terms(target, sentence: _Sentence) -> tuple[str, str]:
-    """A target's head lemma and its content modifiers (lemmas), the country words left out."""
-    if target is None:
-        return "", ""
-    head = target
-    if head.pos_ in {"VERB", "AUX"}:  # "pledged to send" with nothing sent: the verb names the topic
-        return head.lemma_.lower(), ""
-    terms = []
-    for child in head.children:
-        if child.dep_ in {"compound", "amod", "nmod", "poss"} and child.i not in sentence.actors and child.is_alpha:
-            if child.pos_ in {"NOUN", "PROPN", "ADJ"}:
-                terms.append(child.lemma_.lower())
-        elif child.dep_ == "prep" and child.lower_ in {"on", "of", "for", "against", "to"}:
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-            if pobj is not None and pobj.i not in sentence.actors and pobj.pos_ in {"NOUN", "PROPN"}:
-                terms.append(pobj.lemma_.lower())
-    if head.pos_ == "PRON":
-        return "", ""
-    return head.lemma_.lower(), " ".join(terms)
+def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
+    """A target's head lemma, its content modifiers (lemmas, countries included: "sanctions on Russia" and "sanctions
+    on Iran" are two topics) and a short phrase naming it ("sanctions on Russia"), evaluative words left out."""
+    if target is None or target.pos_ == "PRON":
+        return "", "", ""
+    node = target
+    if node.pos_ in {"VERB", "AUX"}:  # "pledged to send troops": what is sent names the topic
+        node = next((c for c in node.children if c.dep_ == "dobj"), None) or _prep_object(node)[1] or node
+        if node.pos_ in {"VERB", "AUX"}:
+            return node.lemma_.lower(), "", node.lemma_.lower()
+    for _ in range(2):  # "condemnation of the war", "the importance of the talks": what they are about
+        if node.lemma_.lower() not in rules().generic_targets and not (
+                node.pos_ == "NOUN" and any(c.pos == "noun" for c in rules().cues.get(node.lemma_.lower(), ()))):
+            break
+        inner = _prep_object(node)[1]
+        node = inner if inner is not None else node
+    if node.pos_ == "PRON" or not node.is_alpha:
+        return "", "", ""
+    modifiers = [c for c in node.children if c.dep_ in {"compound", "amod", "nmod", "poss"} and c.is_alpha
+                 and c.pos_ in {"NOUN", "PROPN", "ADJ"} and c.lower_ not in rules().topic_stop
+                 and _cue_at(c.doc, c) is None]
+    prep, pobj = _prep_object(node)
+    # The words that group targets leave countries out ("sanctions on Russia" and "sanctions on Iran" are one
+    # group); the phrase that labels a group keeps them.
+    terms = [c.lemma_.lower() for c in modifiers + ([pobj] if pobj is not None else []) if c.i not in sentence.actors]
+    words_ = [_word(c) for c in modifiers if c.dep_ != "poss"] + [_word(node)]
+    if pobj is not None:
+        words_ += [prep.lower_] + [_word(c) for c in pobj.children if c.dep_ == "compound"] + [_word(pobj)]
+    return node.lemma_.lower(), " ".join(terms), " ".join(words_)
+
+
+def _prep_object(node):
+    """The first "on/of/for/against/to/in/over" phrase of a noun or verb: (preposition, its object) or (None, None)."""
+    for child in node.children:
+        if child.dep_ == "prep" and child.lower_ in {"on", "of", "for", "against", "to", "in", "over"}:
+            pobj = next((c for c in child.children if c.dep_ == "pobj" and c.pos_ in {"NOUN", "PROPN"}), None)
+            if pobj is not None:
+                return child, pobj
+    return None, None
+
+
+def _word(token) -> str:
+    return token.text if token.pos_ == "PROPN" or token.text.isupper() else token.lower_
 
 
 def _joint_authors(sentence: _Sentence) -> list[Stance]:
@@ -784,7 +820,8 @@ def _joint_authors(sentence: _Sentence) -> list[Stance]:
         if len(set(chain)) >= 2 and j < len(doc) and doc[j].lower_ in rule.joint_nouns:
             start, end = doc[i].idx, doc[j].idx + len(doc[j].text)
             found += [Stance(code, rule.joint_stance, doc.text[start:end], "", "", target=doc[j].text,
-                             target_head=doc[j].lemma_.lower(), cue_start=start, cue_end=end)
+                             target_head=doc[j].lemma_.lower(), cue_start=start, cue_end=end,
+                             target_phrase=doc[j].lower_)
                       for code in dict.fromkeys(chain)]
         i = j
     return found
@@ -806,7 +843,8 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
         led = next((t for t in doc[token.i + 1 : token.i + 4] if t.pos_ in {"NOUN", "PROPN"}),
                    token.head if token.head.i != token.i else token)
         found += [Stance(code, "leading", doc.text[doc[j + 1].idx : token.idx + 3], "", "", target=led.text,
-                         target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=token.idx + 3)
+                         target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=token.idx + 3,
+                         target_phrase=led.lower_)
                   for code in codes]
     return found
 

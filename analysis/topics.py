@@ -155,10 +155,18 @@ def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
             parent[root(other)] = root(first)
     phrases: dict[str, Counter] = {}
     heads: dict[str, Counter] = {}
-    for head, modifiers in keys.values():
+    named: dict[str, Counter] = {}  # the phrases the extractor wrote for the targets, per head word
+    written = positions["target_phrase"] if "target_phrase" in positions else pd.Series([""] * len(positions))
+    for i, (head, modifiers) in keys.items():
         phrases.setdefault(root(head), Counter())[" ".join(modifiers[:1] + [head])] += 1
         heads.setdefault(root(head), Counter())[head] += 1
-    labels = {group: _label(counts, heads[group].most_common(1)[0][0]) for group, counts in phrases.items()}
+        if str(written.iat[i] or "").strip():
+            named.setdefault(head, Counter())[str(written.iat[i]).strip()] += 1
+    labels = {}
+    for group, counts in phrases.items():
+        top = heads[group].most_common(1)[0][0]
+        best = named.get(top, Counter()).most_common(1)
+        labels[group] = best[0][0][:1].upper() + best[0][0][1:] if best else _label(counts, top)
     return {i: labels[root(head)] for i, (head, _) in keys.items()}
 
 
