@@ -873,12 +873,54 @@ def _merge(stances: list[Stance]) -> list[Stance]:
 
 
 def may_state_a_stance(text: str) -> bool:
-    """Whether a sentence has a cue's first word at all (cheap test before parsing it)."""
-    return bool(_first_words().search(text))
+    """Whether a sentence has a cue's first word at all, in any of its forms (cheap test before parsing it)."""
+    forms, stems = _first_words()
+    if stems is not None:
+        return bool(stems.search(text))
+    return not forms.isdisjoint(_WORD.findall(text.lower()))
+
+
+_WORD = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=1)
-def _first_words() -> re.Pattern:
-    # Inflected forms share their lemma's first letters: match word starts, the parse decides.
-    stems = sorted({w[: max(4, len(w) - 2)] for w in rules().first_words}, key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.I)
+def _first_words() -> tuple[frozenset[str], re.Pattern | None]:
+    """Every written form of every cue's first word ("lead", "leads", "led", "leading"), from the English model's own
+    lemmatizer tables read backwards; without them, a pattern of the words' first letters."""
+    inflected = _inflections()
+    if inflected is None:
+        stems = sorted({w[: max(4, len(w) - 2)] for w in rules().first_words}, key=len, reverse=True)
+        return frozenset(), re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.I)
+    return frozenset(form for word in rules().first_words for form in inflected(word)), None
+
+
+def _inflections():
+    """A function giving a lemma's forms (a superset: some are not words, none is missed), or None when the model
+    has no lemmatizer tables."""
+    from analysis.nlp import load_pipeline
+
+    nlp = load_pipeline().nlp
+    if "lemmatizer" not in nlp.pipe_names:
+        return None
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if not lookups.has_table("lemma_rules") or not lookups.has_table("lemma_exc"):
+        return None
+    rules_, exceptions = lookups.get_table("lemma_rules"), lookups.get_table("lemma_exc")
+    pos_rules = [rules_.get(pos, []) for pos in ("verb", "noun", "adj")]
+    irregular: dict[str, set[str]] = {}
+    for pos in ("verb", "noun", "adj"):
+        for form, lemmas in (exceptions.get(pos) or {}).items():
+            for lemma in lemmas:
+                irregular.setdefault(lemma, set()).add(form)
+
+    def forms(lemma: str) -> set[str]:
+        found = {lemma} | irregular.get(lemma, set())
+        for table in pos_rules:
+            for old, new in table:
+                if lemma.endswith(new):
+                    found.add(lemma[: len(lemma) - len(new)] + old)
+        if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", lemma):  # "commit": "committed", "committing"
+            found |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+        return found
+
+    return forms
