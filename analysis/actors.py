@@ -23,6 +23,7 @@ class ActorWords:
     third_person: dict[str, str]  # pronoun -> kind of antecedent ("person" or "state")
     group_pronouns: frozenset[str]  # "they", "their": the latest group of actors
     plural_definites: frozenset[str]
+    relational: frozenset[str]  # "allies", "counterpart": others named by their tie to the country modifying them
 
 
 @lru_cache(maxsize=1)
@@ -37,6 +38,7 @@ def words() -> ActorWords:
         organisation_names={entry["code"]: entry["name"] for entry in data["organisations"]},
         first_person=frozenset(data["first_person"]), third_person=dict(data["third_person"]),
         group_pronouns=frozenset(data["group_pronouns"]), plural_definites=frozenset(data["plural_definites"]),
+        relational=frozenset(data["relational"]),
     )
 
 

@@ -81,11 +81,12 @@ def is_candidate(text: str, *, names_actor: bool, people: Iterable[str] = ()) ->
 
 
 def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs: list[int] | None, meta: dict,
-                    people: dict[str, str] | None = None) -> ArticleContext:
+                    people: dict[str, str] | None = None, starts: list[int] | None = None) -> ArticleContext:
     """Who is who in one article: people linked to their country (found in texts unless given), the actors each
     sentence names, its paragraphs, and the government that publishes it (when the outlet is one)."""
     people = people_in(texts) if people is None else people
-    context = ArticleContext(people=people, paragraph=dict(enumerate(paragraphs or range(len(texts)))),
+    # no paragraph numbers: the article is one paragraph (pronouns still find what the sentences before name)
+    context = ArticleContext(people=people, paragraph=dict(enumerate(paragraphs or [0] * len(texts))),
                              author=_publisher(meta), titles=titles_in([*texts, str(meta.get("title") or "")]))
     known, orgs = catalog(), words().organisations
     if mentions is not None and not mentions.empty:
@@ -94,8 +95,10 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
             code = orgs.get(row.entity_id) or row.country_iso3
             kind = {"person": "person", "demonym": "demonym"}.get(info.get("kind", ""), "state")
             if code and kind and info.get("kind") != "place":
-                context.mentions.setdefault(int(row.sentence), []).append(Mention(int(row.sentence), int(row.start),
-                                                                                  code, kind, int(row.end)))
+                # mentions are placed in the article; a sentence's own text is counted from its start
+                offset = starts[int(row.sentence)] if starts and int(row.sentence) < len(starts) else 0
+                context.mentions.setdefault(int(row.sentence), []).append(
+                    Mention(int(row.sentence), int(row.start) - offset, code, kind, int(row.end) - offset))
     for index, text in enumerate(texts):
         for match in _titled_name().finditer(text):
             name = match.group(1)
@@ -152,7 +155,10 @@ def _listed(text: str, mentions: list[Mention]) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _titled_name() -> re.Pattern:
-    titles = "|".join(re.escape(t.title()) for t in sorted(words().person_titles, key=len, reverse=True))
+    # "Secretary of State", not "Secretary Of State"
+    capitalised = (" ".join(w if w in {"of", "for", "and", "the"} else w.capitalize() for w in t.split())
+                   for t in words().person_titles)
+    titles = "|".join(re.escape(t) for t in sorted(capitalised, key=len, reverse=True))
     return re.compile(rf"\b(?:{titles}) ((?:[A-Z][\w'’-]*\.? ){{0,2}}[A-Z][\w'’-]+)")
 
 
@@ -172,7 +178,9 @@ def positions_table(parsed: Iterable[tuple[str, int, object]], sentences: pd.Dat
     people, each article's people linked to a country when the caller has found them already."""
     meta = documents.set_index("document").reindex(columns=["published", "outlet", "author", "title"]).fillna("") \
         .to_dict("index") if not documents.empty else {}
-    by_document = {doc: list(group.sort_values("sentence")["text"]) for doc, group in sentences.groupby("document")}
+    ordered = {doc: group.sort_values("sentence") for doc, group in sentences.groupby("document")}
+    by_document = {doc: list(group["text"]) for doc, group in ordered.items()}
+    starts = {doc: [int(x) for x in group["start"]] for doc, group in ordered.items()}
     mentions = dict(iter(raw_mentions.groupby("document"))) if raw_mentions is not None and len(raw_mentions) else {}
     contexts: dict[str, ArticleContext] = {}
     rows = []
@@ -181,7 +189,8 @@ def positions_table(parsed: Iterable[tuple[str, int, object]], sentences: pd.Dat
         if document not in contexts:
             contexts[document] = article_context(by_document.get(document, []), mentions.get(document),
                                                  (paragraphs or {}).get(document), info,
-                                                 None if people is None else people.get(document, {}))
+                                                 None if people is None else people.get(document, {}),
+                                                 starts.get(document))
         found_here = stances_in(doc, contexts[document], index)
         _remember_group(contexts[document], found_here)
         for found in found_here:
@@ -227,6 +236,11 @@ def corpus_positions(article_positions: pd.DataFrame, topics_file: bytes | None,
                      override_rows: pd.DataFrame | None) -> pd.DataFrame:
     """Every article's positions with the corpus's topics and the analyst's review of single rows applied."""
     frame = article_positions.reindex(columns=ARTICLE_COLUMNS)
+    # a table stored before a column existed reads it back empty: text columns as "", offsets as 0
+    numeric = ["sentence", "cue_start"]
+    frame[numeric] = frame[numeric].fillna(0).astype("int64")
+    text = [c for c in ARTICLE_COLUMNS if c not in numeric]
+    frame[text] = frame[text].fillna("")
     if "extracted_stance" in article_positions:  # a corpus table given again (stores, merged uploads)
         extracted = article_positions["extracted_stance"].fillna("")
         frame["stance"] = extracted.where(extracted != "", article_positions["stance"])

@@ -45,6 +45,7 @@ class Rules:
     always: frozenset[str]
     with_only: frozenset[str]
     clause_conditions: frozenset[str]
+    condition_marks: frozenset[str]  # what opens a condition clause, whatever precedes it
     joint_nouns: frozenset[str]
     comitative: frozenset[str]
     attendance: frozenset[str]
@@ -53,6 +54,7 @@ class Rules:
     documents: frozenset[str]
     deed_verbs: frozenset[str]
     topic_stop: frozenset[str]
+    appeal_verbs: frozenset[str]
     generic_targets: frozenset[str]
     punitive: frozenset[str]
     enforcing: frozenset[str]
@@ -81,12 +83,13 @@ def rules() -> Rules:
         open_modals=frozenset(data["open_modals"]), demand_modals=frozenset(data["demand_modals"]),
         decision_nouns=frozenset(data["decision_nouns"]), always=frozenset(data["conditions"]["always"]),
         with_only=frozenset(data["conditions"]["with_only"]),
-        clause_conditions=frozenset(data["conditions"]["clauses"]), joint_nouns=frozenset(data["joint"]["nouns"]),
+        clause_conditions=frozenset(data["conditions"]["clauses"]),
+        condition_marks=frozenset(data["conditions"]["always"]) | frozenset(data["conditions"]["clauses"]) | {"if"}, joint_nouns=frozenset(data["joint"]["nouns"]),
         joint_stance=data["joint"]["stance"], first_words=frozenset(cues),
         comitative=frozenset(data["comitative_verbs"]), attendance=frozenset(data["attendance"]),
         violence=frozenset(data["violence"]), hospitality=frozenset(data["hospitality"]),
         documents=frozenset(data["documents"]), deed_verbs=frozenset(data["deed_verbs"]),
-        topic_stop=frozenset(data["topic_stop_words"]), generic_targets=frozenset(data["generic_targets"]),
+        topic_stop=frozenset(data["topic_stop_words"]), appeal_verbs=frozenset(data["appeal_verbs"]), generic_targets=frozenset(data["generic_targets"]),
         punitive=frozenset(data["punitive"]), enforcing=frozenset(data["enforcing"]),
         purpose_marks=frozenset(data["purpose_marks"]), statement_nouns=frozenset(data["statement_nouns"]),
     )
@@ -167,9 +170,13 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
         return []  # nobody's, or what a plan's or a draft's text says ("Point 8 said: NATO agrees ...")
     # A verb cue's own negation only ("did not rule out sending" does not negate "sending"); an adjective's or
     # noun's also through the copula or light verb it hangs on.
-    stance, negated = cue.stance, _negated(token, clause if cue.pos != "verb" and clause.i == token.head.i else token)
-    if any(c.dep_ == "aux" and c.lower_ in rules().demand_modals for c in clause.children):
-        return []  # "Iran must cooperate": what someone demands of the holder, not its own stance
+    # A stance noun that is the subject ("Germany's support will not waver") takes no negation or modal from the
+    # verb it is the subject of: that verb says how the stance holds, not which it is.
+    predicate = clause.i == token.head.i and not (cue.pos == "noun" and token.dep_ in _SUBJECTS)
+    stance, negated = cue.stance, _negated(token, clause if cue.pos != "verb" and predicate else token)
+    if predicate and any(c.dep_ == "aux" and c.lower_ in rules().demand_modals for c in clause.children) and not \
+            _first_person_subject(clause):
+        return []  # "Iran must cooperate": what someone demands of the holder; "we must support" is the speaker's
     if cue.when == "action" and not _of_action(token, target):
         return []  # "considers it a priority" is a judgement; "considers sending" is openness
     if (cue.when == "object" and target is None) or (cue.when == "thing" and (target is None
@@ -200,16 +207,17 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
         subject = _subject_child(clause)
         if subject is not None and subject.i not in sentence.actors and subject.pos_ == "NOUN":
             target = subject
-    attributed, claimed = _attribution(sentence, speaker, reporting, clause, holders)
+    attributed, claimed, speaking = _attribution(sentence, speaker, reporting, clause, holders)
     doc = sentence.doc
     end = doc[min(token.i + len(cue.words) - cue.head, len(doc)) - 1]
     token = doc[max(0, token.i - cue.head)]
     head, terms, named = _target_terms(target, sentence)
     if cue.when == "attributive" and not terms:
         terms = head  # what a condemning word describes is the topic itself ("a new aggression")
+    # "Macron said France and Germany would send troops": Germany's is his claim, France's is France's own
     return [Stance(code, stance, doc.text[token.idx : end.idx + len(end.text)], conditions[:200], attributed,
-                   claimed, _phrase(target)[:160] if target is not None else "", head, terms, token.idx,
-                   end.idx + len(end.text), named[:80]) for code in holders]
+                   claimed if code not in speaking else "", _phrase(target)[:160] if target is not None else "", head,
+                   terms, token.idx, end.idx + len(end.text), named[:80]) for code in holders]
 
 
 def _in_condition(token) -> bool:
@@ -217,10 +225,14 @@ def _in_condition(token) -> bool:
     a condition says is asked of someone, not their stance."""
     rule = rules()
     for node in [token, *token.ancestors]:
-        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in rule.always | rule.with_only | {"if"}
-                                        for c in node.children):
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in rule.condition_marks for c in node.children):
             return True
     return False
+
+
+def _first_person_subject(clause) -> bool:
+    subject = _subject_child(clause)
+    return subject is not None and subject.lower_ in words().first_person
 
 
 def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
@@ -228,10 +240,12 @@ def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
     "hosted Putin", or a question ("Why are we interested in ...?")."""
     rule, what = rules(), target.lemma_.lower() if target is not None else ""
     done = {c.lemma_.lower() for c in token.children if c.dep_ in {"xcomp", "ccomp"}} | {what}
-    if cue.stance in {"committed", "open"} and done & rule.attendance:
+    # "joined the call" is attendance; "backed calls for a ceasefire" is not
+    asks = target is not None and any(c.dep_ == "prep" and c.lower_ in {"for", "on"} for c in target.children)
+    if cue.stance in {"committed", "open"} and done & rule.attendance and not asks:
         return True
-    if cue.stance in {"committed", "leading", "open"} and what in rule.violence:
-        return True  # "ready to repel an incursion" is a defence posture, not openness to something
+    if cue.stance in {"leading", "open"} and what in rule.violence:
+        return True  # "launched an attack", "ready to repel an incursion": an act of war, not a position on it
     guest = target if target is not None or token.dep_ != "amod" else token.head  # "since Trump hosted Putin"
     if token.lemma_.lower() in rule.hospitality and guest is not None and (
             sentence.actors.get(guest.i, None) is not None and sentence.actors[guest.i].kind == "person"
@@ -319,7 +333,10 @@ def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str
 def _adj_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of an adjective ("Chile is willing to", "Peru is against"): the copula's subject."""
     clause = token if any(c.dep_ in _SUBJECTS for c in token.children) else token.head
-    if token.dep_ in {"amod", "conj"} and token.head.pos_ in {"NOUN", "PROPN", "ADJ"}:
+    first = token
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if first.dep_ == "amod":  # "Russia's unprovoked and brutal war"; "open to talks but opposed to sanctions" is not
         return _attributive(sentence, token, cue) if cue.when == "attributive" else ([], None, token)
     if token.pos_ == "ADP" and token.head.lemma_.lower() not in _COPULAS:
         return [], None, token  # "aid to fight against the virus": a preposition is a stance only after "is"
@@ -434,7 +451,8 @@ def _subject(verb):
         if subject is not None:
             return subject, verb
         if verb.dep_ == "xcomp" and verb.head.i != verb.i:
-            if any(c.dep_ == "dobj" and _may_act(c) for c in verb.head.children):
+            if verb.head.lemma_.lower() in rules().appeal_verbs and any(
+                    c.dep_ == "dobj" and _may_act(c) for c in verb.head.children):
                 # "urged Libya's leaders to agree": what the urger wants of them, not a stance of theirs ("use our
                 # authorities to target" is the subject's own)
                 return None, verb
@@ -584,7 +602,10 @@ def _title(token) -> str:
 
 
 def _modifier_actors(sentence: _Sentence, token) -> list[str]:
-    """Countries modifying an actor noun or a person's name: 'Russia's', 'the Polish', 'of Iraq', 'US', appositions."""
+    """Countries modifying an actor noun or a person's name: 'Russia's', 'the Polish', 'of Iraq', 'US', appositions;
+    none for a noun that names others by their tie to a country ("Ukraine's allies", "his counterpart")."""
+    if token.lemma_.lower() in words().relational or token.lower_ in words().relational:
+        return []
     found: list[str] = []
     for child in token.children:
         if child.dep_ in {"poss", "compound", "amod", "nmod", "appos"}:
@@ -702,15 +723,19 @@ def _condition(clause, token=None) -> str:
     nodes = [clause] + ([token] if token is not None and token.i != clause.i and token.head.i == clause.i else [])
     # "does not seek to exclude anyone provided they ...": a condition on the verb it governs is on it too
     nodes += [c for node in list(nodes) for c in node.children if c.dep_ == "xcomp"]
-    only = any(t.lower_ == "only" for t in clause.subtree) or (clause.dep_ == "conj" and any(
-        t.lower_ == "only" for t in clause.head.children))
+    # "will only join if", "only if": an "only" on the verb or on the clause itself, not "not only" elsewhere
+    only = any(c.lower_ == "only" and c.dep_ == "advmod" for node in [clause, clause.head] if node is clause or
+               clause.dep_ == "conj" for c in node.children)
     children = [c for node in nodes for c in node.children] + (list(clause.head.children)
                                                              if clause.dep_ == "conj" else [])
     for child in children:
         if child.dep_ not in {"advcl", "prep"}:
             continue
-        marks = [c.lower_ for c in child.children if c.dep_ in {"mark", "advmod"}] + [child.lower_]
-        if any(m in rule.always for m in marks) or (only and any(m in rule.with_only for m in marks)):
+        # a preposition is its own mark ("absent a deal"); a clause's word is not ("..., providing air defence")
+        marks = [c.lower_ for c in child.children if c.dep_ in {"mark", "advmod"}] + (
+            [child.lower_] if child.dep_ == "prep" else [])
+        advcl_only = any(c.lower_ == "only" and c.dep_ == "advmod" for c in child.children)
+        if any(m in rule.always for m in marks) or ((only or advcl_only) and any(m in rule.with_only for m in marks)):
             return _phrase(child)
         if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in rule.clause_conditions
                                          for c in child.children):
@@ -718,17 +743,17 @@ def _condition(clause, token=None) -> str:
     return ""
 
 
-def _attribution(sentence: _Sentence, speaker, reporting, clause, holders: list[str]) -> tuple[str, str]:
-    """Who reports a stance (when someone other than its holder does) and, when the speaker is of another country
-    or an unknown named person, the claim's author."""
+def _attribution(sentence: _Sentence, speaker, reporting, clause, holders: list[str]) -> tuple[str, str, list]:
+    """Who reports a stance (when someone other than its holder does), the claim's author when the speaker is of
+    another country or an unknown named person, and the speaker's own countries (whose stances are no claim)."""
     if speaker is None or reporting is None or reporting.i == clause.i:
-        return "", ""
+        return "", "", []
     name = _speaker_name(speaker, sentence)
     speaking = holders_of(sentence, speaker)
     if speaking and set(holders) <= set(speaking):
-        return ("" if name == _phrase(speaker) and speaker.i in sentence.actors else name), ""
+        return ("" if name == _phrase(speaker) and speaker.i in sentence.actors else name), "", speaking
     claims = bool(speaking) or speaker.pos_ == "PROPN"
-    return name, (name if claims else "")
+    return name, (name if claims else ""), speaking
 
 
 def _speaker_name(speaker, sentence: _Sentence) -> str:
@@ -781,9 +806,11 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
                  and c.pos_ in {"NOUN", "PROPN", "ADJ"} and c.lower_ not in rules().topic_stop
                  and _cue_at(c.doc, c) is None]
     prep, pobj = _prep_object(node)
-    # The words that group targets leave countries out ("sanctions on Russia" and "sanctions on Iran" are one
-    # group); the phrase that labels a group keeps them.
-    terms = [c.lemma_.lower() for c in modifiers + ([pobj] if pobj is not None else []) if c.i not in sentence.actors]
+    # The country a target is about ("sanctions on Russia", "support for Ukraine") is a term marked "@": it keeps
+    # "sanctions on Russia" and "sanctions on Iran" apart, but joins no other heads into one topic.
+    terms = [c.lemma_.lower() for c in modifiers if c.i not in sentence.actors]
+    if pobj is not None:
+        terms.append("@" + sentence.actors[pobj.i].code if pobj.i in sentence.actors else pobj.lemma_.lower())
     words_ = [_word(c) for c in modifiers if c.dep_ != "poss"] + [_word(node)]
     if pobj is not None:
         words_ += [prep.lower_] + [_word(c) for c in pobj.children if c.dep_ == "compound"] + [_word(pobj)]
@@ -836,7 +863,9 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
             continue
         j, codes = token.i - 1, []
         while j >= 0 and (j in actors or doc[j].text in {"-", "and", ",", "&"} or doc[j].text.endswith("-")):
-            if j in actors and actors[j].code not in codes:
+            # only a country written just before a hyphen ("French- and U.K.-led"), not "Russia and US-led"
+            hyphened = doc[j].text.endswith("-") or (j + 1 < len(doc) and doc[j + 1].text.startswith("-"))
+            if j in actors and hyphened and actors[j].code not in codes:
                 codes.insert(0, actors[j].code)
             j -= 1
         # what is led: the noun "-led" modifies ("the French- and U.K.-led coalition")
@@ -857,8 +886,10 @@ def _merge(stances: list[Stance]) -> list[Stance]:
     best: dict[tuple[str, str], Stance] = {}
     for item in stances:
         key = (item.code, item.target_head)
-        if not item.target_head or key not in best:
-            key = next((k for k in best if k[0] == item.code and (not item.target_head or not k[1])), key)
+        if not item.target_head:  # an untargeted stance joins the holder's first one
+            key = next((k for k in best if k[0] == item.code), key)
+        elif key not in best and (item.code, "") in best:  # a target for the holder's untargeted one
+            best[key] = best.pop((item.code, ""))
         current = best.get(key)
         if current is None or order.index(item.stance) < order.index(current.stance):
             keep = current or item

@@ -128,10 +128,13 @@ def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
     modifier joins ("peace plan", "peace talks") are one group, labelled by its most frequent phrase."""
     _, generic = _settings()
     keys: dict[int, tuple[str, list[str]]] = {}
+    about: dict[int, str] = {}  # row -> the country its target is about ("@RUS"), if any
     for i, (head, terms, want) in enumerate(zip(positions["target_head"], positions["target_terms"], wanted)):
         if not want:
             continue
-        modifiers = [t for t in str(terms or "").split() if t not in generic]
+        words = str(terms or "").split()
+        about[i] = next((t for t in words if t.startswith("@")), "")
+        modifiers = [t for t in words if t not in generic and not t.startswith("@")]
         head = str(head or "")
         if not head or head in generic:
             head, modifiers = (modifiers[0], modifiers[1:]) if modifiers else ("", [])
@@ -153,21 +156,31 @@ def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
         first, *rest = sorted(heads)
         for other in rest:
             parent[root(other)] = root(first)
-    phrases: dict[str, Counter] = {}
-    heads: dict[str, Counter] = {}
-    named: dict[str, Counter] = {}  # the phrases the extractor wrote for the targets, per head word
+    # A group is split by the country its targets are about; targets about none join the group's only country.
+    countries: dict[str, set[str]] = {}
+    for i, (head, _) in keys.items():
+        if about[i]:
+            countries.setdefault(root(head), set()).add(about[i])
+    group_of = {}
+    for i, (head, _) in keys.items():
+        only = countries.get(root(head), set())
+        group_of[i] = (root(head), about[i] or (next(iter(only)) if len(only) == 1 else ""))
+    phrases: dict[tuple, Counter] = {}
+    heads: dict[tuple, Counter] = {}
+    named: dict[tuple, Counter] = {}  # the phrases the extractor wrote for the targets, per group and head word
     written = positions["target_phrase"] if "target_phrase" in positions else pd.Series([""] * len(positions))
     for i, (head, modifiers) in keys.items():
-        phrases.setdefault(root(head), Counter())[" ".join(modifiers[:1] + [head])] += 1
-        heads.setdefault(root(head), Counter())[head] += 1
+        group = group_of[i]
+        phrases.setdefault(group, Counter())[" ".join(modifiers[:1] + [head])] += 1
+        heads.setdefault(group, Counter())[head] += 1
         if str(written.iat[i] or "").strip():
-            named.setdefault(head, Counter())[str(written.iat[i]).strip()] += 1
+            named.setdefault((group, head), Counter())[str(written.iat[i]).strip()] += 1
     labels = {}
     for group, counts in phrases.items():
         top = heads[group].most_common(1)[0][0]
-        best = named.get(top, Counter()).most_common(1)
+        best = named.get((group, top), Counter()).most_common(1)
         labels[group] = best[0][0][:1].upper() + best[0][0][1:] if best else _label(counts, top)
-    return {i: labels[root(head)] for i, (head, _) in keys.items()}
+    return {i: labels[group_of[i]] for i in keys}
 
 
 def _label(counts: Counter, head: str) -> str:
