@@ -76,23 +76,28 @@ def rules() -> Rules:
         cues.setdefault(parts[head], []).append(Cue(parts, entry["pos"], entry["stance"], entry.get("when", ""),
                                                     entry.get("target", ""), head, entry.get("negated", ""),
                                                     frozenset(entry.get("about", ())), entry.get("modifier", "")))
+    conditions = data["conditions"]
+    lists = {field: frozenset(data[key]) for field, key in _LISTS.items()}
     return Rules(
         cues={head: tuple(sorted(found, key=lambda c: -len(c.words))) for head, found in cues.items()},
         negated=dict(data["negated"]), precedence=tuple(data["precedence"]),
-        reporting=frozenset(data["reporting_verbs"]), light_verbs=frozenset(data["light_verbs"]),
-        open_modals=frozenset(data["open_modals"]), demand_modals=frozenset(data["demand_modals"]),
-        decision_nouns=frozenset(data["decision_nouns"]), always=frozenset(data["conditions"]["always"]),
-        with_only=frozenset(data["conditions"]["with_only"]),
-        clause_conditions=frozenset(data["conditions"]["clauses"]),
-        condition_marks=frozenset(data["conditions"]["always"]) | frozenset(data["conditions"]["clauses"]) | {"if"}, joint_nouns=frozenset(data["joint"]["nouns"]),
-        joint_stance=data["joint"]["stance"], first_words=frozenset(cues),
-        comitative=frozenset(data["comitative_verbs"]), attendance=frozenset(data["attendance"]),
-        violence=frozenset(data["violence"]), hospitality=frozenset(data["hospitality"]),
-        documents=frozenset(data["documents"]), deed_verbs=frozenset(data["deed_verbs"]),
-        topic_stop=frozenset(data["topic_stop_words"]), appeal_verbs=frozenset(data["appeal_verbs"]), generic_targets=frozenset(data["generic_targets"]),
-        punitive=frozenset(data["punitive"]), enforcing=frozenset(data["enforcing"]),
-        purpose_marks=frozenset(data["purpose_marks"]), statement_nouns=frozenset(data["statement_nouns"]),
+        always=frozenset(conditions["always"]), with_only=frozenset(conditions["with_only"]),
+        clause_conditions=frozenset(conditions["clauses"]),
+        condition_marks=frozenset(conditions["always"]) | frozenset(conditions["clauses"]) | {"if"},
+        joint_nouns=frozenset(data["joint"]["nouns"]), joint_stance=data["joint"]["stance"],
+        first_words=frozenset(cues), **lists,
     )
+
+
+# Rules fields that are one word list of positions.yaml each: field -> its key there.
+_LISTS = {
+    "reporting": "reporting_verbs", "light_verbs": "light_verbs", "open_modals": "open_modals",
+    "demand_modals": "demand_modals", "decision_nouns": "decision_nouns", "comitative": "comitative_verbs",
+    "attendance": "attendance", "violence": "violence", "hospitality": "hospitality", "documents": "documents",
+    "deed_verbs": "deed_verbs", "topic_stop": "topic_stop_words", "appeal_verbs": "appeal_verbs",
+    "generic_targets": "generic_targets", "punitive": "punitive", "enforcing": "enforcing",
+    "purpose_marks": "purpose_marks", "statement_nouns": "statement_nouns",
+}
 
 
 @dataclass(frozen=True)
