@@ -803,7 +803,9 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
         if node.lemma_.lower() not in rules().generic_targets and not (
                 node.pos_ == "NOUN" and any(c.pos == "noun" for c in rules().cues.get(node.lemma_.lower(), ()))):
             break
-        inner = _prep_object(node)[1]
+        # "our call on the military to cease ...": who a call or appeal is addressed to is not what it is about
+        addressed = {"on", "to"} if node.lemma_.lower() in rules().appeal_verbs else set()
+        inner = _prep_object(node, addressed)[1]
         node = inner if inner is not None else node
     if node.pos_ == "PRON" or not node.is_alpha:
         return "", "", ""
@@ -813,7 +815,9 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
     prep, pobj = _prep_object(node)
     # The country a target is about ("sanctions on Russia", "support for Ukraine") is a term marked "@": it keeps
     # "sanctions on Russia" and "sanctions on Iran" apart, but joins no other heads into one topic.
-    terms = [c.lemma_.lower() for c in modifiers if c.i not in sentence.actors]
+    # Only noun modifiers join heads into one topic ("peace plan", "peace proposal"); an adjective would join too much
+    # ("economic sanctions", "economic mission").
+    terms = [c.lemma_.lower() for c in modifiers if c.i not in sentence.actors and c.pos_ in {"NOUN", "PROPN"}]
     if pobj is not None:
         terms.append("@" + sentence.actors[pobj.i].code if pobj.i in sentence.actors else pobj.lemma_.lower())
     words_ = [_word(c) for c in modifiers if c.dep_ != "poss"] + [_word(node)]
@@ -822,10 +826,10 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
     return node.lemma_.lower(), " ".join(terms), " ".join(words_)
 
 
-def _prep_object(node):
+def _prep_object(node, skip: set[str] = frozenset()):
     """The first "on/of/for/against/to/in/over" phrase of a noun or verb: (preposition, its object) or (None, None)."""
     for child in node.children:
-        if child.dep_ == "prep" and child.lower_ in {"on", "of", "for", "against", "to", "in", "over"}:
+        if child.dep_ == "prep" and child.lower_ in {"on", "of", "for", "against", "to", "in", "over"} - set(skip):
             pobj = next((c for c in child.children if c.dep_ == "pobj" and c.pos_ in {"NOUN", "PROPN"}), None)
             if pobj is not None:
                 return child, pobj
