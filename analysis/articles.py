@@ -9,7 +9,7 @@ from analysis.coverage import events_table
 from analysis.entities import mentions_frame, mentions_from_doc
 from analysis.figures import figures_table
 from analysis.nlp import load_pipeline, process, sentence_spans
-from analysis.positions import parse_candidates, positions_table
+from analysis.positions import is_candidate, parse_candidates, people_in, positions_table
 from analysis.tables import DOCUMENT_COLUMNS, LINE_COLUMNS, SENTENCE_COLUMNS, Parts, concat_parts
 
 
@@ -27,12 +27,34 @@ def _analyse(docs: list[Document], pipeline, batch_size: int) -> Parts:
     documents = document_frame(docs, sentence_counts)
     sentence_frame = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
     raw_mentions = mentions_frame(mentions)
-    # Only sentences naming a country actor can state a country's position: parse just those.
+    # Only sentences with a stance cue and a country actor, an anaphor or a person the article links to a country
+    # can state a country's position: parse just those.
     actors = raw_mentions[raw_mentions["country_iso3"] != ""]
     actor_sentences = set(zip(actors["document"], actors["sentence"]))
-    candidates = ((d, i, t) for d, i, _, _, t in sentence_rows if (d, i) in actor_sentences)
+    texts: dict[str, list[str]] = {}
+    for d, _, _, _, t in sentence_rows:
+        texts.setdefault(d, []).append(t)
+    # The headline often says whose a title is ("Secretary Blinken's Call with Polish Foreign Minister Rau").
+    headlines = {doc.document: [doc.metadata.get("title") or ""] for doc in docs}
+    people = {d: people_in(found + headlines.get(d, [])) for d, found in texts.items()}
+    candidates = ((d, i, t) for d, i, _, _, t in sentence_rows
+                  if is_candidate(t, names_actor=(d, i) in actor_sentences, people=people.get(d, ())))
     return _extracted(documents, sentence_frame, raw_mentions, parse_candidates(candidates, nlp=pipeline.nlp),
-                      line_frame(docs))
+                      line_frame(docs), paragraphs=_paragraphs(docs, sentence_rows), people=people)
+
+
+def _paragraphs(docs: list[Document], sentence_rows: list[tuple]) -> dict[str, list[int]]:
+    """Each article's paragraph number of each sentence (paragraphs are separated by a blank line in the body)."""
+    bodies = {doc.document: doc.body for doc in docs}
+    found: dict[str, list[int]] = {}
+    counted: dict[str, tuple[int, int]] = {}  # document -> (offset counted up to, breaks before it)
+    for document, _, start, _, _ in sentence_rows:
+        # Sentences come in order: count only the breaks since the previous one (not the whole body each time).
+        offset, breaks = counted.get(document, (0, 0))
+        breaks += bodies[document].count("\n\n", offset, start)
+        counted[document] = (start, breaks)
+        found.setdefault(document, []).append(breaks)
+    return found
 
 
 def combined(pieces: list[Parts]) -> Parts:
@@ -46,14 +68,14 @@ def empty_parts() -> Parts:
     return _extracted(document_frame([], []), sentences, mentions_frame([]), (), line_frame([]))
 
 
-def _extracted(documents, sentences, raw_mentions, parsed, lines) -> Parts:
+def _extracted(documents, sentences, raw_mentions, parsed, lines, paragraphs=None, people=None) -> Parts:
     """Parts from the articles' rows, sentences, mentions and parsed stance sentences: figures, positions, events."""
     return Parts(
         documents=documents,
         sentences=sentences,
         raw_mentions=raw_mentions,
         figures=figures_table(sentences, documents),
-        positions=positions_table(parsed, sentences, documents),
+        positions=positions_table(parsed, sentences, documents, raw_mentions, paragraphs, people),
         events=events_table(sentences, documents),
         lines=lines,
     )

@@ -221,6 +221,7 @@ def analyse(store: Store, plan: Plan, options: BuildOptions, *, progress=None) -
                                        unchanged=unchanged, early=early)
     corpus = plan.corpus
     tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
+                    topics=corpus.topics,
                       corpus_hash=corpus.content_hash, model_name=plan.model_name, model_warning=plan.model_warning,
                       previous_rewrites=previous_rewrites)
     return files, tables
@@ -309,6 +310,7 @@ def _input_state(corpus: Corpus, keys: dict[str, str]) -> str:
     digest.update(repr(sorted((s.document, s.reason) for s in corpus.skipped)).encode("utf-8", "surrogatepass"))
     digest.update(repr(corpus.warnings).encode("utf-8", "surrogatepass"))
     digest.update(corpus.overrides or b"")
+    digest.update(b"\x1ftopics\x1f" + (corpus.topics or b""))
     return digest.hexdigest()[:24]
 
 
@@ -369,6 +371,7 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, options: BuildOptions = 
     parts = analyse_all(corpus.documents, jobs=options.jobs, engine=options.engine, scheduler=options.scheduler,
                         model=options.model, progress=progress, chunk_size=options.chunk_size)
     return assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
+                    topics=corpus.topics,
                     corpus_hash=corpus.content_hash, model_name=pipeline.model, model_warning=pipeline.warning)
 
 
@@ -387,9 +390,25 @@ def add_articles(base: Tables, corpus: Corpus, *, options: BuildOptions = BuildO
     combined = assemble(
         base.parts.merged(parts) if base.parts is not None else parts,
         skipped=[*(Skipped(r.document, r.reason) for r in base.skipped.itertuples()), *corpus.skipped],
-        warnings=base.warnings + corpus.warnings, overrides=base.overrides,
+        warnings=base.warnings + corpus.warnings, overrides=base.overrides, topics=base.topics,
         corpus_hash=f"{base.corpus_hash}+{corpus.content_hash}", model_name=pipeline.model,
         model_warning=pipeline.warning, previous_rewrites=previous,
     )
     combined.rewrite_index = None  # a session's tables are not stored: nothing builds on it
     return combined
+
+
+def reviewed(base: Tables, *, overrides: bytes | None, topics: bytes | None) -> Tables:
+    """base's tables with other review files (an analyst's decisions and topics kept for one session): the
+    corpus-level tables made again from the same per-article results, no article analysed again."""
+    from analysis.corpus import Skipped
+
+    if base.parts is None:
+        raise ValueError("these tables are a filtered view; review the corpus's own tables")
+    previous = None
+    if base.rewrite_index is not None:
+        previous = PreviousSearch(base.rewrite_index, base.duplicates, base.duplicate_passages)
+    warnings = [w for w in base.warnings if not w.startswith(("positions_overrides.csv", "topics.yaml"))]
+    return assemble(base.parts, skipped=[Skipped(r.document, r.reason) for r in base.skipped.itertuples()],
+                    warnings=warnings, overrides=overrides, topics=topics, corpus_hash=base.corpus_hash,
+                    model_name=base.model, model_warning=base.model_warning, previous_rewrites=previous)

@@ -29,7 +29,8 @@ MANIFEST_COLUMNS = ("file", "outlet", "url", "published", "title", "author")
 METADATA_FIELDS = ("outlet", "author", "published", "title", "url")
 # Files in a corpus folder that configure it rather than hold articles.
 OVERRIDES_NAME = "positions_overrides.csv"
-CONTROL_FILES = {MANIFEST_NAME, OVERRIDES_NAME}
+TOPICS_NAME = "topics.yaml"
+CONTROL_FILES = {MANIFEST_NAME, OVERRIDES_NAME, TOPICS_NAME}
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_BYTES_ENV = "BRIEFING_MAX_BYTES"
 # Limits that keep one hostile or broken article from stalling the whole build.
@@ -110,6 +111,7 @@ class Corpus:
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     overrides: bytes | None = None  # positions_overrides.csv, applied by analysis.positions
+    topics: bytes | None = None  # topics.yaml, the analyst's topics (analysis.topics)
     # Per document: its file's signature and its sources.csv row, which a store compares to reuse a reading.
     provenance: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
@@ -491,6 +493,9 @@ def read_corpus(
     corpus.overrides, overrides_problem = _control_file(listing.overrides, OVERRIDES_NAME, "overrides")
     if overrides_problem:
         corpus.warnings.append(overrides_problem)
+    corpus.topics, topics_problem = _control_file(listing.topics, TOPICS_NAME, "topics")
+    if topics_problem:
+        corpus.warnings.append(topics_problem)
     if manifest_problem:
         corpus.warnings.insert(0, manifest_problem)
     return corpus
@@ -504,6 +509,7 @@ class _Listing:
     outside: list[Skipped] = field(default_factory=list)
     manifest: Path | None = None
     overrides: Path | None = None
+    topics: Path | None = None
 
 
 def _list_folder(root: Path) -> _Listing:
@@ -550,6 +556,9 @@ def _list_file(listing: _Listing, path: str, name: str, resolved_root: Path) -> 
         return
     if name == OVERRIDES_NAME:
         listing.overrides = Path(path)
+        return
+    if name == TOPICS_NAME:
+        listing.topics = Path(path)
         return
     if name in CONTROL_FILES:
         return

@@ -178,6 +178,7 @@ class Store:
         frames["lines"] = _ReadLater(folder / "lines.parquet")
         raw_mentions = _ReadLater(folder / "raw_mentions.parquet")
         overrides = base64.b64decode(meta["overrides"]) if meta.get("overrides") else None
+        topics = base64.b64decode(meta["topics"]) if meta.get("topics") else None
         # Per-article results name each article its own original; the corpus-level documents table names the root.
         articles = frames["documents"].assign(original=frames["documents"]["document"])
         parts = Parts(documents=articles, sentences=frames["sentences"], raw_mentions=raw_mentions,
@@ -187,6 +188,7 @@ class Store:
         return Tables(**frames, rewrite_index=lambda: RewriteIndex.load(index_folder),  # for uploads; None if gone
                       warnings=meta["warnings"], corpus_hash=meta["corpus_hash"], model=meta["model"],
                       model_warning=meta.get("model_warning"), built_at=meta["built_at"], overrides=overrides,
+                      topics=topics,
                       parts=parts, override_rows=read_overrides(overrides)[0],
                       extra={name: pd.read_parquet(folder / f"{name}.parquet")
                              for name in meta.get("extra_tables", [])})
@@ -276,6 +278,7 @@ class Store:
             "corpus_hash": tables.corpus_hash, "built_at": tables.built_at, "warnings": tables.warnings,
             "articles": len(tables.documents), "extra_tables": list(tables.extra),
             "overrides": base64.b64encode(tables.overrides).decode() if tables.overrides else None,
+            "topics": base64.b64encode(tables.topics).decode() if tables.topics else None,
         }
         with open(staging / "meta.json", "w", encoding="utf-8") as handle:
             json.dump(meta, handle, indent=1)

@@ -1,16 +1,18 @@
-"""The dashboard's only Streamlit cache layer: which corpus to show, its tables, this session's uploads, filtered
-views."""
+"""The dashboard's only Streamlit cache layer: which corpus to show, its tables, this session's uploads and review
+files, filtered views."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from pathlib import Path
 
 import streamlit as st
 
-from analysis.build import build, build_tables, folder_signature
+from analysis.build import build, build_tables, folder_signature, reviewed
 from analysis.charts import world
+from analysis.corpus import OVERRIDES_NAME, TOPICS_NAME
 from analysis.entities import outlet_labels
 from analysis.query import Filters, articles_only, subset
 from analysis.runtime import release_memory, use_system_allocator
@@ -27,6 +29,13 @@ DEFAULT_CORPUS = REPO_ROOT / "seeds"
 APP_PATH = REPO_ROOT / "dashboard" / "app.py"
 # Uploaded articles and their analysis live here, in this browser session only: never on disk, never shared.
 SESSION_TABLES = "uploads.tables"
+# Review files (name -> bytes) this browser session keeps because the corpus folder could not take them
+# (dashboard.editing puts them here): they apply to this session's tables only.
+SESSION_REVIEW = "review.files"
+# (tables_key of this session's uploaded tables, {name: bytes}): the review files as they apply to those tables, which
+# were merged with the files of their day and may hold decisions on uploaded articles (never written to disk). They
+# stand while those tables do: a new upload starts again from the corpus's files.
+UPLOADS_REVIEW = "review.uploads"
 # How long a look at the corpus folder's files stands: articles added to it show up within this many seconds,
 # and reruns in between do not walk a folder of thousands of files.
 FINGERPRINT_SECONDS = 10
@@ -78,8 +87,36 @@ def corpus_tables() -> Tables:
 
 
 def load_tables() -> Tables:
-    """This session's tables: the corpus plus anything this browser session uploaded. Treat them as read-only."""
-    return st.session_state.get(SESSION_TABLES) or corpus_tables()
+    """This session's tables: the corpus plus anything this browser session uploaded, with the review files it
+    keeps. Treat them as read-only."""
+    tables = st.session_state.get(SESSION_TABLES) or corpus_tables()
+    files = _review_files(tables)
+    overrides, topics = files[OVERRIDES_NAME], files[TOPICS_NAME]
+    if overrides == tables.overrides and topics == tables.topics:
+        return tables
+    return _reviewed(f"{tables_key(tables)}>{review_digest(overrides, topics)}", tables, overrides, topics)
+
+
+def session_review_files() -> dict[str, bytes | None]:
+    """The review files (name -> bytes, None when absent) this session's tables are made with."""
+    return _review_files(st.session_state.get(SESSION_TABLES) or corpus_tables())
+
+
+def _review_files(tables: Tables) -> dict[str, bytes | None]:
+    files = {OVERRIDES_NAME: tables.overrides, TOPICS_NAME: tables.topics}
+    files.update(st.session_state.get(SESSION_REVIEW) or {})
+    if SESSION_TABLES in st.session_state:
+        owner, copies = st.session_state.get(UPLOADS_REVIEW) or ("", {})
+        if owner == tables_key(tables):
+            files.update(copies)
+    return files
+
+
+def review_digest(overrides: bytes | None, topics: bytes | None) -> str:
+    """Short identity of a pair of review files (positions_overrides.csv, topics.yaml)."""
+    digest = hashlib.sha256(overrides or b"")
+    digest.update(b"\x1ftopics\x1f" + (topics or b""))
+    return digest.hexdigest()[:16]
 
 
 # cache_resource, not cache_data: filtered tables of a large corpus are big, and cache_data would
@@ -88,6 +125,12 @@ def load_tables() -> Tables:
 # has ended among them) are dropped VIEW_CACHE_SECONDS after they were computed, or earlier when newer entries
 # push them out.
 VIEW_CACHE_SECONDS = 3600
+
+
+@st.cache_resource(max_entries=16, ttl=VIEW_CACHE_SECONDS, show_spinner="Applying this session's review…")
+def _reviewed(key: str, _base: Tables, _overrides: bytes | None, _topics: bytes | None) -> Tables:
+    # Keyed by the tables and the review files' content: sessions keeping the same files share one copy.
+    return reviewed(_base, overrides=_overrides, topics=_topics)
 
 
 @st.cache_resource(max_entries=16, ttl=VIEW_CACHE_SECONDS, show_spinner=False)
@@ -104,8 +147,11 @@ def _filtered(key: str, filters: Filters, _tables: Tables) -> Tables:
 
 
 def tables_key(tables: Tables) -> str:
-    """Identity of a set of tables: the build they come from and the filters that narrowed them."""
-    return f"{tables.corpus_hash}:{tables.built_at}:{tables.view}"
+    """Identity of a set of tables: the build they come from, the review files applied to it and the filters that
+    narrowed them."""
+    # The review files count: tables re-made with other ones within the build's second share its corpus_hash and
+    # built_at, and must not share its cached views.
+    return f"{tables.corpus_hash}:{tables.built_at}:{review_digest(tables.overrides, tables.topics)}:{tables.view}"
 
 
 @st.cache_resource(max_entries=512, ttl=VIEW_CACHE_SECONDS, show_spinner=False)

@@ -64,7 +64,7 @@ def test_every_view_in_chromium(base, browser, artifacts):
 
     page.goto(f"{base}/positions")
     wait_ready(page)
-    see(page.get_by_text("Sources of similar dates disagree on Turkey"))
+    see(page.get_by_text("13 countries have a reported stance on troops for a post-war force"))
     chart = page.locator("[data-testid='stVegaLiteChart']").first
     chart.wait_for(state="visible")
     page.wait_for_timeout(1500)  # the map's shapes render after the chart frame
@@ -141,8 +141,10 @@ def test_upload_an_article_in_the_browser(base, browser, artifacts, tmp_path):
     # Navigate inside the app (same session): the upload is in every view. A fresh page load is a new session.
     page.locator("[data-testid='stSidebarNav']").get_by_text("Positions").click()
     wait_ready(page)
-    page.get_by_text("Sources of similar dates disagree").wait_for()
-    see(page.get_by_text("13 countries have a reported stance"))
+    # the uploaded article's Estonia (committed) and Latvia (opposed) join the seeds' 13 countries
+    summary = page.get_by_text("15 countries have a reported stance")
+    summary.wait_for()
+    assert "5 opposed" in summary.inner_text()
     page.locator("[data-testid='stSidebarNav']").get_by_text("Overview").click()
     wait_ready(page)
     assert page.locator("[data-testid='stMetricValue']").first.inner_text() == "6"

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from analysis.clean import clean_text
 from analysis.corpus import SourceFile, read_sources
-from analysis.entities import country_names
 from analysis.figures import classify, parse_figures
 from analysis.nlp import load_pipeline
 from analysis.positions import STANCES, parse_candidates, stances_in
@@ -82,11 +81,13 @@ def check_figures(text: str) -> None:
 def check_positions(text: str) -> None:
     """Each stance names a known country and stance, and its cue and conditions are words of the sentence."""
     nlp = load_pipeline().nlp
-    names = country_names()
+    from analysis.actors import actor_codes
+
+    names = actor_codes()
     for _, _, doc in parse_candidates([("a.txt", 0, text)], nlp=nlp):
         assert doc.text == text
         for found in stances_in(doc):
-            assert found.iso3 in names and found.stance in STANCES
+            assert found.code in names and found.stance in STANCES
             assert text[found.cue_start : found.cue_end] == found.cue
             assert found.conditions in text
 

@@ -109,7 +109,7 @@ def test_reader_highlights_entities_figures_stances_and_the_linked_sentence(app)
     article = html.unescape(at.main.markdown[-1].value)
     assert 'title="person: Emmanuel Macron"' in article
     assert "figure: Immobilised Russian assets" in article
-    assert "Sweden: open (troops)" in article
+    assert "Sweden: open (Troops for a post-war force)" in article
     assert "the sentence you came to read" in article
     assert at.info[0].value.startswith("Sentence 19 of")
 
@@ -202,17 +202,20 @@ def test_positions_view_topic_selector_table_and_history(app):
     at = app()
     at.switch_page("views/positions.py").run()
     assert not at.exception
-    assert "disagree on Turkey" in at.markdown[0].value
+    assert "2 only with conditions" in at.markdown[0].value
     table = at.dataframe[0].value.set_index("country")
     assert table.loc["France", "stance_word"] == "Leading"
     assert table.loc["Turkey", "stance_word"] == "Only with conditions"
-    assert "committed" in table.loc["Turkey", "conflict_note"]
+    # Macron's "Turkish soldiers will be present" is his claim: in Turkey's history, not a conflict with Turkey's own
+    assert table.loc["Turkey", "conflict_note"] == ""
     at.selectbox(key="positions.country").set_value("Turkey").run()
     history = at.dataframe[1].value
-    assert len(history) == 3 and set(history["stance"]) == {"Only with conditions", "Committed"}
-    at.selectbox(key="positions.topic").set_value("security_guarantees").run()
+    assert {"Only with conditions", "Open to it", "Committed"} <= set(history["stance"])
+    claims = set(history.loc[history["stance"] == "Committed", "claimed_by"])
+    assert claims == {"Emmanuel Macron (the French president)"}
+    at.selectbox(key="positions.topic").set_value("Security guarantees").run()
     assert "security guarantees" in at.markdown[0].value
-    assert dict(at.query_params) == {"positions.topic": "security_guarantees"}
+    assert dict(at.query_params) == {"positions.topic": "Security guarantees"}
 
 
 def test_positions_view_applies_analyst_overrides(app, tmp_path):
@@ -222,7 +225,7 @@ def test_positions_view_applies_analyst_overrides(app, tmp_path):
 
     for path in (p for p in SEEDS.iterdir() if p.is_file()):  # not the hidden analysis store
         shutil.copy(path, tmp_path / path.name)
-    overrides = "country,topic,stance,note\nGermany,troops,opposed,per ministry\n"
+    overrides = "country,topic,stance,note\nGermany,Troops for a post-war force,opposed,per ministry\n"
     (tmp_path / "positions_overrides.csv").write_text(overrides, "utf-8")
     at = app(tmp_path)
     at.switch_page("views/positions.py").run()
@@ -252,7 +255,7 @@ def test_overview_is_the_landing_page_and_links_to_details(app):
     assert metrics["Articles"] == "5" and metrics["Independent texts"] == "4"
     text = " ".join(m.value for m in at.markdown)
     assert "Cap on Ukraine's army \\(troops\\): 800,000 troops" in text and "Kyiv Independent" in text
-    assert "Only with conditions:** Germany, Turkey (sources disagree)" in text
+    assert "Only with conditions:** Germany, Turkey" in text
     assert "Contributing countries" in text and "rewrites 001" in text
     # The lead topic of positions.yaml, in its label's words: no story word is written in the dashboard.
     assert "Positions on troops for a post-war force" in {h.value for h in at.subheader}

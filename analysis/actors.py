@@ -1,0 +1,184 @@
+"""Who a noun phrase stands for: the country actor of a token, from the gazetteer, the phrase and the article."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from analysis.entities import catalog, country_names
+from analysis.lexicon import load_yaml
+
+
+@dataclass(frozen=True)
+class ActorWords:
+    """The word lists of positions.yaml that say who acts for a country."""
+
+    actor_nouns: frozenset[str]  # heads that act for the country that modifies them ("the Polish government")
+    person_titles: frozenset[str]  # of those, the ones a single person holds ("the minister", "President X")
+    definites: frozenset[str]  # "the country", "the government": the latest actor of the paragraph
+    organisations: dict[str, str]  # gazetteer id -> actor code of an organisation acting on its own (EU, NATO, UN)
+    organisation_names: dict[str, str]  # actor code -> name
+    first_person: frozenset[str]
+    third_person: dict[str, str]  # pronoun -> kind of antecedent ("person" or "state")
+    group_pronouns: frozenset[str]  # "they", "their": the latest group of actors
+    plural_definites: frozenset[str]
+    relational: frozenset[str]  # "allies", "counterpart": others named by their tie to the country modifying them
+
+
+@lru_cache(maxsize=1)
+def words() -> ActorWords:
+    """positions.yaml's actor word lists."""
+    data = load_yaml("positions.yaml")["actors"]
+    organisations = {entity: entry["code"] for entry in data["organisations"] for entity in entry["entities"]}
+    return ActorWords(
+        actor_nouns=frozenset(data["nouns"]) | frozenset(data["person_titles"]),
+        person_titles=frozenset(data["person_titles"]), definites=frozenset(data["definites"]),
+        organisations=organisations,
+        organisation_names={entry["code"]: entry["name"] for entry in data["organisations"]},
+        first_person=frozenset(data["first_person"]), third_person=dict(data["third_person"]),
+        group_pronouns=frozenset(data["group_pronouns"]), plural_definites=frozenset(data["plural_definites"]),
+        relational=frozenset(data["relational"]),
+    )
+
+
+def actor_name(code: str) -> str:
+    """A country's or acting organisation's name from its code."""
+    return country_names().get(code) or words().organisation_names.get(code) or code
+
+
+def actor_codes() -> dict[str, str]:
+    """Every actor code with its name: countries and the organisations acting on their own."""
+    return {**country_names(), **words().organisation_names}
+
+
+@dataclass(frozen=True)
+class EntityActor:
+    code: str
+    kind: str  # the gazetteer kind: country, capital, seat, person, organisation, demonym
+
+
+def entity_actors(doc) -> dict[int, EntityActor]:
+    """Token index -> the actor of every gazetteer entity token that stands for a country or acting organisation."""
+    known, orgs = catalog(), words().organisations
+    found: dict[int, EntityActor] = {}
+    for ent in doc.ents:
+        info = known.get(ent.ent_id_)
+        if not info:
+            continue
+        code = orgs.get(ent.ent_id_) or info.get("iso3")
+        if not code or (info["kind"] == "place"):
+            continue
+        for token in ent:
+            found[token.i] = EntityActor(code, info["kind"])
+    return found
+
+
+@dataclass
+class Mention:
+    """An actor named in an article: where, and whether it is a person or a state."""
+
+    sentence: int
+    position: int
+    code: str | None  # None: a person whose country the article does not say
+    kind: str  # "person", "state" or "demonym"
+    end: int = -1  # where the mention ends in its sentence, when known
+
+
+@dataclass
+class ArticleContext:
+    """What an article says about who is who: people linked to their country, and the actors of each paragraph."""
+
+    people: dict[str, str] = field(default_factory=dict)  # a person's name or surname -> actor code
+    mentions: dict[int, list[Mention]] = field(default_factory=dict)  # sentence index -> actors named in it
+    paragraph: dict[int, int] = field(default_factory=dict)  # sentence index -> paragraph number
+    author: str | None = None  # the actor that publishes the article (a government's own statement), if any
+    group: tuple[str, ...] = ()  # the latest several actors that held one stance together ("we" of a joint text)
+    participants: tuple[str, ...] = ()  # a government text's parties named in its lead (a call's, a meeting's)
+    joint: bool = False  # the text is a joint statement of its participants: its "we" is all of them
+    titles: dict[str, str] = field(default_factory=dict)  # an office the article gives a country -> its code
+
+    def previous(self, sentence: int, kind: str) -> str | None:
+        """The actor an anaphor of this kind points to: the first such actor of the nearest earlier sentence of the
+        paragraph that names one (the subject comes first in English), or None when that one is unknown."""
+        paragraph = self.paragraph.get(sentence)
+        for index in range(sentence - 1, -1, -1):
+            if self.paragraph.get(index) != paragraph:
+                return None
+            named = [m for m in self.mentions.get(index, []) if m.kind == kind]
+            if named:
+                return named[0].code
+        return None
+
+    def previous_group(self, sentence: int) -> tuple[str, ...]:
+        """The countries of the nearest earlier sentence that names several ("X met Y and Z. They agreed ..."),
+        with the publisher when it publishes the article (its own official is often the one unnamed)."""
+        for index in range(sentence - 1, max(-1, sentence - 4), -1):
+            codes = [m.code for m in self.mentions.get(index, []) if m.code and m.kind in {"state", "demonym"}]
+            if len(set(codes)) + bool(self.author and self.author not in codes) >= 2:
+                return tuple(dict.fromkeys(codes + ([self.author] if self.author else [])))
+        return ()
+
+
+@lru_cache(maxsize=4)
+def surface_forms(kinds: frozenset[str]) -> dict[str, str]:
+    """Every written form of a gazetteer entity of these kinds that stands for a country -> its ISO3 code."""
+    from analysis.nlp import entity_patterns
+
+    known = catalog()
+    found = {}
+    for pattern in entity_patterns():
+        info = known.get(pattern["id"])
+        if info and info["kind"] in kinds and info.get("iso3") and isinstance(pattern["pattern"], str):
+            found[pattern["pattern"]] = info["iso3"]
+    return found
+
+
+def _origins() -> dict[str, str]:
+    """Every written form of a country or demonym -> the country's ISO3 code."""
+    return surface_forms(frozenset({"country", "demonym"}))
+
+
+@lru_cache(maxsize=1)
+def _person_patterns() -> tuple[re.Pattern, ...]:
+    """'Belarusian President Alexander Lukashenko', "Hungary's foreign minister Péter Szijjártó",
+    'Alexander Lukashenko, the Belarusian president', 'President Herzog of Israel'."""
+    origin = "|".join(re.escape(n) for n in sorted(_origins(), key=len, reverse=True) if len(n) > 2 or n.isupper())
+    titles = "|".join(re.escape(t) for t in sorted(words().person_titles, key=len, reverse=True))
+    rank = r"(?:(?:deputy|vice|foreign|defen[cs]e|prime|first|senior|acting|chief|interior|finance)[ -])*"
+    # "Minister for Europe and Foreign Affairs", "Secretary of State": an office's name may run on after the title.
+    title = rf"(?P<title>(?i:{rank}(?:{titles}))(?: (?:of|for|and) (?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)?){{0,3}})"
+    name = r"(?P<name>(?:[A-Z][\w'’-]*\.? ){0,3}[A-Z][\w'’-]+)"
+    return (
+        re.compile(rf"\b(?P<origin>{origin})(?:'s|’s)?(?: \([A-Z.]+\))? {title} {name}"),
+        re.compile(rf"{name}, (?:the |a |an )?(?:[a-z]+ )?(?P<origin>{origin}) {title}\b"),
+        re.compile(rf"\b{title} {name} of (?:the )?(?P<origin>{origin})\b"),
+    )
+
+
+def _linked(texts: list[str], group: str) -> dict[str, str]:
+    """What the person patterns link to one country: each match's name (and surname) or title -> the country's code;
+    a key two countries share is dropped."""
+    origins = _origins()
+    found: dict[str, set[str]] = {}
+    for text in texts:
+        for pattern in _person_patterns():
+            for match in pattern.finditer(text):
+                code = origins.get(match.group("origin"))
+                value = match.group(group).strip()
+                keys = {value, value.split()[-1]} if group == "name" else {value.lower()}
+                for key in keys if code else ():
+                    found.setdefault(key, set()).add(code)
+    return {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
+
+
+def titles_in(texts: list[str]) -> dict[str, str]:
+    """The offices the article gives a country ("Chilean Foreign Minister X": "foreign minister" -> CHL), lower-case,
+    for "the Foreign Minister" later on."""
+    return _linked(texts, "title")
+
+
+def people_in(texts: list[str]) -> dict[str, str]:
+    """People the article links to a country, by full name and by surname (a name two countries share is
+    dropped)."""
+    return _linked(texts, "name")

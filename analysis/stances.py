@@ -1,0 +1,966 @@
+"""Stances in one parsed sentence: each cue of stance_cues.yaml with its holder, target, negation, conditions and
+the speaker who reports it, read from the dependency parse."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from analysis.actors import ArticleContext, EntityActor, entity_actors, words
+from analysis.entities import catalog
+from analysis.lexicon import load_yaml
+
+STANCES = ("leading", "committed", "open", "conditional", "opposed", "undecided")
+_POS = {"verb": {"VERB", "AUX"}, "noun": {"NOUN", "PROPN"}, "adj": {"ADJ", "VERB", "ADP", "ADV"}}
+_SUBJECTS = {"nsubj", "csubj", "expl"}
+_RELATIVE = {"that", "which", "who", "whom"}
+_COPULAS = {"be", "remain", "stay"}
+_TARGET_PREPS = ("for", "to", "on", "against", "over", "of", "toward", "towards", "with", "in", "from", "about")
+
+
+@dataclass(frozen=True)
+class Cue:
+    words: tuple[str, ...]  # the head word's lemma, then the words that must follow it
+    pos: str
+    stance: str
+    when: str = ""  # "negated": the cue counts only when negated
+    target: str = ""  # "against": the stance is about the object of on/against/over
+    head: int = 0  # which of words is the token the cue is read at
+    negated: str = ""  # the stance when negated, where it is not the usual flip ("no commitment" is undecided)
+    about: frozenset[str] = frozenset()  # the only target heads it is a stance on, when given
+    modifier: str = ""  # "named": a demonym modifying the noun does not hold it
+
+
+@dataclass(frozen=True)
+class Rules:
+    cues: dict[str, tuple[Cue, ...]]  # head lemma -> its cues, longest first
+    negated: dict[str, str]
+    precedence: tuple[str, ...]
+    reporting: frozenset[str]
+    light_verbs: frozenset[str]
+    open_modals: frozenset[str]
+    demand_modals: frozenset[str]
+    decision_nouns: frozenset[str]
+    always: frozenset[str]
+    with_only: frozenset[str]
+    clause_conditions: frozenset[str]
+    condition_marks: frozenset[str]  # what opens a condition clause, whatever precedes it
+    joint_nouns: frozenset[str]
+    comitative: frozenset[str]
+    attendance: frozenset[str]
+    violence: frozenset[str]
+    hospitality: frozenset[str]
+    documents: frozenset[str]
+    deed_verbs: frozenset[str]
+    topic_stop: frozenset[str]
+    appeal_verbs: frozenset[str]
+    generic_targets: frozenset[str]
+    punitive: frozenset[str]
+    enforcing: frozenset[str]
+    purpose_marks: frozenset[str]
+    statement_nouns: frozenset[str]
+    joint_stance: str
+    first_words: frozenset[str]  # every cue's first word, lower-case: the cheap test before parsing
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """The cue lexicon (stance_cues.yaml) and positions.yaml's rules for negation, modality, conditions, speech."""
+    data, listed = load_yaml("positions.yaml"), load_yaml("stance_cues.yaml")["cues"]
+    cues: dict[str, list[Cue]] = {}
+    for entry in listed:
+        # "co-sponsor" is three tokens to spaCy ("co", "-", "sponsor"): the cue is keyed and read at its last part.
+        parts = tuple(re.sub(r"(?<=\w)-(?=\w)", " - ", entry["lemma"].lower()).split())
+        head = len(parts) - 1 if "-" in parts else 0
+        cues.setdefault(parts[head], []).append(Cue(parts, entry["pos"], entry["stance"], entry.get("when", ""),
+                                                    entry.get("target", ""), head, entry.get("negated", ""),
+                                                    frozenset(entry.get("about", ())), entry.get("modifier", "")))
+    conditions = data["conditions"]
+    lists = {field: frozenset(data[key]) for field, key in _LISTS.items()}
+    return Rules(
+        cues={head: tuple(sorted(found, key=lambda c: -len(c.words))) for head, found in cues.items()},
+        negated=dict(data["negated"]), precedence=tuple(data["precedence"]),
+        always=frozenset(conditions["always"]), with_only=frozenset(conditions["with_only"]),
+        clause_conditions=frozenset(conditions["clauses"]),
+        condition_marks=frozenset(conditions["always"]) | frozenset(conditions["clauses"]) | {"if"},
+        joint_nouns=frozenset(data["joint"]["nouns"]), joint_stance=data["joint"]["stance"],
+        first_words=frozenset(cues), **lists,
+    )
+
+
+# Rules fields that are one word list of positions.yaml each: field -> its key there.
+_LISTS = {
+    "reporting": "reporting_verbs", "light_verbs": "light_verbs", "open_modals": "open_modals",
+    "demand_modals": "demand_modals", "decision_nouns": "decision_nouns", "comitative": "comitative_verbs",
+    "attendance": "attendance", "violence": "violence", "hospitality": "hospitality", "documents": "documents",
+    "deed_verbs": "deed_verbs", "topic_stop": "topic_stop_words", "appeal_verbs": "appeal_verbs",
+    "generic_targets": "generic_targets", "punitive": "punitive", "enforcing": "enforcing",
+    "purpose_marks": "purpose_marks", "statement_nouns": "statement_nouns",
+}
+
+
+@dataclass(frozen=True)
+class Stance:
+    code: str
+    stance: str
+    cue: str
+    conditions: str
+    attributed_to: str
+    claimed_by: str = ""
+    target: str = ""
+    target_head: str = ""  # the target's head lemma, lower-case
+    target_terms: str = ""  # the target's modifier lemmas, space-separated
+    cue_start: int = 0
+    cue_end: int = 0
+    target_phrase: str = ""  # a few words naming the target ("sanctions on Russia"): a topic's label
+
+
+@dataclass
+class _Sentence:
+    """One parsed sentence with what holder rules look at."""
+
+    doc: object
+    actors: dict[int, EntityActor]
+    context: ArticleContext | None
+    index: int
+
+
+def stances_in(doc, context: ArticleContext | None = None, index: int = 0) -> list[Stance]:
+    """Stances expressed in one parsed sentence (a spaCy Doc with gazetteer entities and a dependency parse); context
+    (the article's people and paragraphs) resolves pronouns and people the gazetteer does not know."""
+    sentence = _Sentence(doc, entity_actors(doc), context, index)
+    found = _joint_authors(sentence) + _led_suffix(sentence)
+    for token in doc:
+        cue = _cue_at(doc, token)
+        if cue is not None:
+            found += _read(sentence, token, cue)
+    return _merge(found)
+
+
+def _cue_at(doc, token) -> Cue | None:
+    """The longest cue of the lexicon read at token, matched on lemmas and part of speech. The words after the head
+    follow it, or (one particle or preposition) hang on it: "tied its funding to"."""
+    lemma = token.lemma_.lower()
+    options = rules().cues.get(lemma, ()) + (rules().cues.get(token.lower_, ()) if token.lower_ != lemma else ())
+    for cue in options:
+        if token.pos_ not in _POS[cue.pos] or (cue.pos == "adj" and token.pos_ == "VERB" and token.tag_ != "VBN"):
+            continue
+        if cue.pos == "adj" and token.pos_ == "VERB" and not any(
+                c.dep_ in {"auxpass", "nsubjpass"} or (c.dep_ == "aux" and c.lemma_ in _COPULAS)
+                for c in token.children):
+            continue  # "has committed atrocities" is the verb; "is committed to" the adjective
+        before, after = cue.words[: cue.head], cue.words[cue.head + 1 :]
+        if before and not _spelled(doc[max(0, token.i - len(before)) : token.i], before):
+            continue
+        following = doc[token.i + 1 : token.i + 1 + len(after)]
+        if not after or _spelled(following, after):
+            return cue
+        if len(after) == 1 and any(c.lower_ == after[0] and c.dep_ in {"prep", "prt", "dative", "agent"}
+                                   for c in token.children):
+            return cue
+    return None
+
+
+def _spelled(tokens, words_: tuple[str, ...]) -> bool:
+    return len(tokens) == len(words_) and all(w in {t.lower_, t.lemma_.lower()} for w, t in zip(words_, tokens))
+
+
+def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
+    """One cue's stances: one per holder, with the target, negation, modality, conditions and attribution."""
+    holders, target, clause = _HOLDERS[cue.pos](sentence, token, cue)
+    speaker, reporting = _speaker(clause)
+    holders = [code for code in dict.fromkeys(holders) if code]
+    if not holders or (speaker is not None and speaker.lemma_.lower() in rules().documents):
+        return []  # nobody's, or what a plan's or a draft's text says ("Point 8 said: NATO agrees ...")
+    # A verb cue's own negation only ("did not rule out sending" does not negate "sending"); an adjective's or
+    # noun's also through the copula or light verb it hangs on.
+    # A stance noun that is the subject ("Germany's support will not waver") takes no negation or modal from the
+    # verb it is the subject of: that verb says how the stance holds, not which it is.
+    predicate = clause.i == token.head.i and not (cue.pos == "noun" and token.dep_ in _SUBJECTS)
+    stance, negated = cue.stance, _negated(token, clause if cue.pos != "verb" and predicate else token)
+    if predicate and any(c.dep_ == "aux" and c.lower_ in rules().demand_modals for c in clause.children) and not \
+            _first_person_subject(clause):
+        return []  # "Iran must cooperate": what someone demands of the holder; "we must support" is the speaker's
+    if cue.when == "action" and not _of_action(token, target):
+        return []  # "considers it a priority" is a judgement; "considers sending" is openness
+    if (cue.when == "object" and target is None) or (cue.when == "thing" and (target is None
+                                                                              or _of_action(token, target))):
+        return []
+    if _an_event(sentence, token, cue, target) or _in_condition(token):
+        return []
+    if cue.about and (target is None or target.lemma_.lower() not in cue.about):
+        return []
+    if any(c.dep_ == "mark" and c.lower_ in rules().purpose_marks for c in clause.children):
+        return []  # "so it can defend itself": a purpose, not a stance
+    if cue.when == "negated":
+        if not negated:
+            return []
+    elif negated:
+        stance = cue.negated or rules().negated.get(stance, stance)
+    if stance == "committed" and token.lemma_.lower() in rules().enforcing and target is not None and \
+            target.lemma_.lower() in rules().punitive:
+        stance = "opposed"  # "will implement sanctions on Russia": opposed to whom they hit
+    if stance == "committed" and any(c.dep_ == "aux" and c.lower_ in rules().open_modals for c in clause.children):
+        stance = "open"
+    conditions = _condition(clause, token if cue.pos == "verb" else None)
+    if conditions:
+        stance = "conditional"
+    elif stance == "conditional":
+        # "any involvement would require a ceasefire": the condition is the object, the stance is on the subject
+        conditions = _phrase(target) if target is not None else ""
+        subject = _subject_child(clause)
+        if subject is not None and subject.i not in sentence.actors and subject.pos_ == "NOUN":
+            target = subject
+    attributed, claimed, speaking = _attribution(sentence, speaker, reporting, clause, holders)
+    doc = sentence.doc
+    end = doc[min(token.i + len(cue.words) - cue.head, len(doc)) - 1]
+    token = doc[max(0, token.i - cue.head)]
+    head, terms, named = _target_terms(target, sentence)
+    if cue.when == "attributive" and not terms:
+        terms = head  # what a condemning word describes is the topic itself ("a new aggression")
+    # "Macron said France and Germany would send troops": Germany's is his claim, France's is France's own
+    return [Stance(code, stance, doc.text[token.idx : end.idx + len(end.text)], conditions[:200], attributed,
+                   claimed if code not in speaking else "", _phrase(target)[:160] if target is not None else "", head,
+                   terms, token.idx, end.idx + len(end.text), named[:80]) for code in holders]
+
+
+def _in_condition(token) -> bool:
+    """Whether a cue is inside a condition clause ("until it restores democracy", "if Iran drops its demands"): what
+    a condition says is asked of someone, not their stance."""
+    rule = rules()
+    for node in [token, *token.ancestors]:
+        if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in rule.condition_marks for c in node.children):
+            return True
+    return False
+
+
+def _first_person_subject(clause) -> bool:
+    subject = _subject_child(clause)
+    return subject is not None and subject.lower_ in words().first_person
+
+
+def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
+    """Whether a cue tells an event, not a stance: "joined the call", "ready to meet", "launched an attack",
+    "hosted Putin", or a question ("Why are we interested in ...?")."""
+    rule, what = rules(), target.lemma_.lower() if target is not None else ""
+    done = {c.lemma_.lower() for c in token.children if c.dep_ in {"xcomp", "ccomp"}} | {what}
+    # "joined the call" is attendance; "backed calls for a ceasefire" is not
+    asks = target is not None and any(c.dep_ == "prep" and c.lower_ in {"for", "on"} for c in target.children)
+    if cue.stance in {"committed", "open"} and done & rule.attendance and not asks:
+        return True
+    if cue.stance in {"leading", "open"} and what in rule.violence:
+        return True  # "launched an attack", "ready to repel an incursion": an act of war, not a position on it
+    guest = target if target is not None or token.dep_ != "amod" else token.head  # "since Trump hosted Putin"
+    if token.lemma_.lower() in rule.hospitality and guest is not None and (
+            sentence.actors.get(guest.i, None) is not None and sentence.actors[guest.i].kind == "person"
+            or sentence.context is not None and guest.text in sentence.context.people):
+        return True
+    return token.sent.text.rstrip(" ”\"'").endswith("?")
+
+
+def _of_action(token, target) -> bool:
+    """Whether a cue is about doing something ("considers joining") rather than a judgement ("considers it a
+    priority", "considers the pipeline to be")."""
+    verbs = [c for c in token.children if c.dep_ in {"xcomp", "ccomp", "pcomp"}] + ([target] if target is not None
+                                                                                   else [])
+    return any(v.pos_ in {"VERB", "AUX"} and v.lemma_ != "be" for v in verbs)
+
+
+def _verb_cue(sentence: _Sentence, token, cue: Cue):
+    """Holders and target of a verb: the subject (the agent of a passive) and the object, complement or
+    prepositional object."""
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
+    if passive:
+        agent = next((c for c in token.children if c.dep_ == "agent"), None)
+        subject = _subject_child(token)
+        if token.lower_ in _adjective_forms() and subject is not None:  # "is disturbed by", "is committed to"
+            return holders_of(sentence, subject), _object(token, cue), token
+        agent = agent if agent is not None else _statement_by(token)
+        if agent is not None:
+            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            return (holders_of(sentence, pobj) if pobj is not None else []), subject, token
+        return [], subject, token
+    subject, clause = _subject(token)
+    if subject is None:
+        return [], _object(token, cue), clause
+    if subject.lower_ in _RELATIVE and clause.dep_ == "relcl":
+        return holders_of(sentence, clause.head), _object(token, cue), clause
+    holders = _subject_holders(sentence, subject, clause, cue)
+    if holders and clause.i != token.i:
+        holders += _companions(sentence, clause)
+    return holders, _object(token, cue), clause
+
+
+def _companions(sentence: _Sentence, verb) -> list[str]:
+    """Who a comitative verb's subject acts with ("stands with France and Italy to isolate Russia", "joins Iraq in
+    condemning"): they hold what is done together too."""
+    if verb.lemma_.lower() not in rules().comitative:
+        return []
+    found = []
+    for child in verb.children:
+        if child.dep_ == "prep" and child.lower_ == "with":
+            found += [c for pobj in child.children if pobj.dep_ == "pobj" for c in holders_of(sentence, pobj)]
+        elif child.dep_ == "dobj" and verb.lemma_.lower() == "join":
+            found += holders_of(sentence, child)
+    return found
+
+
+def _statement_by(verb):
+    """The "by" phrase of the statement a passive verb was done in ("was condemned in a joint statement by Egypt
+    and Greece"), standing for the agent."""
+    for prep in verb.children:
+        if prep.dep_ != "prep" or prep.lower_ not in {"in", "through", "with"}:
+            continue
+        for noun in prep.children:
+            if noun.dep_ == "pobj" and noun.lemma_.lower() in rules().statement_nouns:
+                return next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in {"by", "from"}), None)
+    return None
+
+
+def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str]:
+    """The actors of a subject; for a conditional cue or a subject that is itself a stance noun, its possessor's
+    when it stands for none ("Peru's participation depends on ...")."""
+    found = holders_of(sentence, subject, clause=clause)
+    if found or not (cue.stance in {"conditional", "open"} or _cue_at(subject.doc, subject) is not None):
+        return found
+    owners = [c for c in subject.children if c.dep_ == "poss" or (c.dep_ in {"compound", "amod"}
+                                                                    and c.i in sentence.actors)]
+    found = [code for owner in owners for code in holders_of(sentence, owner, clause=clause, modifier=True)]
+    if found or owners or cue.stance not in {"conditional", "open"}:
+        return found
+    # "Turkey stressed that any involvement would require a ceasefire", "they stressed that a path to dialogue
+    # remains open": an unowned deed's condition, or an openness, is the speaker's
+    speaker, _ = _speaker(clause)
+    return holders_of(sentence, speaker) if speaker is not None else []
+
+
+def _adj_cue(sentence: _Sentence, token, cue: Cue):
+    """Holders and target of an adjective ("Chile is willing to", "Peru is against"): the copula's subject."""
+    clause = token if any(c.dep_ in _SUBJECTS for c in token.children) else token.head
+    first = token
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    if first.dep_ == "amod":  # "Russia's unprovoked and brutal war"; "open to talks but opposed to sanctions" is not
+        return _attributive(sentence, token, cue) if cue.when == "attributive" else ([], None, token)
+    if token.pos_ == "ADP" and token.head.lemma_.lower() not in _COPULAS:
+        return [], None, token  # "aid to fight against the virus": a preposition is a stance only after "is"
+    copula = any(c.lemma_ in _COPULAS for c in token.children if c.dep_ in {"cop", "aux", "auxpass"})
+    if token.dep_ in {"amod", "acl", "appos", "npadvmod", "advmod", "advcl"} and not copula and \
+            cue.when != "attributive":
+        return [], None, token  # "citizens subject to detention": describes someone, states no stance
+    subject, clause = _subject(clause)
+    target = _object(token, cue)
+    if subject is None:
+        return [], target, clause
+    return _subject_holders(sentence, subject, clause, cue), target, clause
+
+
+def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
+    """A condemning adjective on a noun ("against Russia's unacceptable war"), or a condemning noun: held by the
+    nearest clause subject above it that is an actor other than the one whose deed the noun is, else by the text's
+    author."""
+    if noun is None:
+        noun = token.head
+        while noun.dep_ in {"amod", "conj"} and noun.pos_ == "ADJ":
+            noun = noun.head
+    own = noun is token  # a condemning noun, not an adjective on one
+    deed = noun.head.head if own and noun.dep_ == "pobj" and noun.head.lower_ == "of" else noun  # "war of aggression"
+    agents = {c for owner in {noun, deed} for child in owner.children
+              if child.dep_ in {"poss", "compound", "amod", "nmod"} or (child.dep_ == "prep" and child.lower_ == "by")
+              for c in holders_of(sentence, next((g for g in child.children if g.dep_ == "pobj"), child)
+                                  if child.dep_ == "prep" else child, modifier=True)}
+    for verb in noun.ancestors:
+        if verb.pos_ not in {"VERB", "AUX"}:
+            continue
+        if deed.dep_ == "dobj" and deed.head.i == verb.i and verb.lemma_.lower() in rules().deed_verbs:
+            return [], noun, verb  # "the military committed atrocities": the subject did it
+        subject, clause = _subject(verb)
+        if subject is not None and subject.lower_ not in _RELATIVE:
+            found = holders_of(sentence, subject, clause=clause)
+            if found:
+                return [code for code in found if code not in agents], noun, clause
+    speaker, _ = _speaker(noun.head)
+    if sentence.context is None or speaker is not None:
+        return [], noun, noun.head
+    return [c for c in _group(sentence.context, True, True, sentence.index) if c not in agents], noun, noun.head
+
+
+def _noun_cue(sentence: _Sentence, token, cue: Cue):
+    """Holders and target of a stance noun: its possessor or country modifier, the "of"/"by" phrase, else the
+    subject of the light verb it is the object of ("expressed support for")."""
+    if cue.when == "attributive":  # "against Russia's aggression": the clause's subject is opposed, not Russia
+        return _attributive(sentence, token, cue, noun=token)
+    governed = token.dep_ in {"dobj", "pobj", "xcomp"} and _governing_cue(token) is not None
+    holders: list[str] = []
+    used = None
+    for child in token.children:
+        if child.dep_ == "poss" and child.pos_ == "PRON" and token.dep_ in {"dobj", "attr"}:
+            continue  # "Brazil repeated its call for": the possessive is the verb's subject, read below
+        if cue.modifier == "named" and child.i in sentence.actors and sentence.actors[child.i].kind == "demonym":
+            continue
+        if child.dep_ == "poss" or (child.dep_ in {"compound", "amod", "nmod"} and child.i in sentence.actors):
+            holders += holders_of(sentence, child, modifier=True)
+        elif child.dep_ == "prep" and child.lower_ in {"of", "by"} and not holders and not (
+                child.lower_ == "of" and token.dep_ == "pobj" and token.head.lower_ == "in"):  # "in support of X"
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None and holders_of(sentence, pobj):
+                holders, used = holders_of(sentence, pobj), child
+    target = _object(token, cue, skip=used)
+    if governed:
+        # "did not rule out Turkey's participation": the verb's stance is the one stated; "support Finland's bid
+        # to join": the bid is Finland's own stance too
+        verb = _governing_verb(token)
+        verb_holders = _verb_cue(sentence, verb, _cue_at(verb.doc, verb))[0]
+        return [c for c in holders if c not in verb_holders], target, token
+    if holders:
+        return holders, target, token.head if token.dep_ in {"dobj", "attr", "nsubj"} else token
+    verb = token.head
+    if token.dep_ == "pobj" and verb.head.lemma_.lower() in rules().light_verbs:
+        verb = verb.head  # "would only decide on a military commitment"
+    if token.dep_ in {"dobj", "attr", "pobj"} and verb.lemma_.lower() in rules().light_verbs | {"in", "of"}:
+        if verb.pos_ == "ADP":
+            verb = verb.head
+        subject, clause = _subject(verb)
+        if subject is not None:
+            return holders_of(sentence, subject, clause=clause), target, clause
+    return [], target, verb
+
+
+def _governing_verb(token):
+    return token.head.head if token.dep_ == "pobj" else token.head
+
+
+def _governing_cue(token):
+    """The cue verb whose object token is, if any (a light verb is no cue of its own here)."""
+    verb = _governing_verb(token)
+    if verb.pos_ not in {"VERB", "AUX"} or verb.lemma_.lower() in rules().light_verbs:
+        return None
+    cue = _cue_at(verb.doc, verb)
+    return None if cue is not None and cue.when == "negated" and not _negated(verb, verb) else cue
+
+
+_HOLDERS = {"verb": _verb_cue, "adj": _adj_cue, "noun": _noun_cue}
+
+
+@lru_cache(maxsize=1)
+def _adjective_forms() -> frozenset[str]:
+    return frozenset(cue.words[0] for cues in rules().cues.values() for cue in cues if cue.pos == "adj")
+
+
+def _subject(verb):
+    """The subject of verb, borrowed from the verb it is coordinated with or is the complement of when it has none;
+    with the verb whose subject it is."""
+    for _ in range(4):
+        subject = _subject_child(verb)
+        if subject is not None:
+            return subject, verb
+        if verb.dep_ == "xcomp" and verb.head.i != verb.i:
+            if verb.head.lemma_.lower() in rules().appeal_verbs and any(
+                    c.dep_ == "dobj" and _may_act(c) for c in verb.head.children):
+                # "urged Libya's leaders to agree": what the urger wants of them, not a stance of theirs ("use our
+                # authorities to target" is the subject's own)
+                return None, verb
+            verb = verb.head
+        elif verb.dep_ in {"conj", "acomp", "advcl"} and verb.head.i != verb.i:
+            verb = verb.head
+        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            # "joined Iraq in condemning", "have been leaders in condemning": the one doing the verb above
+            above = verb.head.head
+            verb = above.head if above.dep_ in {"attr", "dobj"} and above.pos_ == "NOUN" else above
+        elif verb.dep_ == "relcl":
+            return next((c for c in verb.children if c.lower_ in _RELATIVE), verb.head), verb
+        elif (verb.dep_ == "acl" and any(c.lower_ == "to" for c in verb.children)
+              and verb.head.dep_ in {"dobj", "pobj"} and verb.head.lemma_.lower() in rules().decision_nouns):
+            # "voted on a resolution to expel ...": the one who acts on the noun wants what it says
+            noun = verb.head
+            verb = noun.head.head if noun.dep_ == "pobj" and noun.head.head.pos_ in {"VERB", "AUX"} else noun.head
+        else:
+            break
+    return None, verb
+
+
+def _may_act(token) -> bool:
+    """Whether a noun phrase names someone who could act: a name, a pronoun, an actor noun or a person's title."""
+    return token.pos_ in {"PROPN", "PRON"} or token.lemma_.lower() in words().actor_nouns or bool(_title(token))
+
+
+def _subject_child(verb):
+    """verb's subject, also when the parser hangs it on the verb's auxiliary ("Hungary is opposed")."""
+    for node in [verb] + [c for c in verb.children if c.dep_ in {"aux", "auxpass"}]:
+        for child in node.children:
+            if child.dep_ in _SUBJECTS or child.dep_ == "nsubjpass":
+                return child
+    return None
+
+
+def _object(token, cue: Cue, skip=None):
+    """What a cue is about: its direct object, complement, or the object of its preposition."""
+    children = [c for c in token.children if skip is None or c.i != skip.i]
+    if cue.target == "against":
+        for holder in [token] + [c for c in children if c.dep_ == "dobj"]:
+            for prep in holder.children:
+                if prep.dep_ == "prep" and prep.lower_ in {"on", "against", "over"}:
+                    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        return pobj
+    addressed = next((c for c in children if c.dep_ == "dobj" and _may_act(c)), None)
+    asked = next((c for c in children if c.dep_ == "xcomp"), None)
+    if addressed is not None and asked is not None:
+        # "urged all countries to support the people of Burma": what is asked, not who is asked
+        inner = next((c for c in asked.children if c.dep_ == "dobj"), None)
+        return inner if inner is not None else asked
+    for deps in ({"dobj"}, {"xcomp", "ccomp"}, {"prep", "dative"}, {"attr", "oprd", "acl"}):
+        for child in children:
+            if child.dep_ not in deps:
+                continue
+            if child.dep_ in {"prep", "dative"}:
+                if child.lower_ not in _TARGET_PREPS:
+                    continue
+                pobj = next((c for c in child.children if c.dep_ in {"pobj", "pcomp"}), None)
+                if pobj is not None:
+                    return pobj
+                continue
+            if child.dep_ in {"xcomp", "ccomp", "acl"}:
+                inner = next((c for c in child.children if c.dep_ == "dobj"), None)
+                return inner if inner is not None else child
+            return child
+    return None
+
+
+def holders_of(sentence: _Sentence, token, *, clause=None, modifier: bool = False) -> list[str]:
+    """The actors a noun phrase headed by token stands for, one per coordinated member."""
+    members = [token] + [t for t in token.conjuncts if t.i > token.i]
+    found: list[str] = []
+    for member in members:
+        code = _actor_of(sentence, member, clause, modifier)
+        found += [c for c in code if c not in found]
+    return found
+
+
+def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
+    entity = sentence.actors.get(token.i)
+    if entity is not None and (entity.kind != "demonym" or modifier):
+        return [entity.code]
+    lower = token.lower_
+    aw = words()
+    if lower in _RELATIVE and token.head.dep_ == "relcl":
+        return _antecedent(sentence, token.head.head)
+    if token.pos_ == "PRON" or lower in aw.first_person:
+        # "We, the foreign ministers of Canada and Chile, ...": the apposition says who "we" are
+        named = [c for child in token.children if child.dep_ == "appos" for c in holders_of(sentence, child)]
+        return named or _pronoun(sentence, token, clause)
+    if token.pos_ == "PROPN" and sentence.context is not None:
+        code = sentence.context.people.get(token.text)
+        if code:
+            return [code]
+    title = _title(token)
+    if token.lemma_.lower() in aw.actor_nouns or title or token.pos_ == "PROPN":
+        found = _modifier_actors(sentence, token)
+        if found:
+            return found
+        the = any(c.lower_ == "the" for c in token.children)
+        if the and lower in aw.plural_definites and sentence.context is not None:
+            return _group(sentence.context, False, True, sentence.index)
+        if (token.pos_ != "PROPN" or title) and the and sentence.context is not None:
+            if token.lemma_.lower() in aw.definites or title in aw.definites:
+                kind = "person" if title or token.lemma_.lower() in aw.person_titles else "state"
+                office = _office(sentence, token) if kind == "person" else None
+                if office:
+                    return [office]
+                if kind == "person" and sentence.context.author:
+                    return [sentence.context.author]  # a government's text calls its own officials "the Secretary"
+                code = sentence.context.previous(sentence.index, kind)
+                return [code] if code else []
+    return []
+
+
+def _antecedent(sentence: _Sentence, noun) -> list[str]:
+    """Who a relative clause is about: its noun's actors, or for "X and Y are among those that ...", X and Y."""
+    found = holders_of(sentence, noun)
+    if found or noun.head.lower_ != "among" or noun.head.head.lemma_ != "be":
+        return found
+    subject = _subject_child(noun.head.head)
+    return holders_of(sentence, subject) if subject is not None else []
+
+
+def _office(sentence: _Sentence, token) -> str | None:
+    """The country of an office the article named before ("Chilean Foreign Minister X ... the Foreign Minister")."""
+    titles = sentence.context.titles if sentence.context is not None else {}
+    words_ = [t.lower_ for t in token.doc[token.left_edge.i : token.i + 1] if t.dep_ != "det"]
+    phrase = " ".join(words_)
+    if phrase in titles:
+        return titles[phrase]
+    codes = {code for office, code in titles.items() if office.endswith(phrase) or office.split()[-1] == phrase}
+    return next(iter(codes)) if len(codes) == 1 else None
+
+
+def _title(token) -> str:
+    """The person title a head noun spells with the words before it ("prime minister", "foreign minister")."""
+    aw = words()
+    lemma = token.lemma_.lower()
+    before = token.doc[token.i - 1].lower_ if token.i > 0 else ""
+    for candidate in (f"{before} {lemma}", lemma):
+        if candidate in aw.person_titles:
+            return candidate
+    return ""
+
+
+def _modifier_actors(sentence: _Sentence, token) -> list[str]:
+    """Countries modifying an actor noun or a person's name: 'Russia's', 'the Polish', 'of Iraq', 'US', appositions;
+    none for a noun that names others by their tie to a country ("Ukraine's allies", "his counterpart")."""
+    if token.lemma_.lower() in words().relational or token.lower_ in words().relational:
+        return []
+    found: list[str] = []
+    for child in token.children:
+        if child.dep_ in {"poss", "compound", "amod", "nmod", "appos"}:
+            found += [c for c in holders_of(sentence, child, modifier=True) if c not in found]
+        elif child.dep_ == "prep" and child.lower_ in {"of", "for"}:
+            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                found += [c for c in holders_of(sentence, pobj, modifier=True) if c not in found]
+    return found
+
+
+def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
+    """A pronoun holder: the speaker of the reporting verb above it, else the article's latest compatible actor;
+    "we" outside anyone's speech is the article's author when a government publishes it."""
+    aw = words()
+    lower = token.lower_
+    speaker, _ = _speaker(clause if clause is not None else token.head)
+    if lower in aw.first_person | aw.group_pronouns or lower in aw.third_person:
+        if speaker is not None and speaker.i != token.i:
+            found = holders_of(sentence, speaker)
+            if found:
+                return found
+        context = sentence.context
+        if lower in aw.third_person and (token.dep_ == "poss" or token.head.dep_ != "ROOT"):
+            # "the Cuban government's ... its", "welcomed Japan's announcement that it will": the actor just named
+            code = _nearest_before(sentence, token, aw.third_person[lower])
+            if code:
+                return [code]
+        if context is None:
+            return []
+        if lower in aw.first_person | aw.group_pronouns:
+            return _group(context, lower in aw.first_person, speaker is None, sentence.index)
+        code = context.previous(sentence.index, aw.third_person[lower])
+        return [code] if code else []
+    return []
+
+
+def _nearest_before(sentence: _Sentence, token, kind: str) -> str | None:
+    """The nearest actor of this kind ("person" or "state") named before a pronoun in its sentence."""
+    people = sentence.context.people if sentence.context is not None else {}
+    for i in range(token.i - 1, -1, -1):
+        entity = sentence.actors.get(i)
+        if kind == "person" and entity is None and sentence.doc[i].text in people:
+            return people[sentence.doc[i].text]
+        if entity is None or (entity.kind == "person") != (kind == "person"):
+            continue
+        modifies_actor = sentence.doc[i].head.lemma_.lower() in words().actor_nouns
+        if entity.kind != "demonym" or modifies_actor:
+            return entity.code
+    return None
+
+
+def _group(context: ArticleContext, first_person: bool, unreported: bool, index: int) -> list[str]:
+    """"we" or "they" outside anyone's speech: the latest group of actors that held a stance together (for "we",
+    only a group its publisher is part of), else the parties of a government's readout or joint statement, else for
+    "we" the publisher."""
+    if context.group and (not first_person or context.author is None or context.author in context.group):
+        return list(context.group)
+    if first_person:
+        if context.joint and len(context.participants) >= 2 and unreported:
+            return list(context.participants)
+        return [context.author] if context.author and unreported else []
+    return list(context.participants) if len(context.participants) >= 2 else []
+
+
+def _speaker(clause):
+    """The subject of the reporting verb that governs clause ('X said it would...', '"...", X told RTL'), and that
+    verb; 'according to X' counts."""
+    token = clause
+    for _ in range(6):
+        if token.lemma_.lower() in rules().reporting and token.i != clause.i:
+            subject = next((c for c in token.children if c.dep_ in _SUBJECTS), None)
+            if subject is None and token.dep_ == "conj":  # "has signalled ... but stressed that"
+                subject = next((c for c in token.head.children if c.dep_ in _SUBJECTS), None)
+            if subject is not None:
+                return subject, token
+        for child in token.children:
+            if child.dep_ == "prep" and child.lower_ == "according":
+                pobj = next((c for t in child.children for c in [t, *t.children] if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj, child
+        if token.head.i == token.i:
+            break
+        if token.dep_ not in {"ccomp", "xcomp", "conj", "advcl", "parataxis", "acomp", "dobj", "attr", "pobj",
+                              "prep", "relcl"}:
+            break
+        token = token.head
+    # A quote followed by "X said": the reporting verb is a child of the quoted clause's root.
+    root = clause if clause.dep_ == "ROOT" else None
+    if root is not None:
+        for child in root.children:
+            if child.dep_ in {"parataxis", "ccomp"} and child.lemma_.lower() in rules().reporting:
+                subject = next((c for c in child.children if c.dep_ in _SUBJECTS), None)
+                if subject is not None:
+                    return subject, child
+    return None, None
+
+
+def _negated(token, clause) -> bool:
+    """Whether the cue or its clause is negated: "not", "never", "no" before a stance noun, "yet to"."""
+    nodes = {token, clause} if not (token.pos_ == "NOUN" and token.dep_ == "pobj") else {token}
+    for node in nodes:
+        for child in node.children:
+            if child.dep_ == "neg" or child.lower_ in {"never", "no"} and child.dep_ in {"det", "advmod", "neg"}:
+                return True
+            if child.lower_ == "yet" and child.dep_ == "advmod":
+                return True
+    return False
+
+
+def _condition(clause, token=None) -> str:
+    """The condition a clause states ("unless ...", "provided ...", "only if ..."), as text, else ''; token, the
+    cue verb, when its clause is the verb it shares a subject with ("can only conclude talks and sign it if ...")."""
+    rule = rules()
+    nodes = [clause] + ([token] if token is not None and token.i != clause.i and token.head.i == clause.i else [])
+    # "does not seek to exclude anyone provided they ...": a condition on the verb it governs is on it too
+    nodes += [c for node in list(nodes) for c in node.children if c.dep_ == "xcomp"]
+    # "will only join if", "only if": an "only" on the verb or on the clause itself, not "not only" elsewhere
+    only = any(c.lower_ == "only" and c.dep_ == "advmod" for node in [clause, clause.head] if node is clause or
+               clause.dep_ == "conj" for c in node.children)
+    children = [c for node in nodes for c in node.children] + (list(clause.head.children)
+                                                             if clause.dep_ == "conj" else [])
+    for child in children:
+        if child.dep_ not in {"advcl", "prep"}:
+            continue
+        # a preposition is its own mark ("absent a deal"); a clause's word is not ("..., providing air defence")
+        marks = [c.lower_ for c in child.children if c.dep_ in {"mark", "advmod"}] + (
+            [child.lower_] if child.dep_ == "prep" else [])
+        advcl_only = any(c.lower_ == "only" and c.dep_ == "advmod" for c in child.children)
+        if any(m in rule.always for m in marks) or ((only or advcl_only) and any(m in rule.with_only for m in marks)):
+            return _phrase(child)
+        if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in rule.clause_conditions
+                                         for c in child.children):
+            return _phrase(child)
+    return ""
+
+
+def _attribution(sentence: _Sentence, speaker, reporting, clause, holders: list[str]) -> tuple[str, str, list]:
+    """Who reports a stance (when someone other than its holder does), the claim's author when the speaker is of
+    another country or an unknown named person, and the speaker's own countries (whose stances are no claim)."""
+    if speaker is None or reporting is None or reporting.i == clause.i:
+        return "", "", []
+    name = _speaker_name(speaker, sentence)
+    speaking = holders_of(sentence, speaker)
+    if speaking and set(holders) <= set(speaking):
+        return ("" if name == _phrase(speaker) and speaker.i in sentence.actors else name), "", speaking
+    claims = bool(speaking) or speaker.pos_ == "PROPN"
+    return name, (name if claims else ""), speaking
+
+
+def _speaker_name(speaker, sentence: _Sentence) -> str:
+    """A known person's name when the speaker phrase names one or their office ("the French president" is the one
+    person of the gazetteer with that country and role), else the phrase."""
+    known = catalog()
+    phrase = _phrase(speaker)
+    countries = []
+    for ent in sentence.doc.ents:
+        if ent.start >= speaker.left_edge.i and ent.end <= speaker.right_edge.i + 1:
+            info = known.get(ent.ent_id_)
+            if info and info["kind"] == "person":
+                return info["name"]
+            if info and info.get("iso3"):
+                countries.append(info["iso3"])
+    title = speaker.lemma_.lower() if speaker.pos_ in {"NOUN", "PROPN"} else ""
+    if countries and title:
+        holders = [info["name"] for info in known.values() if info["kind"] == "person"
+                   and info.get("iso3") == countries[0] and (info.get("role") or "").lower().startswith(title)]
+        if len(holders) == 1:
+            return f"{holders[0]} ({phrase})"
+    return phrase
+
+
+def _phrase(token) -> str:
+    words_ = [t for t in token.subtree if t.dep_ not in {"relcl", "acl"} or t.i == token.i]
+    text = " ".join(t.text for t in token.subtree) if len(words_) < 3 else " ".join(t.text for t in words_)
+    return re.sub(r" (?=['’]s\b)|(?<=[“(]) | (?=[”),.;:])", "", text).strip(" ,“”\"'")
+
+
+def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
+    """A target's head lemma, its content modifiers (lemmas, countries included: "sanctions on Russia" and "sanctions
+    on Iran" are two topics) and a short phrase naming it ("sanctions on Russia"), evaluative words left out."""
+    if target is None or target.pos_ == "PRON":
+        return "", "", ""
+    node = target
+    if node.pos_ in {"VERB", "AUX"}:  # "pledged to send troops": what is sent names the topic
+        node = next((c for c in node.children if c.dep_ == "dobj"), None) or _prep_object(node)[1] or node
+        if node.pos_ in {"VERB", "AUX"}:
+            return node.lemma_.lower(), "", node.lemma_.lower()
+    for _ in range(2):  # "condemnation of the war", "the importance of the talks": what they are about
+        if node.lemma_.lower() not in rules().generic_targets and not (
+                node.pos_ == "NOUN" and any(c.pos == "noun" for c in rules().cues.get(node.lemma_.lower(), ()))):
+            break
+        # "our call on the military to cease ...": who a call or appeal is addressed to is not what it is about
+        addressed = {"on", "to"} if node.lemma_.lower() in rules().appeal_verbs else set()
+        inner = _prep_object(node, addressed)[1]
+        node = inner if inner is not None else node
+    if node.pos_ == "PRON" or not node.is_alpha:
+        return "", "", ""
+    modifiers = [c for c in node.children if c.dep_ in {"compound", "amod", "nmod", "poss"} and c.is_alpha
+                 and c.pos_ in {"NOUN", "PROPN", "ADJ"} and c.lower_ not in rules().topic_stop
+                 and _cue_at(c.doc, c) is None]
+    prep, pobj = _prep_object(node)
+    # The country a target is about ("sanctions on Russia", "support for Ukraine") is a term marked "@": it keeps
+    # "sanctions on Russia" and "sanctions on Iran" apart, but joins no other heads into one topic.
+    # Only noun modifiers join heads into one topic ("peace plan", "peace proposal"); an adjective would join too much
+    # ("economic sanctions", "economic mission").
+    terms = [c.lemma_.lower() for c in modifiers if c.i not in sentence.actors and c.pos_ in {"NOUN", "PROPN"}]
+    if pobj is not None:
+        terms.append("@" + sentence.actors[pobj.i].code if pobj.i in sentence.actors else pobj.lemma_.lower())
+    words_ = [_word(c) for c in modifiers if c.dep_ != "poss"] + [_word(node)]
+    if pobj is not None:
+        words_ += [prep.lower_] + [_word(c) for c in pobj.children if c.dep_ == "compound"] + [_word(pobj)]
+    return node.lemma_.lower(), " ".join(terms), " ".join(words_)
+
+
+def _prep_object(node, skip: set[str] = frozenset()):
+    """The first "on/of/for/against/to/in/over" phrase of a noun or verb: (preposition, its object) or (None, None)."""
+    for child in node.children:
+        if child.dep_ == "prep" and child.lower_ in {"on", "of", "for", "against", "to", "in", "over"} - set(skip):
+            pobj = next((c for c in child.children if c.dep_ == "pobj" and c.pos_ in {"NOUN", "PROPN"}), None)
+            if pobj is not None:
+                return child, pobj
+    return None, None
+
+
+def _word(token) -> str:
+    return token.text if token.pos_ == "PROPN" or token.text.isupper() else token.lower_
+
+
+def _joint_authors(sentence: _Sentence) -> list[Stance]:
+    """'The Franco-German initiative': countries hyphen-joined in front of a joint noun (positions.yaml) lead it."""
+    doc, actors, rule = sentence.doc, sentence.actors, rules()
+    found: list[Stance] = []
+    i = 0
+    while i < len(doc):
+        if i not in actors:
+            i += 1
+            continue
+        chain, j = [actors[i].code], i + 1
+        while j + 1 < len(doc) and doc[j].text == "-" and j + 1 in actors:
+            chain.append(actors[j + 1].code)
+            j += 2
+        if len(set(chain)) >= 2 and j < len(doc) and doc[j].lower_ in rule.joint_nouns:
+            start, end = doc[i].idx, doc[j].idx + len(doc[j].text)
+            found += [Stance(code, rule.joint_stance, doc.text[start:end], "", "", target=doc[j].text,
+                             target_head=doc[j].lemma_.lower(), cue_start=start, cue_end=end,
+                             target_phrase=doc[j].lower_)
+                      for code in dict.fromkeys(chain)]
+        i = j
+    return found
+
+
+def _led_suffix(sentence: _Sentence) -> list[Stance]:
+    """'The French- and British-led coalition': the countries written just before "-led" lead what it modifies."""
+    doc, actors = sentence.doc, sentence.actors
+    found: list[Stance] = []
+    for token in doc:
+        if token.lower_ != "led" or token.i == 0 or not doc[token.i - 1].text.endswith("-"):
+            continue
+        j, codes = token.i - 1, []
+        while j >= 0 and (j in actors or doc[j].text in {"-", "and", ",", "&"} or doc[j].text.endswith("-")):
+            # only a country written just before a hyphen ("French- and U.K.-led"), not "Russia and US-led"
+            hyphened = doc[j].text.endswith("-") or (j + 1 < len(doc) and doc[j + 1].text.startswith("-"))
+            if j in actors and hyphened and actors[j].code not in codes:
+                codes.insert(0, actors[j].code)
+            j -= 1
+        # what is led: the noun "-led" modifies ("the French- and U.K.-led coalition")
+        led = next((t for t in doc[token.i + 1 : token.i + 4] if t.pos_ in {"NOUN", "PROPN"}),
+                   token.head if token.head.i != token.i else token)
+        found += [Stance(code, "leading", doc.text[doc[j + 1].idx : token.idx + 3], "", "", target=led.text,
+                         target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=token.idx + 3,
+                         target_phrase=led.lower_)
+                  for code in codes]
+    return found
+
+
+def _merge(stances: list[Stance]) -> list[Stance]:
+    """One stance per holder and target in a sentence: the first in `precedence` wins, keeping any condition and
+    attribution. Stances with no named target go with the holder's first one ("did not rule out taking part, but
+    any mission would be contingent on a ceasefire" is one conditional stance)."""
+    order = rules().precedence
+    best: dict[tuple[str, str], Stance] = {}
+    for item in stances:
+        key = (item.code, item.target_head)
+        if not item.target_head:  # an untargeted stance joins the holder's first one
+            key = next((k for k in best if k[0] == item.code), key)
+        elif key not in best and (item.code, "") in best:  # a target for the holder's untargeted one
+            best[key] = best.pop((item.code, ""))
+        current = best.get(key)
+        if current is None or order.index(item.stance) < order.index(current.stance):
+            keep = current or item
+            best[key] = replace(item, conditions=item.conditions or keep.conditions,
+                                attributed_to=item.attributed_to or keep.attributed_to,
+                                claimed_by=item.claimed_by or keep.claimed_by)
+        elif item.conditions and item.conditions not in current.conditions:
+            # "contingent on a ceasefire and require a clear mandate": both conditions
+            joined = f"{current.conditions}; {item.conditions}" if current.conditions else item.conditions
+            best[key] = replace(current, conditions=joined)
+    return list(best.values())
+
+
+def may_state_a_stance(text: str) -> bool:
+    """Whether a sentence has a cue's first word at all, in any of its forms (cheap test before parsing it)."""
+    forms, stems = _first_words()
+    if stems is not None:
+        return bool(stems.search(text))
+    return not forms.isdisjoint(_WORD.findall(text.lower()))
+
+
+_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _first_words() -> tuple[frozenset[str], re.Pattern | None]:
+    """Every written form of every cue's first word ("lead", "leads", "led", "leading"), from the English model's own
+    lemmatizer tables read backwards; without them, a pattern of the words' first letters."""
+    inflected = _inflections()
+    if inflected is None:
+        stems = sorted({w[: max(4, len(w) - 2)] for w in rules().first_words}, key=len, reverse=True)
+        return frozenset(), re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.I)
+    return frozenset(form for word in rules().first_words for form in inflected(word)), None
+
+
+def _inflections():
+    """A function giving a lemma's forms (a superset: some are not words, none is missed), or None when the model
+    has no lemmatizer tables."""
+    from analysis.nlp import load_pipeline
+
+    nlp = load_pipeline().nlp
+    if "lemmatizer" not in nlp.pipe_names:
+        return None
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if not lookups.has_table("lemma_rules") or not lookups.has_table("lemma_exc"):
+        return None
+    rules_, exceptions = lookups.get_table("lemma_rules"), lookups.get_table("lemma_exc")
+    pos_rules = [rules_.get(pos, []) for pos in ("verb", "noun", "adj")]
+    irregular: dict[str, set[str]] = {}
+    for pos in ("verb", "noun", "adj"):
+        for form, lemmas in (exceptions.get(pos) or {}).items():
+            for lemma in lemmas:
+                irregular.setdefault(lemma, set()).add(form)
+
+    def forms(lemma: str) -> set[str]:
+        found = {lemma} | irregular.get(lemma, set())
+        for table in pos_rules:
+            for old, new in table:
+                if lemma.endswith(new):
+                    found.add(lemma[: len(lemma) - len(new)] + old)
+        if re.search(r"[^aeiou][aeiou][bdgklmnprt]$", lemma):  # "commit": "committed", "committing"
+            found |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+        return found
+
+    return forms
