@@ -177,9 +177,10 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     # noun's also through the copula or light verb it hangs on.
     # A stance noun that is the subject ("Germany's support will not waver") takes no negation or modal from the
     # verb it is the subject of: that verb says how the stance holds, not which it is.
-    predicate = clause.i == token.head.i and not (cue.pos == "noun" and token.dep_ in _SUBJECTS)
+    own_verb = not (cue.pos == "noun" and token.dep_ in _SUBJECTS)
+    predicate = clause.i == token.head.i and own_verb
     stance, negated = cue.stance, _negated(token, clause if cue.pos != "verb" and predicate else token)
-    if predicate and any(c.dep_ == "aux" and c.lower_ in rules().demand_modals for c in clause.children) and not \
+    if own_verb and any(c.dep_ == "aux" and c.lower_ in rules().demand_modals for c in clause.children) and not \
             _first_person_subject(clause):
         return []  # "Iran must cooperate": what someone demands of the holder; "we must support" is the speaker's
     if cue.when == "action" and not _of_action(token, target):
@@ -249,8 +250,8 @@ def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
     asks = target is not None and any(c.dep_ == "prep" and c.lower_ in {"for", "on"} for c in target.children)
     if cue.stance in {"committed", "open"} and done & rule.attendance and not asks:
         return True
-    if cue.stance in {"leading", "open"} and what in rule.violence:
-        return True  # "launched an attack", "ready to repel an incursion": an act of war, not a position on it
+    if what in rule.violence and (cue.stance in {"leading", "open"} or token.lemma_.lower() in rule.deed_verbs):
+        return True  # "launched an attack", "committed atrocities": an act of war, not a position on it
     guest = target if target is not None or token.dep_ != "amod" else token.head  # "since Trump hosted Putin"
     if token.lemma_.lower() in rule.hospitality and guest is not None and (
             sentence.actors.get(guest.i, None) is not None and sentence.actors[guest.i].kind == "person"
@@ -343,6 +344,8 @@ def _adj_cue(sentence: _Sentence, token, cue: Cue):
         first = first.head
     if first.dep_ == "amod":  # "Russia's unprovoked and brutal war"; "open to talks but opposed to sanctions" is not
         return _attributive(sentence, token, cue) if cue.when == "attributive" else ([], None, token)
+    if first is not token and first.pos_ in {"VERB", "AUX"} and token.pos_ == "ADJ":
+        return [], None, token  # "has killed, raped and committed atrocities": a verb the tagger took for an adjective
     if token.pos_ == "ADP" and token.head.lemma_.lower() not in _COPULAS:
         return [], None, token  # "aid to fight against the virus": a preposition is a stance only after "is"
     copula = any(c.lemma_ in _COPULAS for c in token.children if c.dep_ in {"cop", "aux", "auxpass"})
