@@ -52,13 +52,16 @@ def headline_line(row, support: dict) -> str:
 
 
 def stance_lines(stances: pd.DataFrame) -> list[str]:
-    """Per stance, the countries that hold it on one topic ("**Opposed:** Italy, Turkey (sources disagree)")."""
+    """Per stance, the countries that hold it on one topic ("**Opposed:** Italy, Turkey (sources disagree)", "United
+    States (as claimed by Emmanuel Macron)" when only another speaker says so)."""
     lines = []
+    claims = stances["claimed_by"].fillna("") if "claimed_by" in stances else pd.Series("", index=stances.index)
     for stance, word in STANCE_WORDS.items():
         names = stances[stances["stance"] == stance]
         if not names.empty:
-            listed = ", ".join(f"{c}{' (sources disagree)' if x else ''}"
-                               for c, x in zip(names["country"], names["conflict"], strict=True))
+            listed = ", ".join(
+                f"{c}{f' (as claimed by {md(str(by))})' if by else ''}{' (sources disagree)' if x else ''}"
+                for c, x, by in zip(names["country"], names["conflict"], claims[names.index], strict=True))
             lines.append(f"**{word}:** {listed}")
     return lines
 

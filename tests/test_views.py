@@ -256,6 +256,7 @@ def test_overview_is_the_landing_page_and_links_to_details(app):
     text = " ".join(m.value for m in at.markdown)
     assert "Cap on Ukraine's army \\(troops\\): 800,000 troops" in text and "Kyiv Independent" in text
     assert "Only with conditions:** Germany, Turkey" in text
+    assert "Committed:** United States (as claimed by Emmanuel Macron" in text  # only Macron says so
     assert "Contributing countries" in text and "rewrites 001" in text
     # The lead topic of positions.yaml, in its label's words: no story word is written in the dashboard.
     assert "Positions on troops for a post-war force" in {h.value for h in at.subheader}
