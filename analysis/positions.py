@@ -225,7 +225,9 @@ def parse_candidates(items: Iterable[tuple[str, int, str]], *, nlp, batch_size: 
     against its parse grows faster than its length, for what is a table or a run of text without punctuation.
     """
     items = list(items)
-    wanted = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "entity_ruler")
+    # The attribute ruler's dictionary twin where the pipeline has it (the same attributes, a third of the time).
+    ruler = "briefing_tag_map" if "briefing_tag_map" in nlp.pipe_names else "attribute_ruler"
+    wanted = ("tok2vec", "tagger", ruler, "lemmatizer", "parser", "entity_ruler")
     pipes = [p for p in wanted if p in nlp.pipe_names]
     with nlp.select_pipes(enable=pipes):
         for (document, index, _), doc in zip(items, nlp.pipe((t for _, _, t in items), batch_size=batch_size)):
