@@ -1,3 +1,5 @@
+import pytest
+
 from analysis import nlp as nlp_module
 from analysis.nlp import load_pipeline, split_sentences
 
@@ -28,8 +30,6 @@ def test_the_stance_parse_tag_map_gives_the_attribute_rulers_parts_of_speech():
     """The dictionary twin of the attribute ruler (the stance parse runs it) agrees with the ruler token for token,
     but for the ruler's few rules over several tokens."""
     from pathlib import Path
-
-    from analysis.nlp import load_pipeline
 
     nlp = load_pipeline().nlp
     if "briefing_tag_map" not in nlp.pipe_names:
