@@ -24,6 +24,7 @@ class ActorWords:
     group_pronouns: frozenset[str]  # "they", "their": the latest group of actors
     plural_definites: frozenset[str]
     relational: frozenset[str]  # "allies", "counterpart": others named by their tie to the country modifying them
+    region_words: frozenset[str]  # "South" in "South American": the demonym names a region
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +39,7 @@ def words() -> ActorWords:
         organisation_names={entry["code"]: entry["name"] for entry in data["organisations"]},
         first_person=frozenset(data["first_person"]), third_person=dict(data["third_person"]),
         group_pronouns=frozenset(data["group_pronouns"]), plural_definites=frozenset(data["plural_definites"]),
-        relational=frozenset(data["relational"]),
+        relational=frozenset(data["relational"]), region_words=frozenset(data["region_words"]),
     )
 
 
@@ -69,6 +70,8 @@ def entity_actors(doc) -> dict[int, EntityActor]:
         code = orgs.get(ent.ent_id_) or info.get("iso3")
         if not code or (info["kind"] == "place"):
             continue
+        if info["kind"] == "demonym" and ent.start > 0 and doc[ent.start - 1].lower_ in words().region_words:
+            continue  # "the South American group Mercosur" is not American
         for token in ent:
             found[token.i] = EntityActor(code, info["kind"])
     return found

@@ -338,7 +338,7 @@ def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str
 
 def _adj_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of an adjective ("Chile is willing to", "Peru is against"): the copula's subject."""
-    clause = token if any(c.dep_ in _SUBJECTS for c in token.children) else token.head
+    clause = token if any(c.dep_ in _SUBJECTS | {"nsubjpass"} for c in token.children) else token.head
     first = token
     while first.dep_ == "conj" and first.head.i != first.i:
         first = first.head
@@ -373,11 +373,13 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
               if child.dep_ in {"poss", "compound", "amod", "nmod"} or (child.dep_ == "prep" and child.lower_ == "by")
               for c in holders_of(sentence, next((g for g in child.children if g.dep_ == "pobj"), child)
                                   if child.dep_ == "prep" else child, modifier=True)}
+    doer = deed.head
+    doing = {doer.lemma_.lower()} | {c.lemma_.lower() for c in doer.conjuncts}  # "killed, raped and committed"
+    if deed.dep_ == "dobj" and doing & rules().deed_verbs:
+        return [], noun, doer  # "the military committed atrocities": the subject did it
     for verb in noun.ancestors:
         if verb.pos_ not in {"VERB", "AUX"}:
             continue
-        if deed.dep_ == "dobj" and deed.head.i == verb.i and verb.lemma_.lower() in rules().deed_verbs:
-            return [], noun, verb  # "the military committed atrocities": the subject did it
         subject, clause = _subject(verb)
         if subject is not None and subject.lower_ not in _RELATIVE:
             found = holders_of(sentence, subject, clause=clause)

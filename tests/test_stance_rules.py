@@ -74,6 +74,9 @@ def test_holders_and_stances(parse, sentence, expected):
         "Qatar hosted Erdogan in Doha last week.",  # a visit
         "Oman needs to prepare the budget so it can fund the new port.",  # no condition, a purpose
         "The aid will help Nepal fight against the floods.",  # a preposition is a stance only after "is"
+        "The South American group Mercosur welcomed the deal.",  # a region, not the United States
+        "The Burmese military has committed atrocities against civilians.",  # a deed, not a commitment
+        "The reserve should be opened up to logging, the ministry said.",  # what should be, not a stance
     ],
 )
 def test_sentences_that_state_no_stance(parse, sentence):
