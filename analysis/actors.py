@@ -113,15 +113,6 @@ class ArticleContext:
                 return named[0].code
         return None
 
-    def previous_group(self, sentence: int) -> tuple[str, ...]:
-        """The countries of the nearest earlier sentence that names several ("X met Y and Z. They agreed ..."),
-        with the publisher when it publishes the article (its own official is often the one unnamed)."""
-        for index in range(sentence - 1, max(-1, sentence - 4), -1):
-            codes = [m.code for m in self.mentions.get(index, []) if m.code and m.kind in {"state", "demonym"}]
-            if len(set(codes)) + bool(self.author and self.author not in codes) >= 2:
-                return tuple(dict.fromkeys(codes + ([self.author] if self.author else [])))
-        return ()
-
 
 @lru_cache(maxsize=4)
 def surface_forms(kinds: frozenset[str]) -> dict[str, str]:
