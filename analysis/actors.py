@@ -150,29 +150,43 @@ def _person_patterns() -> tuple[re.Pattern, ...]:
     )
 
 
-def _linked(texts: list[str], group: str) -> dict[str, str]:
-    """What the person patterns link to one country: each match's name (and surname) or title -> the country's code;
-    a key two countries share is dropped."""
-    origins = _origins()
-    found: dict[str, set[str]] = {}
+@dataclass(frozen=True)
+class Links:
+    """What an article's person patterns link to one country: people (full name and surname) and offices."""
+
+    people: dict[str, str]  # a person's name or surname -> actor code
+    titles: dict[str, str]  # an office, lower-case ("foreign minister") -> actor code
+
+
+@lru_cache(maxsize=1)
+def _title_word() -> re.Pattern:
+    """Any person title: every person pattern needs one, so a sentence without one is not matched at all."""
+    titles = "|".join(re.escape(t) for t in sorted(words().person_titles, key=len, reverse=True))
+    return re.compile(rf"(?i:\b(?:{titles}))")
+
+
+def links_in(texts: list[str]) -> Links:
+    """People and offices the texts link to one country ("Belarusian President Alexander Lukashenko"); a name or
+    office two countries share is dropped."""
+    origins, title_word = _origins(), _title_word()
+    people: dict[str, set[str]] = {}
+    titles: dict[str, set[str]] = {}
     for text in texts:
+        if not title_word.search(text):
+            continue
         for pattern in _person_patterns():
             for match in pattern.finditer(text):
                 code = origins.get(match.group("origin"))
-                value = match.group(group).strip()
-                keys = {value, value.split()[-1]} if group == "name" else {value.lower()}
-                for key in keys if code else ():
-                    found.setdefault(key, set()).add(code)
-    return {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
-
-
-def titles_in(texts: list[str]) -> dict[str, str]:
-    """The offices the article gives a country ("Chilean Foreign Minister X": "foreign minister" -> CHL), lower-case,
-    for "the Foreign Minister" later on."""
-    return _linked(texts, "title")
+                if not code:
+                    continue
+                name = match.group("name").strip()
+                for key in (name, name.split()[-1]):
+                    people.setdefault(key, set()).add(code)
+                titles.setdefault(match.group("title").strip().lower(), set()).add(code)
+    return Links(*({key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
+                   for found in (people, titles)))
 
 
 def people_in(texts: list[str]) -> dict[str, str]:
-    """People the article links to a country, by full name and by surname (a name two countries share is
-    dropped)."""
-    return _linked(texts, "name")
+    """People the texts link to a country, by full name and by surname (a name two countries share is dropped)."""
+    return links_in(texts).people

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import pandas as pd
 
+from analysis.actors import Links, links_in
 from analysis.corpus import METADATA_FIELDS, Document
 from analysis.coverage import events_table
 from analysis.entities import mentions_frame, mentions_from_doc
 from analysis.figures import figures_table
-from analysis.nlp import load_pipeline, process, sentence_spans
-from analysis.positions import is_candidate, parse_candidates, people_in, positions_table
+from analysis.nlp import load_pipeline, process, sentence_copies, sentence_spans
+from analysis.positions import is_candidate, parse_candidates, positions_table
 from analysis.tables import DOCUMENT_COLUMNS, LINE_COLUMNS, SENTENCE_COLUMNS, Parts, concat_parts
 
 
@@ -23,24 +26,49 @@ def analyse_documents(docs: list[Document], *, model: str | None = None, batch_s
 
 
 def _analyse(docs: list[Document], pipeline, batch_size: int) -> Parts:
-    sentence_rows, sentence_counts, mentions = _sentences_and_mentions(docs, pipeline.nlp, batch_size)
-    documents = document_frame(docs, sentence_counts)
-    sentence_frame = pd.DataFrame(sentence_rows, columns=SENTENCE_COLUMNS)
-    raw_mentions = mentions_frame(mentions)
-    # Only sentences with a stance cue and a country actor, an anaphor or a person the article links to a country
-    # can state a country's position: parse just those.
-    actors = raw_mentions[raw_mentions["country_iso3"] != ""]
-    actor_sentences = set(zip(actors["document"], actors["sentence"]))
-    texts: dict[str, list[str]] = {}
-    for d, _, _, _, t in sentence_rows:
-        texts.setdefault(d, []).append(t)
-    # The headline often says whose a title is ("Secretary Blinken's Call with Polish Foreign Minister Rau").
-    headlines = {doc.document: [doc.metadata.get("title") or ""] for doc in docs}
-    people = {d: people_in(found + headlines.get(d, [])) for d, found in texts.items()}
-    candidates = ((d, i, t) for d, i, _, _, t in sentence_rows
-                  if is_candidate(t, names_actor=(d, i) in actor_sentences, people=people.get(d, ())))
-    return _extracted(documents, sentence_frame, raw_mentions, parse_candidates(candidates, nlp=pipeline.nlp),
-                      line_frame(docs), paragraphs=_paragraphs(docs, sentence_rows), people=people)
+    read = _read(docs, pipeline.nlp, batch_size)
+    documents = document_frame(docs, read.sentence_counts)
+    sentence_frame = pd.DataFrame(read.sentence_rows, columns=SENTENCE_COLUMNS)
+    return _extracted(documents, sentence_frame, mentions_frame(read.mentions),
+                      parse_candidates(read.candidates, nlp=pipeline.nlp), line_frame(docs),
+                      paragraphs=_paragraphs(docs, read.sentence_rows), links=read.links)
+
+
+@dataclass
+class _Read:
+    """What the pass over whole articles gives: sentence rows (document, index, start, end, text), each article's
+    sentence count, raw mentions, people and offices linked to countries, and the sentences to parse."""
+
+    sentence_rows: list[tuple] = field(default_factory=list)
+    sentence_counts: list[int] = field(default_factory=list)
+    mentions: list = field(default_factory=list)
+    links: dict[str, Links] = field(default_factory=dict)
+    candidates: list[tuple[str, int, object]] = field(default_factory=list)  # (document, index, sentence Doc)
+
+
+def _read(docs: list[Document], nlp, batch_size: int) -> _Read:
+    """Sentences, mentions and people of every article, and the sentences that may state a country's position."""
+    read = _Read()
+    for doc, processed in zip(docs, process((d.body for d in docs), nlp=nlp, batch_size=batch_size)):
+        spans = sentence_spans(processed)
+        read.sentence_counts.append(len(spans))
+        mentions = list(mentions_from_doc(processed, document=doc.document, sentence_starts=[s[0] for s in spans]))
+        read.mentions.extend(mentions)
+        texts = [text for _, _, text in spans]
+        # The headline often says whose a title is ("Secretary Blinken's Call with Polish Foreign Minister Rau").
+        links = read.links[doc.document] = links_in([*texts, doc.metadata.get("title") or ""])
+        # Only sentences with a stance cue and a country actor, an anaphor or a person the article links to a
+        # country can state a country's position: parse just those.
+        actor_sentences = {m.sentence for m in mentions if m.country_iso3}
+        chosen = []
+        for index, (start, end, text) in enumerate(spans):
+            read.sentence_rows.append((doc.document, index, start, end, text))
+            if is_candidate(text, names_actor=index in actor_sentences, people=links.people):
+                chosen.append(index)
+        # Copies of the sentences keep their tokens and gazetteer entities: the parse need not redo them.
+        copies = sentence_copies(processed, [spans[i][:2] for i in chosen])
+        read.candidates.extend((doc.document, index, copy) for index, copy in zip(chosen, copies))
+    return read
 
 
 def _paragraphs(docs: list[Document], sentence_rows: list[tuple]) -> dict[str, list[int]]:
@@ -68,29 +96,17 @@ def empty_parts() -> Parts:
     return _extracted(document_frame([], []), sentences, mentions_frame([]), (), line_frame([]))
 
 
-def _extracted(documents, sentences, raw_mentions, parsed, lines, paragraphs=None, people=None) -> Parts:
+def _extracted(documents, sentences, raw_mentions, parsed, lines, paragraphs=None, links=None) -> Parts:
     """Parts from the articles' rows, sentences, mentions and parsed stance sentences: figures, positions, events."""
     return Parts(
         documents=documents,
         sentences=sentences,
         raw_mentions=raw_mentions,
         figures=figures_table(sentences, documents),
-        positions=positions_table(parsed, sentences, documents, raw_mentions, paragraphs, people),
+        positions=positions_table(parsed, sentences, documents, raw_mentions, paragraphs, links),
         events=events_table(sentences, documents),
         lines=lines,
     )
-
-
-def _sentences_and_mentions(docs: list[Document], nlp, batch_size: int) -> tuple[list[tuple], list[int], list]:
-    """Sentence rows (document, index, start, end, text), each article's sentence count, and its raw mentions."""
-    sentence_rows, sentence_counts, mentions = [], [], []
-    for doc, processed in zip(docs, process((d.body for d in docs), nlp=nlp, batch_size=batch_size)):
-        spans = sentence_spans(processed)
-        sentence_counts.append(len(spans))
-        for index, (start, end, text) in enumerate(spans):
-            sentence_rows.append((doc.document, index, start, end, text))
-        mentions.extend(mentions_from_doc(processed, document=doc.document, sentence_starts=[s[0] for s in spans]))
-    return sentence_rows, sentence_counts, mentions
 
 
 def document_frame(docs: list[Document], sentence_counts: list[int]) -> pd.DataFrame:

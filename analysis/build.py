@@ -174,13 +174,12 @@ def _read(plan: Plan, options: BuildOptions, *, remember: bool = True) -> None:
 
 def _choose_model(plan: Plan, options: BuildOptions) -> None:
     """The model the articles are analysed with: the stored one when the same was asked for (no load)."""
-    from analysis.nlp import load_pipeline
+    from analysis.nlp import model_identity
 
     if plan.meta is not None and plan.meta.get("requested_model") == plan.requested:
         plan.model_name, plan.model_warning = plan.meta["model"], plan.meta.get("model_warning")
     else:
-        pipeline = load_pipeline(options.model)
-        plan.model_name, plan.model_warning = pipeline.model, pipeline.warning
+        plan.model_name, plan.model_warning = model_identity(options.model)
 
 
 def _decide(plan: Plan) -> None:

@@ -50,11 +50,17 @@ ProgressCallback = Callable[[Progress], None]
 
 
 def chunked(docs: Sequence[Document], *, workers: int, size: int | None = None) -> list[list[Document]]:
-    """Split articles into chunks: about four per worker, each MIN_CHUNK..MAX_CHUNK long, unless size is given."""
-    if not docs:
-        return []
-    size = size or max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(len(docs) / (4 * max(1, workers)))))
-    return [list(docs[i : i + size]) for i in range(0, len(docs), size)]
+    """Split articles into chunks of size, or else shrinking ones: each a share of what is left, MIN_CHUNK..MAX_CHUNK
+    long, so the last chunks are small and no worker waits long for another to finish."""
+    if size:
+        return [list(docs[i : i + size]) for i in range(0, len(docs), size)]
+    chunks, start = [], 0
+    while start < len(docs):
+        left = len(docs) - start
+        step = max(MIN_CHUNK, min(MAX_CHUNK, math.ceil(left / (2 * max(1, workers)))))
+        chunks.append(list(docs[start : start + step]))
+        start += step
+    return chunks
 
 
 def _analyse_chunk(docs: list[Document], model: str | None) -> Parts:

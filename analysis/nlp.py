@@ -85,6 +85,8 @@ class _TagMap:
     def __init__(self, patterns: list[dict]):
         self.rules: dict[tuple, list[tuple[int, dict]]] = {}
         self.excluding: list[tuple[int, dict, dict]] = []  # NOT_IN rules (index, spec, attrs), checked per token
+        # (word, tag, dependency) -> what the rules write: every rule reads only these, and they repeat
+        self.cache: dict[tuple[str, str, str], tuple[str | None, str | None, str | None]] = {}
         for index, pattern in enumerate(patterns):
             specs = pattern.get("patterns", [])
             if len(specs) != 1 or len(specs[0]) != 1 or not set(specs[0][0]) <= set(self.KEYS):
@@ -100,17 +102,31 @@ class _TagMap:
 
     def __call__(self, doc):
         for token in doc:
-            found = [rule for lower in (None, token.lower_) for tag in (None, token.tag_) for dep in (None, token.dep_)
-                     for rule in self.rules.get((lower, tag, dep), ())]
-            found += [(index, attrs) for index, spec, attrs in self.excluding if _matches(token, spec)]
-            for _, attrs in sorted(found, key=lambda rule: rule[0]):
-                if "POS" in attrs:
-                    token.pos_ = attrs["POS"]
-                if "MORPH" in attrs:
-                    token.set_morph(attrs["MORPH"])
-                if "LEMMA" in attrs:
-                    token.lemma_ = attrs["LEMMA"]
+            key = (token.lower_, token.tag_, token.dep_)
+            writes = self.cache.get(key)
+            if writes is None:
+                if len(self.cache) > 500_000:  # a bound on memory over a long run; tokens repeat far below it
+                    self.cache.clear()
+                writes = self.cache[key] = self._writes(token)
+            pos, morph, lemma = writes
+            if pos is not None:
+                token.pos_ = pos
+            if morph is not None:
+                token.set_morph(morph)
+            if lemma is not None:
+                token.lemma_ = lemma
         return doc
+
+    def _writes(self, token) -> tuple[str | None, str | None, str | None]:
+        """The part of speech, morphology and lemma the rules give a token's (word, tag, dependency), last rule
+        winning; None where no rule sets one."""
+        found = [rule for lower in (None, token.lower_) for tag in (None, token.tag_) for dep in (None, token.dep_)
+                 for rule in self.rules.get((lower, tag, dep), ())]
+        found += [(index, attrs) for index, spec, attrs in self.excluding if _matches(token, spec)]
+        pos = morph = lemma = None
+        for _, attrs in sorted(found, key=lambda rule: rule[0]):
+            pos, morph, lemma = attrs.get("POS", pos), attrs.get("MORPH", morph), attrs.get("LEMMA", lemma)
+        return pos, morph, lemma
 
 
 def _matches(token, spec: dict) -> bool:
@@ -183,6 +199,35 @@ def load_pipeline(model: str | None = None) -> Pipeline:
         return pipeline
 
 
+def model_identity(model: str | None = None) -> tuple[str, str | None]:
+    """The (name, warning) that load_pipeline(model) would give, read from the model packages' meta.json without
+    loading one (a build that analyses in worker processes need not load the model in its own)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    requested = model or os.environ.get(MODEL_ENV) or ""
+    with _lock:
+        if requested in _loaded:
+            return _loaded[requested].model, _loaded[requested].warning
+    for name in ([requested] if requested else []) + [m for m in MODEL_CANDIDATES if m != requested]:
+        try:
+            spec = importlib.util.find_spec(name) if not Path(name).exists() else None
+        except (ImportError, ValueError):
+            continue
+        folder = Path(name) if Path(name).exists() else Path(spec.origin).parent if spec and spec.origin else None
+        if folder is None or not (folder / "meta.json").is_file():
+            continue
+        try:
+            meta = json.loads((folder / "meta.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            break  # unreadable: ask the loader
+        warning = None if not requested or name == requested else f"model {requested!r} not found; using {name}"
+        return f"{meta.get('name', name)} {meta.get('version', '')}".strip(), warning
+    pipeline = load_pipeline(model)
+    return pipeline.model, pipeline.warning
+
+
 def sentence_pipes(nlp: Language) -> list[str]:
     """The components that split sentences: senter where the model has one, else parser or sentencizer."""
     for name in ("senter", "sentencizer"):
@@ -207,6 +252,29 @@ def sentence_spans(doc) -> list[tuple[int, int, str]]:
                 start = sent.start_char + piece.start() + (len(piece.group()) - len(piece.group().lstrip()))
                 spans.append((start, start + len(text), text))
     return spans
+
+
+def sentence_copies(doc, spans: list[tuple[int, int]]) -> list:
+    """Stand-alone Docs of a processed Doc's sentences (character spans): their tokens and entities (gazetteer ids
+    too), nothing else, or the sentence's text where a span does not fall on token boundaries."""
+    from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE
+    from spacy.tokens import Doc
+
+    attrs = [ENT_IOB, ENT_TYPE, ENT_ID]
+    array = doc.to_array(attrs)  # once per article: Span.as_doc reads the whole Doc for each sentence
+    copies = []
+    for start, end in spans:
+        span = doc.char_span(start, end)
+        if span is None:
+            copies.append(doc.text[start:end])
+            continue
+        copy = Doc(doc.vocab, words=[t.text for t in span], spaces=[bool(t.whitespace_) for t in span])
+        part = array[span.start : span.end].copy()
+        if len(part) and part[0][0] == 1:  # an entity running in from before the sentence starts here
+            part[0][0] = 3
+        copy.from_array(attrs, part)
+        copies.append(copy)
+    return copies
 
 
 def process(texts: Iterable[str], *, nlp: Language, batch_size: int = 16) -> Iterator:

@@ -12,7 +12,17 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis.actors import ArticleContext, Mention, actor_codes, actor_name, people_in, surface_forms, titles_in, words
+from analysis.actors import (
+    ArticleContext,
+    Links,
+    Mention,
+    actor_codes,
+    actor_name,
+    links_in,
+    people_in,
+    surface_forms,
+    words,
+)
 from analysis.corpus import MAX_SENTENCE_CHARS
 from analysis.entities import catalog
 from analysis.lexicon import load_yaml
@@ -81,13 +91,15 @@ def is_candidate(text: str, *, names_actor: bool, people: Iterable[str] = ()) ->
 
 
 def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs: list[int] | None, meta: dict,
-                    people: dict[str, str] | None = None, starts: list[int] | None = None) -> ArticleContext:
-    """Who is who in one article: people linked to their country (found in texts unless given), the actors each
-    sentence names, its paragraphs, and the government that publishes it (when the outlet is one)."""
-    people = people_in(texts) if people is None else people
+                    links: Links | None = None, starts: list[int] | None = None) -> ArticleContext:
+    """Who is who in one article: people and offices linked to their country (found in texts and title unless
+    given), the actors each sentence names, its paragraphs, and the government that publishes it (when the outlet is
+    one)."""
+    links = links_in([*texts, str(meta.get("title") or "")]) if links is None else links
+    people = links.people
     # no paragraph numbers: the article is one paragraph (pronouns still find what the sentences before name)
     context = ArticleContext(people=people, paragraph=dict(enumerate(paragraphs or [0] * len(texts))),
-                             author=_publisher(meta), titles=titles_in([*texts, str(meta.get("title") or "")]))
+                             author=_publisher(meta), titles=links.titles)
     known, orgs = catalog(), words().organisations
     if mentions is not None and not mentions.empty:
         for row in mentions.itertuples(index=False):
@@ -173,9 +185,9 @@ def _publisher(meta: dict) -> str | None:
 
 def positions_table(parsed: Iterable[tuple[str, int, object]], sentences: pd.DataFrame, documents: pd.DataFrame,
                     raw_mentions: pd.DataFrame | None = None, paragraphs: dict[str, list[int]] | None = None,
-                    people: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+                    links: dict[str, Links] | None = None) -> pd.DataFrame:
     """One row per (article, sentence, holder) stance from parsed candidate sentences (document, index, Doc);
-    people, each article's people linked to a country when the caller has found them already."""
+    links, each article's people and offices linked to a country when the caller has found them already."""
     meta = documents.set_index("document").reindex(columns=["published", "outlet", "author", "title"]).fillna("") \
         .to_dict("index") if not documents.empty else {}
     ordered = {doc: group.sort_values("sentence") for doc, group in sentences.groupby("document")}
@@ -189,14 +201,16 @@ def positions_table(parsed: Iterable[tuple[str, int, object]], sentences: pd.Dat
         if document not in contexts:
             contexts[document] = article_context(by_document.get(document, []), mentions.get(document),
                                                  (paragraphs or {}).get(document), info,
-                                                 None if people is None else people.get(document, {}),
+                                                 None if links is None else links.get(document, Links({}, {})),
                                                  starts.get(document))
         found_here = stances_in(doc, contexts[document], index)
+        texts = by_document.get(document, [])
+        evidence = texts[index] if index < len(texts) else doc.text  # a sentence's copy may end in its whitespace
         _remember_group(contexts[document], found_here)
         for found in found_here:
             rows.append({
                 "document": document, "country": actor_name(found.code), "iso3": found.code, "stance": found.stance,
-                "evidence": doc.text, "conditions": found.conditions, "attributed_to": found.attributed_to,
+                "evidence": evidence, "conditions": found.conditions, "attributed_to": found.attributed_to,
                 "claimed_by": found.claimed_by, "published": info["published"], "outlet": info["outlet"],
                 "sentence": index, "cue": found.cue, "cue_start": found.cue_start, "target": found.target,
                 "target_head": found.target_head, "target_terms": found.target_terms,
@@ -216,22 +230,33 @@ def _remember_group(context: ArticleContext, found: list) -> None:
         context.group = tuple(dict.fromkeys(groups[-1]))
 
 
-def parse_candidates(items: Iterable[tuple[str, int, str]], *, nlp, batch_size: int = 64
+def parse_candidates(items: Iterable[tuple[str, int, object]], *, nlp, batch_size: int = 64
                      ) -> Iterator[tuple[str, int, object]]:
     """Parse the sentences that may state a stance: (document, sentence index, Doc with parse and gazetteer
-    entities). Items are (document, index, text) already chosen by `is_candidate`.
+    entities). Items are (document, index, sentence) chosen by `is_candidate`; a sentence is a text or a Doc that
+    has its tokens and entities already (a copy of the sentence from the pass over the whole article).
 
     A sentence longer than MAX_SENTENCE_CHARS is never given: the cost of parsing it and matching the stance rules
     against its parse grows faster than its length, for what is a table or a run of text without punctuation.
     """
     items = list(items)
+    docs = (_tokenised(sentence, nlp) for _, _, sentence in items)
     # The attribute ruler's dictionary twin where the pipeline has it (the same attributes, a third of the time).
     ruler = "briefing_tag_map" if "briefing_tag_map" in nlp.pipe_names else "attribute_ruler"
-    wanted = ("tok2vec", "tagger", ruler, "lemmatizer", "parser", "entity_ruler")
-    pipes = [p for p in wanted if p in nlp.pipe_names]
-    with nlp.select_pipes(enable=pipes):
-        for (document, index, _), doc in zip(items, nlp.pipe((t for _, _, t in items), batch_size=batch_size)):
-            yield document, index, doc
+    wanted = {"tok2vec", "tagger", "parser", ruler, "lemmatizer"}
+    for name in [name for name in nlp.pipe_names if name in wanted]:  # the pipeline's order: the ruler reads the parse
+        component = nlp.get_pipe(name)
+        docs = component.pipe(docs, batch_size=batch_size) if hasattr(component, "pipe") else map(component, docs)
+    for (document, index, _), doc in zip(items, docs):
+        yield document, index, doc
+
+
+def _tokenised(sentence, nlp):
+    """A sentence as a Doc with tokens and gazetteer entities."""
+    if isinstance(sentence, str):
+        doc = nlp.make_doc(sentence)
+        return nlp.get_pipe("entity_ruler")(doc) if "entity_ruler" in nlp.pipe_names else doc
+    return sentence
 
 
 def corpus_positions(article_positions: pd.DataFrame, topics_file: bytes | None,
@@ -321,29 +346,27 @@ def _days_apart(a: str, b: str) -> int | None:
     return abs((date.fromisoformat(a) - date.fromisoformat(b)).days)
 
 
-def _conflict(dated: pd.DataFrame, settings: dict) -> str:
+def _conflict(dated: list[dict], settings: dict) -> str:
     """The first pair of reports (newest first) in different stance groups within the conflict window, in words.
 
     Reports are sorted newest first, so the days between a report and later rows only grow: the first row after
     a report whose group differs is the only one that can be within the window. Linear in the reports.
     """
-    rows = list(dated.itertuples(index=False))
-    next_other = [None] * len(rows)
-    for i in range(len(rows) - 2, -1, -1):
-        differs = settings['groups'][rows[i + 1].stance] != settings['groups'][rows[i].stance]
+    groups = settings["groups"]
+    next_other: list[int | None] = [None] * len(dated)
+    for i in range(len(dated) - 2, -1, -1):
+        differs = groups[dated[i + 1]["stance"]] != groups[dated[i]["stance"]]
         next_other[i] = i + 1 if differs else next_other[i + 1]
-    for i, a in enumerate(rows):
+    for i, a in enumerate(dated):
         j = next_other[i]
         if j is None:
             continue
-        b = rows[j]
-        apart = _days_apart(a.published, b.published)
+        b = dated[j]
+        apart = _days_apart(a["published"], b["published"])
         if apart is not None and apart <= settings["window_days"]:
-            return (f"{a.stance} in {a.outlet or a.document} ({a.published}) versus "
-                    f"{b.stance} in {b.outlet or b.document} ({b.published})")
+            return (f"{a['stance']} in {a['outlet'] or a['document']} ({a['published']}) versus "
+                    f"{b['stance']} in {b['outlet'] or b['document']} ({b['published']})")
     return ""
-
-
 
 
 def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -351,29 +374,37 @@ def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) ->
     none), with its evidence, report counts and a conflict flag between its own statements."""
     settings = _settings()
     kept = positions[positions["review"] != "rejected"] if "review" in positions else positions
-    rows = []
-    for (iso3, topic), group in kept.groupby(["iso3", "topic"], sort=True):
-        own = group[group["claimed_by"] == ""] if "claimed_by" in group else group
-        chosen = own if not own.empty else group
-        # Newest first; on the same date the more cautious stance (earlier in `precedence`) stands.
-        ordered = chosen.assign(
-            _undated=chosen["published"] == "", _rank=chosen["stance"].map(settings["precedence"].index)
-        ).sort_values(["_undated", "published", "_rank"], ascending=[True, False, True])
-        latest = ordered.iloc[0]
-        conflict_note = _conflict(ordered[ordered["published"] != ""], settings) if not own.empty else ""
-        rows.append({
-            "country": latest["country"], "iso3": iso3, "topic": topic, "stance": latest["stance"],
-            "published": latest["published"], "outlet": latest["outlet"], "document": latest["document"],
-            "sentence": int(latest["sentence"]), "evidence": latest["evidence"], "conditions": latest["conditions"],
-            "attributed_to": latest["attributed_to"], "claimed_by": latest.get("claimed_by", ""),
-            "reports": len(group), "outlets": group["outlet"].replace("", pd.NA).nunique(),
-            "conflict": bool(conflict_note), "conflict_note": conflict_note,
-            "source": latest.get("source", "extracted") or "extracted", "note": latest.get("note", "") or "",
-        })
+    cells: dict[tuple[str, str], list[dict]] = {}
+    # plain records: a pandas group per (country, topic) cell costs milliseconds, and a corpus has thousands
+    for record in kept.to_dict("records"):
+        cells.setdefault((record["iso3"], record["topic"]), []).append(record)
+    rows = [_summary_row(iso3, topic, group, settings) for (iso3, topic), group in sorted(cells.items())]
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     if overrides is not None and not overrides.empty:
         summary = _country_overrides(summary, overrides[overrides["document"] == ""])
     return summary.sort_values(["topic", "country"], ignore_index=True)
+
+
+def _summary_row(iso3: str, topic: str, group: list[dict], settings: dict) -> dict:
+    """One (country, topic) cell of the summary from its reports."""
+    own = [r for r in group if not r.get("claimed_by")]
+    # Newest first; on the same date the more cautious stance (earlier in `precedence`) stands. Stable sorts, last
+    # key first.
+    ordered = sorted(own or group, key=lambda r: settings["precedence"].index(r["stance"]))
+    ordered.sort(key=lambda r: r["published"], reverse=True)
+    ordered.sort(key=lambda r: r["published"] == "")
+    latest = ordered[0]
+    conflict_note = _conflict([r for r in ordered if r["published"] != ""], settings) if own else ""
+    return {
+        "country": latest["country"], "iso3": iso3, "topic": topic, "stance": latest["stance"],
+        "published": latest["published"], "outlet": latest["outlet"], "document": latest["document"],
+        "sentence": int(latest["sentence"]), "evidence": latest["evidence"], "conditions": latest["conditions"],
+        "attributed_to": latest["attributed_to"], "claimed_by": latest.get("claimed_by", ""),
+        "reports": len(group),
+        "outlets": len({r["outlet"] for r in group if isinstance(r["outlet"], str) and r["outlet"]}),
+        "conflict": bool(conflict_note), "conflict_note": conflict_note,
+        "source": latest.get("source", "extracted") or "extracted", "note": latest.get("note", "") or "",
+    }
 
 
 def _country_overrides(summary: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:

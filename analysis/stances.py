@@ -945,7 +945,7 @@ def _inflections():
     from analysis.nlp import load_pipeline
 
     nlp = load_pipeline().nlp
-    if "lemmatizer" not in nlp.pipe_names:
+    if "lemmatizer" not in nlp.component_names:  # disabled ones too: this may first run inside select_pipes
         return None
     lookups = nlp.get_pipe("lemmatizer").lookups
     if not lookups.has_table("lemma_rules") or not lookups.has_table("lemma_exc"):

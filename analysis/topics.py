@@ -90,12 +90,14 @@ def _carried(positions: pd.DataFrame, topics: list[str], reach: int = 1) -> list
     unspecified = unspecified_label()
     out = list(topics)
     latest: dict[str, tuple[int, str, str]] = {}
-    keys = list(zip(positions["document"], positions["sentence"].astype(int), positions["cue_start"].fillna(0)))
-    order = sorted(range(len(positions)), key=keys.__getitem__)
-    for i in order:
-        document, sentence = positions["document"].iat[i], int(positions["sentence"].iat[i])
-        before, holder = latest.get(document), positions["iso3"].iat[i]
-        if (out[i] == unspecified and not positions["target"].iat[i] and before and sentence - before[0] <= reach
+    # plain lists: a pandas lookup per row costs more than the whole loop
+    documents, holders = list(positions["document"]), list(positions["iso3"])
+    sentences, targets = [int(s) for s in positions["sentence"]], list(positions["target"])
+    keys = list(zip(documents, sentences, positions["cue_start"].fillna(0)))
+    for i in sorted(range(len(positions)), key=keys.__getitem__):
+        document, sentence, holder = documents[i], sentences[i], holders[i]
+        before = latest.get(document)
+        if (out[i] == unspecified and not targets[i] and before and sentence - before[0] <= reach
                 and (before[2] != holder or before[0] == sentence)):
             out[i] = before[1]
         if out[i] != unspecified:

@@ -45,3 +45,59 @@ def test_the_stance_parse_tag_map_gives_the_attribute_rulers_parts_of_speech():
     same = sum(a.pos_ == b.pos_ and a.lemma_ == b.lemma_ and str(a.morph) == str(b.morph) for a, b in pairs)
     print(f"\ntag map: {same} of {len(pairs)} tokens with the ruler's part of speech, lemma and morphology")
     assert len(pairs) > 2000 and same / len(pairs) >= 0.995
+
+
+def test_model_identity_names_the_model_load_pipeline_would_load_without_loading_it(monkeypatch):
+    for requested in (None, "no_such_model_c"):
+        pipeline = load_pipeline(requested)
+        monkeypatch.setattr(nlp_module, "_loaded", {})  # not answered from the loaded pipelines
+        assert nlp_module.model_identity(requested) == (pipeline.model, pipeline.warning)
+        assert nlp_module._loaded == {}
+        monkeypatch.undo()
+    monkeypatch.setattr(nlp_module, "MODEL_CANDIDATES", ("no_such_model_a",))
+    monkeypatch.setattr(nlp_module, "_loaded", {})
+    assert nlp_module.model_identity("no_such_model_b")[0] == "blank:en + sentencizer"
+
+
+def test_a_sentence_copied_from_its_article_parses_as_the_sentence_alone():
+    """The stance parse reads copies of the article pass's sentences (tokens and gazetteer entities kept): the same
+    parts of speech, lemmas, dependencies and entities as parsing each sentence's text afresh."""
+    from pathlib import Path
+
+    from analysis.positions import parse_candidates
+
+    nlp = load_pipeline().nlp
+    if "parser" not in nlp.pipe_names:
+        pytest.skip("no statistical English model: nothing to parse")
+    texts = [path.read_text("utf-8") for path in sorted((Path(__file__).parents[1] / "seeds").glob("*.txt"))]
+    copies, alone = [], []
+    for processed in nlp_module.process(texts, nlp=nlp):
+        spans = nlp_module.sentence_spans(processed)
+        found = nlp_module.sentence_copies(processed, [s[:2] for s in spans])
+        for copy, (_, _, text) in zip(found, spans, strict=True):
+            assert copy.text.strip() == text
+            copies.append(("a", len(copies), copy))
+            alone.append(("a", len(alone), text))
+    copied = [doc for _, _, doc in parse_candidates(copies, nlp=nlp)]
+    fresh = [doc for _, _, doc in parse_candidates(alone, nlp=nlp)]
+    pairs = [(x, y) for a, b in zip(copied, fresh, strict=True) for x, y in zip(a, b, strict=True)]
+    same = sum((x.text, x.pos_, x.lemma_, x.dep_, x.head.i) == (y.text, y.pos_, y.lemma_, y.dep_, y.head.i)
+               for x, y in pairs)
+    print(f"\n{same} of {len(pairs)} tokens parse alike")
+    assert len(pairs) > 2000 and same / len(pairs) >= 0.99
+    def gazetteer(docs):
+        return [[(e.start, e.end, e.ent_id_) for e in doc.ents if e.ent_id_] for doc in docs]
+
+    assert gazetteer(copied) == gazetteer(fresh)
+
+
+def test_the_cue_prefilter_knows_inflected_forms_when_first_used_inside_select_pipes():
+    from analysis import stances
+
+    nlp = load_pipeline().nlp
+    if "lemmatizer" not in nlp.component_names:
+        pytest.skip("no statistical English model: no lemmatizer tables")
+    stances._first_words.cache_clear()
+    with nlp.select_pipes(enable=["senter"]):
+        assert stances.may_state_a_stance("The French- and British-led coalition was created this year.")
+    stances._first_words.cache_clear()

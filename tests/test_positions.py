@@ -240,4 +240,38 @@ def test_linear_conflict_search_finds_the_same_pair_as_comparing_every_pair(repo
     )
     frame = frame.assign(_rank=frame["stance"].map(lex["precedence"].index)).sort_values(
         ["published", "_rank"], ascending=[False, True])
-    assert _conflict(frame, lex) == _brute_force_conflict(frame, lex)
+    assert _conflict(frame.to_dict("records"), lex) == _brute_force_conflict(frame, lex)
+
+
+def _summary_by_pandas(positions, lex):
+    """The summary's latest stance and conflict per cell, the slow way: a pandas group and sort per cell."""
+    found = {}
+    for (iso3, topic), group in positions.groupby(["iso3", "topic"], sort=True):
+        own = group[group["claimed_by"] == ""]
+        chosen = own if not own.empty else group
+        ordered = chosen.assign(_undated=chosen["published"] == "", _rank=chosen["stance"].map(lex["precedence"].index)
+                                ).sort_values(["_undated", "published", "_rank"], ascending=[True, False, True],
+                                              kind="stable")
+        dated = ordered[ordered["published"] != ""]
+        found[(iso3, topic)] = (ordered.iloc[0]["document"], ordered.iloc[0]["stance"], len(group),
+                                _brute_force_conflict(dated, lex) if not own.empty else "")
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["FRA", "DEU"]), st.sampled_from(["troops", "sanctions"]),
+                          st.sampled_from(list(STANCES)), st.integers(-1, 30), st.booleans()), max_size=25))
+def test_the_summary_picks_per_cell_what_a_pandas_sort_per_cell_picks(reports):
+    from analysis.positions import _settings, summarise
+
+    lex = _settings()
+    frame = pd.DataFrame([{
+        "country": iso3, "iso3": iso3, "topic": topic, "stance": stance,
+        "published": "" if day < 0 else (date(2025, 11, 1) + timedelta(days=day)).isoformat(), "outlet": f"o{i % 3}",
+        "document": f"d{i}", "sentence": 0, "evidence": "e", "conditions": "", "attributed_to": "",
+        "claimed_by": "Someone" if claim else ""} for i, (iso3, topic, stance, day, claim) in enumerate(reports)],
+        columns=["country", "iso3", "topic", "stance", "published", "outlet", "document", "sentence", "evidence",
+                 "conditions", "attributed_to", "claimed_by"])
+    summary = summarise(frame)
+    got = {(r.iso3, r.topic): (r.document, r.stance, r.reports, r.conflict_note) for r in summary.itertuples()}
+    assert got == _summary_by_pandas(frame, lex)
