@@ -196,6 +196,13 @@ def _candidates(draft: _Draft) -> set[int]:
         for i in draft.nonblank:
             if first < i < last and i not in candidate and rule[i] is None and _is_sentence(normal[i]):
                 candidate.add(i)
+        # The sentence that introduces a quoted text is its lede, a list of names as it may be ("The Foreign
+        # Ministers of Canada, France, ... issued the following statement:"), with perhaps "Begin Text:" after it.
+        before = [i for i in draft.nonblank if i < first]
+        while before and _words(normal[before[-1]]) <= 3 and not _TERMINAL.search(normal[before[-1]]):
+            before.pop()
+        if before and rule[before[-1]] is None and _introduces(normal[before[-1]]):
+            candidate.add(before[-1])
     return candidate
 
 
@@ -229,7 +236,8 @@ def _drop_headings(draft: _Draft) -> None:
     """Take out short lines without final punctuation: subheadings, not prose."""
     # jusText keeps such lines for their neighbours' sake.
     normal = draft.normal
-    for i in [i for i in draft.candidate if not _TERMINAL.search(normal[i]) and _words(normal[i]) <= 12]:
+    for i in [i for i in draft.candidate if not _TERMINAL.search(normal[i]) and _words(normal[i]) <= 12
+              and not _introduces(normal[i])]:
         draft.take_out(i, HEADING, "subheading inside the article")
 
 
@@ -238,10 +246,17 @@ def _trim_edges(draft: _Draft) -> None:
     # An article starts and ends with prose.
     normal = draft.normal
     ordered = sorted(draft.candidate)
-    while ordered and (_BULLET.match(normal[ordered[0]]) or not _TERMINAL.search(normal[ordered[0]])):
+    while ordered and (_BULLET.match(normal[ordered[0]]) or not (_TERMINAL.search(normal[ordered[0]])
+                                                                  or _introduces(normal[ordered[0]]))):
         draft.take_out(ordered.pop(0), CHROME, "before the article starts")
     while ordered and not _TERMINAL.search(normal[ordered[-1]]):
         draft.take_out(ordered.pop(), CHROME, "after the article ends")
+
+
+def _introduces(line: str) -> bool:
+    """A sentence that introduces what follows ("The following statement was released by the Governments of ...:"):
+    the lede of a quoted text, not a heading."""
+    return line.endswith(":") and _words(line) >= 8 and _is_sentence(line[:-1] + ".", min_words=8)
 
 
 def _classified_lines(draft: _Draft, title: str | None) -> list[Line]:

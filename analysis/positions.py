@@ -140,10 +140,53 @@ def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tupl
     signatories = next((found for found in codes if len(found) >= 2), [])
     joint_text = bool(signatories) or any(w in text.lower() for w in joint["texts"] for text in
                                           [title, *(texts[i] for i in lead)])
-    if joint_text and not signatories:  # "Representatives of Egypt, France, ... met in Paris": the parties
+    titled = title_parties(title)  # "U.S.-EU-Canada Joint Statement on Venezuela"
+    if joint_text and not signatories and len(titled) < 2:
+        # "Representatives of Egypt, France, ... met in Paris": the parties
         named_states = [_listed(texts[i], context.mentions.get(i, [])) for i in lead]
         signatories = next((found for found in named_states if len(found) >= 2), [])
-    return tuple(dict.fromkeys([context.author, *signatories, *named])), joint_text
+    return tuple(dict.fromkeys([context.author, *titled, *signatories, *named])), joint_text
+
+
+@lru_cache(maxsize=1)
+def _party_forms() -> dict[str, str]:
+    """Written forms of countries, demonyms and the organisations acting on their own -> actor code."""
+    from analysis.nlp import entity_patterns
+
+    known, orgs = catalog(), words().organisations
+    found = {}
+    for pattern in entity_patterns():
+        info = known.get(pattern["id"]) or {}
+        code = orgs.get(pattern["id"]) or (info.get("iso3") if info.get("kind") in {"country", "demonym"} else None)
+        if code and isinstance(pattern["pattern"], str):
+            found[pattern["pattern"]] = code
+    return found
+
+
+# Capitalised names joined by hyphens: "U.S.-EU-Canada", "Republic of Korea-U.S.-Japan Trilateral Meeting".
+_HYPHENATED = re.compile(r"[A-Z][\w.]*(?: (?:of |the )*[A-Z][\w.]*)*(?:-[A-Z][\w.]*(?: (?:of |the )*[A-Z][\w.]*)*)+")
+
+
+def title_parties(title: str) -> list[str]:
+    """The parties a title names as a hyphenated list ("U.S.-Iraq Strategic Dialogue", "Republic of Korea-U.S.-Japan
+    Trilateral"): every part an actor (the first may end and the last begin the list), at least two of them."""
+    forms = _party_forms()
+    for match in _HYPHENATED.finditer(title or ""):
+        parts = match.group().split("-")
+        codes = []
+        for n, part in enumerate(parts):
+            words_ = part.split()
+            # the first part may carry words before the list, the last the words after it ("Canada Joint Statement")
+            spans = [words_[k:] for k in range(len(words_))] if n == 0 else \
+                [words_[:k] for k in range(len(words_), 0, -1)] if n == len(parts) - 1 else [words_]
+            code = next((forms[" ".join(w)] for w in spans if " ".join(w) in forms), None)
+            if code is None:
+                break
+            codes.append(code)
+        else:
+            if len(set(codes)) >= 2:
+                return list(dict.fromkeys(codes))
+    return []
 
 
 # Between two members of a list: a comma or "and", and perhaps an office ("and the High Representative of the").

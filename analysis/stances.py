@@ -131,11 +131,38 @@ def stances_in(doc, context: ArticleContext | None = None, index: int = 0) -> li
     (the article's people and paragraphs) resolves pronouns and people the gazetteer does not know."""
     sentence = _Sentence(doc, entity_actors(doc), context, index)
     found = _joint_authors(sentence) + _led_suffix(sentence)
+    by_token: dict[int, list[Stance]] = {}
     for token in doc:
         cue = _cue_at(doc, token)
         if cue is not None:
-            found += _read(sentence, token, cue)
+            by_token[token.i] = _read(sentence, token, cue)
+    for stances in _wrapped(doc, by_token).values():
+        found += stances
     return _merge(found)
+
+
+def _wrapped(doc, by_token: dict[int, list[Stance]]) -> dict[int, list[Stance]]:
+    """Stances with a cue that is what another cue of the same holder is about ("ready to provide help", "refused
+    to send troops", "its readiness to join") folded into that one: the outer cue's stance, the inner's target."""
+    out = {i: list(stances) for i, stances in by_token.items()}
+    for i in sorted(by_token, reverse=True):  # innermost first: "said it was ready to consider sending"
+        token = doc[i]
+        outer = token.head.i
+        nested = token.dep_ == "xcomp" or (token.dep_ == "acl" and token.head.pos_ == "NOUN"
+                                           and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children))
+        if not nested or outer == i or not out.get(outer) or not out.get(i):
+            continue
+        wrappers = {s.code: s for s in out[outer]}
+        folded = [replace(s, stance=wrappers[s.code].stance, cue=wrappers[s.code].cue,
+                          cue_start=wrappers[s.code].cue_start, cue_end=wrappers[s.code].cue_end,
+                          conditions=wrappers[s.code].conditions or s.conditions,
+                          attributed_to=wrappers[s.code].attributed_to or s.attributed_to,
+                          claimed_by=wrappers[s.code].claimed_by or s.claimed_by)
+                  for s in out[i] if s.code in wrappers and s.target]
+        if folded:
+            out[outer] = [s for s in out[outer] if s.code not in {f.code for f in folded}]
+            out[i] = folded + [s for s in out[i] if s.code not in wrappers or not s.target]
+    return out
 
 
 def _cue_at(doc, token) -> Cue | None:
@@ -383,6 +410,12 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
         subject, clause = _subject(verb)
         if subject is not None and subject.lower_ not in _RELATIVE:
             found = holders_of(sentence, subject, clause=clause)
+            context = sentence.context
+            if context is not None and context.author in found and context.author not in agents and \
+                    not context.joint:
+                # "The Secretary and Foreign Minister Kuleba discussed Russia's brutal war": in a government's
+                # readout the condemning word is the government's own, not its guest's
+                found = [context.author]
             if found:
                 return [code for code in found if code not in agents], noun, clause
     speaker, _ = _speaker(noun.head)
@@ -739,11 +772,12 @@ def _condition(clause, token=None) -> str:
     children = [c for node in nodes for c in node.children] + (list(clause.head.children)
                                                              if clause.dep_ == "conj" else [])
     for child in children:
-        if child.dep_ not in {"advcl", "prep"}:
+        # "provided they respect the law" is sometimes left unattached ("dep"): its own first word says what it is
+        if child.dep_ not in {"advcl", "prep"} and not (child.dep_ == "dep" and child.lower_ in rule.always):
             continue
         # a preposition is its own mark ("absent a deal"); a clause's word is not ("..., providing air defence")
         marks = [c.lower_ for c in child.children if c.dep_ in {"mark", "advmod"}] + (
-            [child.lower_] if child.dep_ == "prep" else [])
+            [child.lower_] if child.dep_ == "prep" or _opens_condition(child, clause) else [])
         advcl_only = any(c.lower_ == "only" and c.dep_ == "advmod" for c in child.children)
         if any(m in rule.always for m in marks) or ((only or advcl_only) and any(m in rule.with_only for m in marks)):
             return _phrase(child)
@@ -751,6 +785,17 @@ def _condition(clause, token=None) -> str:
                                          for c in child.children):
             return _phrase(child)
     return ""
+
+
+def _opens_condition(clause_word, main) -> bool:
+    """Whether an adverbial clause's own first word is its condition word: "Absent a change of course, we will ...",
+    "... provided they respect the law" (before the main verb, or with a clause of its own), not "..., providing air
+    defence"."""
+    if clause_word.i != clause_word.left_edge.i:
+        return False
+    own_clause = any(c.dep_ in {"ccomp", "advcl"} and any(g.dep_ in _SUBJECTS for g in c.children)
+                     for c in clause_word.children)
+    return clause_word.i < main.i or own_clause
 
 
 def _attribution(sentence: _Sentence, speaker, reporting, clause, holders: list[str]) -> tuple[str, str, list]:

@@ -121,3 +121,17 @@ def test_cleaner_never_raises_and_body_comes_from_the_text(text):
     for paragraph in cleaned.body.split("\n\n"):
         if paragraph:
             assert paragraph in normal_text
+
+
+def test_the_sentence_introducing_a_quoted_statement_is_its_lede():
+    """ "The Foreign Ministers of A, B and C issued the following statement:" names who speaks in the text after it:
+    kept as article text though it ends in a colon and is mostly names; the "Begin Text:" marker is no prose."""
+    intro = ("The Foreign Ministers of Chile, Peru, Colombia and Ecuador, and the Secretary General of the Andean "
+             "Community, issued the following statement:")
+    text = (f"Office of the Spokesperson\n\n{intro}\n\nBegin Text:\n\nWe condemn the attack on the border post and "
+            "call for those responsible to be brought to justice without delay.\n\nWe will continue to support the "
+            "people of the region in their search for a lasting and peaceful settlement.\n")
+    cleaned = clean_text(text)
+    kinds = {line.text: line.kind for line in cleaned.lines if line.text}
+    assert kinds[intro] == BODY and cleaned.body.startswith(intro)
+    assert kinds["Begin Text:"] != BODY and kinds["Office of the Spokesperson"] == CHROME

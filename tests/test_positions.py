@@ -275,3 +275,27 @@ def test_the_summary_picks_per_cell_what_a_pandas_sort_per_cell_picks(reports):
     summary = summarise(frame)
     got = {(r.iso3, r.topic): (r.document, r.stance, r.reports, r.conflict_note) for r in summary.itertuples()}
     assert got == _summary_by_pandas(frame, lex)
+
+
+def test_a_title_names_the_parties_of_a_hyphenated_list():
+    from analysis.positions import title_parties
+
+    assert title_parties("U.S.-Chile-Peru Joint Statement on Fisheries") == ["USA", "CHL", "PER"]
+    assert title_parties("Joint Statement on the Republic of Korea-Mexico Strategic Dialogue") == ["KOR", "MEX"]
+    assert title_parties("The Franco-German plan for the grid") == ["FRA", "DEU"]
+    # a hyphen between names that are not all actors is no list of parties
+    assert title_parties("Ortega-Murillo regime detains bishop") == []
+    assert title_parties("Chile-based firm wins contract") == []
+
+
+def test_a_joint_statement_introduced_by_its_signatories_speaks_for_each_of_them(tmp_path):
+    from analysis.build import build_tables
+
+    text = ("Office of the Spokesperson\n\nThe Governments of Chile, Peru, Colombia and Ecuador released the following "
+            "statement:\n\nBegin Text:\n\nWe condemn the attack on the border post at Tacna.\n")
+    (tmp_path / "statement.txt").write_text(text, "utf-8")
+    (tmp_path / "sources.csv").write_text("file,outlet,published,title\nstatement.txt,US State Department,2023-04-02,"
+                                          "Joint Statement on the Attack at Tacna\n", "utf-8")
+    positions = build_tables(tmp_path).positions
+    assert set(zip(positions["iso3"], positions["stance"])) == {
+        ("USA", "opposed"), ("CHL", "opposed"), ("PER", "opposed"), ("COL", "opposed"), ("ECU", "opposed")}

@@ -58,6 +58,13 @@ def parse(nlp):
         ("Norway supports Finland's bid to join the alliance.", {("NOR", "committed"), ("FIN", "committed")}),
         ("Canada will not waver in its support for the reforms.", {("CAN", "committed")}),
         ("Ireland is deeply disturbed by the closure of the newspaper.", {("IRL", "opposed")}),
+        # a cue that is what another cue is about takes that one's stance: ready to provide is open, not committed
+        ("Britain stands ready to provide whatever help it can.", {("GBR", "open")}),
+        ("Norway refused to send observers to the vote.", {("NOR", "opposed")}),
+        # a condition clause led by its own condition word
+        ("Absent a deal on fishing rights, Iceland will oppose the treaty.", {("ISL", "conditional")}),
+        ("Chile does not seek to exclude any bidder from the lithium auction provided they respect local labour law.",
+         {("CHL", "conditional")}),
     ],
 )
 def test_holders_and_stances(parse, sentence, expected):
@@ -92,6 +99,10 @@ def test_a_government_text_speaks_for_its_parties(parse):
     assert parse("Both agreed to strengthen cooperation on energy.", readout) == {("USA", "committed"),
                                                                                  ("FRA", "committed")}
     assert parse("They welcomed the agreement.", ArticleContext(author="USA")) == set()
+    # a condemning word in a government's readout is the government's own, not its guest's; elsewhere the subject's
+    sentence = "The United States and South Africa discussed the impact of Russia's brutal war on food prices."
+    assert parse(sentence, ArticleContext(author="USA", participants=("USA", "ZAF"))) == {("USA", "opposed")}
+    assert parse(sentence) == {("USA", "opposed"), ("ZAF", "opposed")}
 
 
 def test_every_cue_example_states_its_stance_for_its_holder(nlp):
