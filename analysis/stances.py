@@ -61,6 +61,7 @@ class Rules:
     purpose_marks: frozenset[str]
     statement_nouns: frozenset[str]
     joint_stance: str
+    participles: dict[str, str]  # "-led", "-brokered", "-backed": the lemma after a hyphen -> the stance it states
     first_words: frozenset[str]  # every cue's first word, lower-case: the cheap test before parsing
 
 
@@ -85,7 +86,8 @@ def rules() -> Rules:
         clause_conditions=frozenset(conditions["clauses"]),
         condition_marks=frozenset(conditions["always"]) | frozenset(conditions["clauses"]) | {"if"},
         joint_nouns=frozenset(data["joint"]["nouns"]), joint_stance=data["joint"]["stance"],
-        first_words=frozenset(cues), **lists,
+        participles=dict(data["hyphen_participles"]), first_words=frozenset(cues) | set(data["hyphen_participles"]),
+        **lists,
     )
 
 
@@ -569,11 +571,23 @@ def _object(token, cue: Cue, skip=None):
 def holders_of(sentence: _Sentence, token, *, clause=None, modifier: bool = False) -> list[str]:
     """The actors a noun phrase headed by token stands for, one per coordinated member."""
     members = [token] + [t for t in token.conjuncts if t.i > token.i]
+    # "The Secretary and Foreign Minister Kuleba", parsed as one name: the first title is a person of its own
+    members = [*_titles_before(token), *members]
     found: list[str] = []
     for member in members:
         code = _actor_of(sentence, member, clause, modifier)
         found += [c for c in code if c not in found]
     return found
+
+
+def _titles_before(name) -> list:
+    """The definite title coordinated into a name's modifiers ("[The Secretary and Foreign Minister] Kuleba"): the
+    title that stands for a person of its own, not the office the name holds."""
+    if name.pos_ != "PROPN":
+        return []
+    return [child for child in name.children if child.dep_ in {"nmod", "compound"} and child.i < name.i
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in child.children)
+            and any(c.dep_ == "cc" for c in child.children) and any(c.dep_ == "conj" for c in child.children)]
 
 
 def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
@@ -914,11 +928,13 @@ def _joint_authors(sentence: _Sentence) -> list[Stance]:
 
 
 def _led_suffix(sentence: _Sentence) -> list[Stance]:
-    """'The French- and British-led coalition': the countries written just before "-led" lead what it modifies."""
-    doc, actors = sentence.doc, sentence.actors
+    """'The French- and British-led coalition', 'a Qatar-brokered truce', 'Iran-backed militias': the countries
+    written just before the hyphen hold the participle's stance on what it modifies."""
+    doc, actors, participles = sentence.doc, sentence.actors, rules().participles
     found: list[Stance] = []
     for token in doc:
-        if token.lower_ != "led" or token.i == 0 or not doc[token.i - 1].text.endswith("-"):
+        stance = participles.get(token.lemma_.lower()) if token.lower_.endswith(("ed", "led")) else None
+        if stance is None or token.i == 0 or not doc[token.i - 1].text.endswith("-"):
             continue
         j, codes = token.i - 1, []
         while j >= 0 and (j in actors or doc[j].text in {"-", "and", ",", "&"} or doc[j].text.endswith("-")):
@@ -927,11 +943,12 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
             if j in actors and hyphened and actors[j].code not in codes:
                 codes.insert(0, actors[j].code)
             j -= 1
-        # what is led: the noun "-led" modifies ("the French- and U.K.-led coalition")
+        # what is led: the noun the participle modifies ("the French- and U.K.-led coalition")
         led = next((t for t in doc[token.i + 1 : token.i + 4] if t.pos_ in {"NOUN", "PROPN"}),
                    token.head if token.head.i != token.i else token)
-        found += [Stance(code, "leading", doc.text[doc[j + 1].idx : token.idx + 3], "", "", target=led.text,
-                         target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=token.idx + 3,
+        end = token.idx + len(token.text)
+        found += [Stance(code, stance, doc.text[doc[j + 1].idx : end], "", "", target=led.text,
+                         target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=end,
                          target_phrase=led.lower_)
                   for code in codes]
     return found

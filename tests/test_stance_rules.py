@@ -99,6 +99,10 @@ def test_a_government_text_speaks_for_its_parties(parse):
     assert parse("Both agreed to strengthen cooperation on energy.", readout) == {("USA", "committed"),
                                                                                  ("FRA", "committed")}
     assert parse("They welcomed the agreement.", ArticleContext(author="USA")) == set()
+    # "The Secretary and Foreign Minister Lapid", parsed as one name with two titles, is two people
+    guest = ArticleContext(author="USA", participants=("USA", "ISR"), people={"Lapid": "ISR"})
+    assert parse("The Secretary and Foreign Minister Lapid agreed to expand cooperation on water security.",
+                 guest) == {("USA", "committed"), ("ISR", "committed")}
     # a condemning word in a government's readout is the government's own, not its guest's; elsewhere the subject's
     sentence = "The United States and South Africa discussed the impact of Russia's brutal war on food prices."
     assert parse(sentence, ArticleContext(author="USA", participants=("USA", "ZAF"))) == {("USA", "opposed")}
