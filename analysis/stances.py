@@ -848,8 +848,12 @@ def _speaker_name(speaker, sentence: _Sentence) -> str:
 
 
 def _phrase(token) -> str:
-    words_ = [t for t in token.subtree if t.dep_ not in {"relcl", "acl"} or t.i == token.i]
-    text = " ".join(t.text for t in token.subtree) if len(words_) < 3 else " ".join(t.text for t in words_)
+    subtree = list(token.subtree)
+    words_ = [t for t in subtree if t.dep_ not in {"relcl", "acl"} or t.i == token.i]
+    if len(words_) < 3 or len(words_) == len(subtree):  # the whole phrase: as the sentence writes it
+        first, last = subtree[0], subtree[-1]
+        return token.doc.text[first.idx : last.idx + len(last.text)].strip(" ,“”\"'")
+    text = " ".join(t.text for t in words_)
     return re.sub(r" (?=['’]s\b)|(?<=[“(]) | (?=[”),.;:])", "", text).strip(" ,“”\"'")
 
 
