@@ -111,6 +111,33 @@ def _rule_reason(text: str) -> str | None:
 JUSTEXT_SLICE = 500
 
 
+class _Finished(justext.paragraph.Paragraph):
+    """A jusText paragraph whose text is joined once: jusText joins and normalises it again on every read, which was
+    two thirds of its time."""
+
+    @property
+    def text(self) -> str:
+        if "_text" not in self.__dict__:
+            self._text = super().text
+        return self._text
+
+
+@lru_cache(maxsize=1)
+def _stoplist() -> frozenset[str]:
+    return justext.get_stoplist("English")  # read from the package's data file on every call
+
+
+def _justext(page: bytes) -> list:
+    """justext.justext with default settings, on paragraphs that are finished before they are classified."""
+    dom = justext.core.preprocessor(justext.core.html_to_dom(page, encoding="utf-8"))
+    paragraphs = justext.core.ParagraphMaker.make_paragraphs(dom)
+    for paragraph in paragraphs:
+        paragraph.__class__ = _Finished
+    justext.core.classify_paragraphs(paragraphs, _stoplist())
+    justext.core.revise_paragraph_classification(paragraphs)
+    return paragraphs
+
+
 def _justext_classes(texts: list[str]) -> list[str]:
     if len(texts) > JUSTEXT_SLICE:
         slices = (texts[i : i + JUSTEXT_SLICE] for i in range(0, len(texts), JUSTEXT_SLICE))
@@ -118,8 +145,7 @@ def _justext_classes(texts: list[str]) -> list[str]:
     if not texts:
         return []
     page = "<html><body>" + "".join(f"<p>{html.escape(t)}</p>" for t in texts) + "</body></html>"
-    paragraphs = justext.justext(page.encode("utf-8"), justext.get_stoplist("English"), encoding="utf-8")
-    classes = [p.class_type for p in paragraphs]
+    classes = [p.class_type for p in _justext(page.encode("utf-8"))]
     if len(classes) != len(texts):  # jusText merged or split something: do not guess the alignment
         return ["neargood" if _is_sentence(t) else "bad" for t in texts]
     return classes

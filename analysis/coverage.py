@@ -196,9 +196,10 @@ _RELATIVE = re.compile(r"\b(?P<word>yesterday|today|earlier today)\b", re.I)
 
 
 @lru_cache(maxsize=1)
-def _event_kinds() -> dict[str, list[re.Pattern]]:
+def _event_kinds() -> dict[str, re.Pattern]:
+    """Each kind's cue words as one pattern (one search per sentence and kind, not one per word)."""
     data = load_yaml("events.yaml")
-    return {kind: [re.compile(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", re.I) for w in words]
+    return {kind: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I)
             for kind, words in data["kinds"].items()}
 
 
@@ -271,7 +272,7 @@ def events_table(sentences: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFra
     rows = []
     for row in sentences.itertuples(index=False):
         info = meta.get(row.document, {"published": "", "outlet": ""})
-        kind = next((k for k, patterns in kinds.items() if any(p.search(row.text) for p in patterns)), None)
+        kind = next((k for k, pattern in kinds.items() if pattern.search(row.text)), None)
         if kind is None:
             continue
         for iso, precision, text in resolve_dates(row.text, info["published"])[:1]:

@@ -7,6 +7,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -73,8 +74,9 @@ def catalog() -> dict[str, dict]:
     return load_json("entity_catalog.json")
 
 
+@lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
-    """ISO3 code -> country name."""
+    """ISO3 code -> country name (one shared dict: read it, never change it)."""
     return {key: value["name"] for key, value in catalog().items() if value["kind"] == "country"}
 
 

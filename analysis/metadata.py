@@ -40,6 +40,7 @@ DATE_PATTERNS = [
 ]
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!,?\s+(?:19|20)\d\d)", re.IGNORECASE)
 _YEAR_ONLY = re.compile(r"\b(?:19|20)\d\d\b")
+_DIGIT = re.compile(r"\d")  # every date pattern has one: a line without is not scanned
 
 # Phrases that say the date next to them is when the page was published.
 _PUBLISHED_CUE = re.compile(
@@ -146,6 +147,8 @@ def _infer_published(text: str, lines: list[str]) -> str | None:
     dated: list[tuple[int, int, date]] = []  # (priority, position, date); lower priority wins
     years = Counter(int(y) for y in _YEAR_ONLY.findall(text))
     for position, line in enumerate(lines):
+        if not _DIGIT.search(line):
+            continue
         for pattern in DATE_PATTERNS:
             for match in pattern.finditer(line):
                 found = _to_date(match)

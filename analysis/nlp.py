@@ -102,20 +102,31 @@ class _TagMap:
 
     def __call__(self, doc):
         for token in doc:
-            key = (token.lower_, token.tag_, token.dep_)
+            key = (token.lower, token.tag, token.dep)
             writes = self.cache.get(key)
             if writes is None:
                 if len(self.cache) > 500_000:  # a bound on memory over a long run; tokens repeat far below it
                     self.cache.clear()
-                writes = self.cache[key] = self._writes(token)
+                writes = self.cache[key] = self._ids(token)
             pos, morph, lemma = writes
+            # ids where they last: a morphology string is parsed again on every write
             if pos is not None:
-                token.pos_ = pos
+                token.pos = pos
             if morph is not None:
                 token.set_morph(morph)
             if lemma is not None:
                 token.lemma_ = lemma
         return doc
+
+    def _ids(self, token) -> tuple[int | None, int | None, str | None]:
+        """What the rules write to a token: the ids of its part of speech and morphology (spaCy keeps every
+        morphology for good), and its lemma as text (a string stored inside a memory zone is gone after it)."""
+        pos, morph, lemma = self._writes(token)
+        if pos is not None:
+            token.pos_ = pos
+        if morph is not None:
+            token.set_morph(morph)
+        return token.pos if pos is not None else None, token.morph.key if morph is not None else None, lemma
 
     def _writes(self, token) -> tuple[str | None, str | None, str | None]:
         """The part of speech, morphology and lemma the rules give a token's (word, tag, dependency), last rule
@@ -148,6 +159,30 @@ def _values(value) -> list:
     if isinstance(value, dict):
         return list(value["IN"]) if set(value) == {"IN"} else []  # another operator: not a lookup, left out
     return [value]
+
+
+class CachedLemmas:
+    """The pipeline's lemmatizer with every answer kept per (word, part of speech, morphology). spaCy's rule
+    lemmatizer keeps only the answers its suffix rules work out; for the rest (most words) it tests the base form
+    again on every token, reading the morphology as a dict."""
+
+    def __init__(self, lemmatizer) -> None:
+        self.lemmatizer, self.cache = lemmatizer, {}
+
+    def __call__(self, doc):
+        cache, overwrite = self.cache, self.lemmatizer.overwrite
+        for token in doc:
+            if token.lemma and not overwrite:
+                continue
+            key = (token.orth, token.pos, token.morph.key)
+            lemma = cache.get(key)
+            if lemma is None:
+                if len(cache) > 500_000:  # a bound on memory over a long run, as for the tag map
+                    cache.clear()
+                lemma = cache[key] = self.lemmatizer.lemmatize(token)[0]
+            # the text, not its id: a string first stored inside a memory zone is gone when the zone ends
+            token.lemma_ = lemma
+        return doc
 
 
 def _add_tag_map(nlp: Language) -> None:
@@ -277,18 +312,21 @@ def sentence_spans(doc) -> list[tuple[int, int, str]]:
 def sentence_copies(doc, spans: list[tuple[int, int]]) -> list:
     """Stand-alone Docs of a processed Doc's sentences (character spans): their tokens and entities (gazetteer ids
     too), nothing else, or the sentence's text where a span does not fall on token boundaries."""
-    from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE
+    from spacy.attrs import ENT_ID, ENT_IOB, ENT_TYPE, IDX, LENGTH, SPACY
     from spacy.tokens import Doc
 
     attrs = [ENT_IOB, ENT_TYPE, ENT_ID]
     array = doc.to_array(attrs)  # once per article: Span.as_doc reads the whole Doc for each sentence
+    # Words as slices of the text: a Token object per word per copy cost more than the copy itself.
+    text, layout = doc.text, doc.to_array([IDX, LENGTH, SPACY]).tolist()
     copies = []
     for start, end in spans:
         span = doc.char_span(start, end)
         if span is None:
-            copies.append(doc.text[start:end])
+            copies.append(text[start:end])
             continue
-        copy = Doc(doc.vocab, words=[t.text for t in span], spaces=[bool(t.whitespace_) for t in span])
+        tokens = layout[span.start : span.end]
+        copy = Doc(doc.vocab, words=[text[i : i + n] for i, n, _ in tokens], spaces=[bool(s) for _, _, s in tokens])
         part = array[span.start : span.end].copy()
         if len(part) and part[0][0] == 1:  # an entity running in from before the sentence starts here
             part[0][0] = 3

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -26,6 +26,7 @@ from analysis.actors import (
 from analysis.corpus import MAX_SENTENCE_CHARS
 from analysis.entities import catalog
 from analysis.lexicon import load_yaml
+from analysis.nlp import CachedLemmas
 from analysis.stances import STANCES, may_state_a_stance, stances_in
 from analysis.topics import assign_topics, unspecified_label
 
@@ -273,10 +274,16 @@ def parse_candidates(items: Iterable[tuple[str, int, object]], *, nlp, batch_siz
     ruler = "briefing_tag_map" if "briefing_tag_map" in nlp.pipe_names else "attribute_ruler"
     wanted = {"tok2vec", "tagger", "parser", ruler, "lemmatizer"}
     for name in [name for name in nlp.pipe_names if name in wanted]:  # the pipeline's order: the ruler reads the parse
-        component = nlp.get_pipe(name)
+        component = _lemmas(nlp.get_pipe(name)) if name == "lemmatizer" else nlp.get_pipe(name)
         docs = component.pipe(docs, batch_size=batch_size) if hasattr(component, "pipe") else map(component, docs)
     for (document, index, _), doc in zip(items, docs):
         yield document, index, doc
+
+
+@lru_cache(maxsize=4)
+def _lemmas(lemmatizer) -> CachedLemmas:
+    """One cache of lemmas per lemmatizer, kept across chunks."""
+    return CachedLemmas(lemmatizer)
 
 
 def _tokenised(sentence, nlp):
@@ -404,13 +411,23 @@ def summarise(positions: pd.DataFrame, overrides: pd.DataFrame | None = None) ->
     kept = positions[positions["review"] != "rejected"] if "review" in positions else positions
     cells: dict[tuple[str, str], list[dict]] = {}
     # plain records: a pandas group per (country, topic) cell costs milliseconds, and a corpus has thousands
-    for record in kept.to_dict("records"):
+    for record in _records(kept, _SUMMARY_INPUTS):
         cells.setdefault((record["iso3"], record["topic"]), []).append(record)
     rows = [_summary_row(iso3, topic, group, settings) for (iso3, topic), group in sorted(cells.items())]
     summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     if overrides is not None and not overrides.empty:
         summary = _country_overrides(summary, overrides[overrides["document"] == ""])
     return summary.sort_values(["topic", "country"], ignore_index=True)
+
+
+_SUMMARY_INPUTS = ("country", "iso3", "topic", "stance", "published", "outlet", "document", "sentence", "evidence",
+                   "conditions", "attributed_to", "claimed_by", "source", "note")
+
+
+def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
+    """The frame's rows as dicts of the columns it has (column lists: to_dict reads Arrow strings one by one)."""
+    present = [c for c in columns if c in frame]
+    return [dict(zip(present, values)) for values in zip(*(frame[c].tolist() for c in present))]
 
 
 def _summary_row(iso3: str, topic: str, group: list[dict], settings: dict) -> dict:

@@ -126,12 +126,13 @@ class _Sentence:
     actors: dict[int, EntityActor]
     context: ArticleContext | None
     index: int
+    text: str = ""  # the Doc's text, read once: Doc.text joins every token again on each read
 
 
 def stances_in(doc, context: ArticleContext | None = None, index: int = 0) -> list[Stance]:
     """Stances expressed in one parsed sentence (a spaCy Doc with gazetteer entities and a dependency parse); context
     (the article's people and paragraphs) resolves pronouns and people the gazetteer does not know."""
-    sentence = _Sentence(doc, entity_actors(doc), context, index)
+    sentence = _Sentence(doc, entity_actors(doc), context, index, doc.text)
     found = _joint_authors(sentence) + _led_suffix(sentence)
     by_token: dict[int, list[Stance]] = {}
     for token in doc:
@@ -250,7 +251,7 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     if cue.when == "attributive" and not terms:
         terms = head  # what a condemning word describes is the topic itself ("a new aggression")
     # "Macron said France and Germany would send troops": Germany's is his claim, France's is France's own
-    return [Stance(code, stance, doc.text[token.idx : end.idx + len(end.text)], conditions[:200], attributed,
+    return [Stance(code, stance, sentence.text[token.idx : end.idx + len(end.text)], conditions[:200], attributed,
                    claimed if code not in speaking else "", _phrase(target)[:160] if target is not None else "", head,
                    terms, token.idx, end.idx + len(end.text), named[:80]) for code in holders]
 
@@ -851,7 +852,7 @@ def _phrase(token) -> str:
     words_ = [t for t in subtree if t.dep_ not in {"relcl", "acl"} or t.i == token.i]
     if len(words_) < 3 or len(words_) == len(subtree):  # the whole phrase: as the sentence writes it
         first, last = subtree[0], subtree[-1]
-        return token.doc.text[first.idx : last.idx + len(last.text)].strip(" ,“”\"'")
+        return token.doc[first.i : last.i + 1].text.strip(" ,“”\"'")
     text = " ".join(t.text for t in words_)
     return re.sub(r" (?=['’]s\b)|(?<=[“(]) | (?=[”),.;:])", "", text).strip(" ,“”\"'")
 
@@ -911,6 +912,8 @@ def _joint_authors(sentence: _Sentence) -> list[Stance]:
     """'The Franco-German initiative': countries hyphen-joined in front of a joint noun (positions.yaml) lead it."""
     doc, actors, rule = sentence.doc, sentence.actors, rules()
     found: list[Stance] = []
+    if "-" not in sentence.text:
+        return found
     i = 0
     while i < len(doc):
         if i not in actors:
@@ -922,7 +925,7 @@ def _joint_authors(sentence: _Sentence) -> list[Stance]:
             j += 2
         if len(set(chain)) >= 2 and j < len(doc) and doc[j].lower_ in rule.joint_nouns:
             start, end = doc[i].idx, doc[j].idx + len(doc[j].text)
-            found += [Stance(code, rule.joint_stance, doc.text[start:end], "", "", target=doc[j].text,
+            found += [Stance(code, rule.joint_stance, sentence.text[start:end], "", "", target=doc[j].text,
                              target_head=doc[j].lemma_.lower(), cue_start=start, cue_end=end,
                              target_phrase=doc[j].lower_)
                       for code in dict.fromkeys(chain)]
@@ -935,6 +938,8 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
     written just before the hyphen hold the participle's stance on what it modifies."""
     doc, actors, participles = sentence.doc, sentence.actors, rules().participles
     found: list[Stance] = []
+    if "-" not in sentence.text:
+        return found
     for token in doc:
         stance = participles.get(token.lemma_.lower()) if token.lower_.endswith(("ed", "led")) else None
         if stance is None or token.i == 0 or not doc[token.i - 1].text.endswith("-"):
@@ -950,7 +955,7 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
         led = next((t for t in doc[token.i + 1 : token.i + 4] if t.pos_ in {"NOUN", "PROPN"}),
                    token.head if token.head.i != token.i else token)
         end = token.idx + len(token.text)
-        found += [Stance(code, stance, doc.text[doc[j + 1].idx : end], "", "", target=led.text,
+        found += [Stance(code, stance, sentence.text[doc[j + 1].idx : end], "", "", target=led.text,
                          target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=end,
                          target_phrase=led.lower_)
                   for code in codes]
