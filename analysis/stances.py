@@ -315,6 +315,9 @@ def _verb_cue(sentence: _Sentence, token, cue: Cue):
     subject, clause = _subject(token)
     if subject is None:
         return [], _object(token, cue), clause
+    if clause is token and token.dep_ == "acl" and subject.head.dep_ == "agent":
+        # "aid provided by Germany": what the participle describes is what it is about
+        return _subject_holders(sentence, subject, clause, cue), _object(token, cue) or token.head, clause
     if subject.lower_ in _RELATIVE and clause.dep_ == "relcl":
         return holders_of(sentence, clause.head), _object(token, cue), clause
     holders = _subject_holders(sentence, subject, clause, cue)
@@ -353,10 +356,14 @@ def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str
     """The actors of a subject; for a conditional cue or a subject that is itself a stance noun, its possessor's
     when it stands for none ("Peru's participation depends on ...")."""
     found = holders_of(sentence, subject, clause=clause)
-    if found or not (cue.stance in {"conditional", "open"} or _cue_at(subject.doc, subject) is not None):
+    statement = subject.lemma_.lower() in rules().statement_nouns  # "the Turkish statement called for"
+    if found or not (statement or cue.stance in {"conditional", "open"} or _cue_at(subject.doc, subject) is not None):
         return found
     owners = [c for c in subject.children if c.dep_ == "poss" or (c.dep_ in {"compound", "amod"}
                                                                     and c.i in sentence.actors)]
+    if statement:  # "a joint statement by Egypt and Greece condemned"
+        owners += [g for c in subject.children if c.dep_ == "prep" and c.lower_ in {"by", "from"}
+                   for g in c.children if g.dep_ == "pobj"]
     found = [code for owner in owners for code in holders_of(sentence, owner, clause=clause, modifier=True)]
     if found or owners or cue.stance not in {"conditional", "open"}:
         return found
@@ -386,6 +393,8 @@ def _adj_cue(sentence: _Sentence, token, cue: Cue):
     target = _object(token, cue)
     if subject is None:
         return [], target, clause
+    if target is None and cue.about and subject.i not in sentence.actors and subject.lemma_.lower() in cue.about:
+        target = subject  # "the door to talks remains open": what is open is the subject; the speaker holds it
     return _subject_holders(sentence, subject, clause, cue), target, clause
 
 
@@ -515,9 +524,18 @@ def _subject(verb):
             # "voted on a resolution to expel ...": the one who acts on the noun wants what it says
             noun = verb.head
             verb = noun.head.head if noun.dep_ == "pobj" and noun.head.head.pos_ in {"VERB", "AUX"} else noun.head
+        elif verb.dep_ == "acl" and verb.tag_ == "VBN" and _agent(verb) is not None:
+            # "the actions taken by the UK and Canada to target ...": who did it is the passive's agent
+            return _agent(verb), verb
         else:
             break
     return None, verb
+
+
+def _agent(verb):
+    """The object of a passive verb's "by" phrase, or None."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
 
 
 def _may_act(token) -> bool:
@@ -848,13 +866,10 @@ def _speaker_name(speaker, sentence: _Sentence) -> str:
 
 
 def _phrase(token) -> str:
+    """A noun phrase as the sentence writes it, clauses on it included ("the agreement that ends the war"): they
+    often name what it is about."""
     subtree = list(token.subtree)
-    words_ = [t for t in subtree if t.dep_ not in {"relcl", "acl"} or t.i == token.i]
-    if len(words_) < 3 or len(words_) == len(subtree):  # the whole phrase: as the sentence writes it
-        first, last = subtree[0], subtree[-1]
-        return token.doc[first.i : last.i + 1].text.strip(" ,“”\"'")
-    text = " ".join(t.text for t in words_)
-    return re.sub(r" (?=['’]s\b)|(?<=[“(]) | (?=[”),.;:])", "", text).strip(" ,“”\"'")
+    return token.doc[subtree[0].i : subtree[-1].i + 1].text.strip(" ,“”\"'")
 
 
 def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
@@ -937,7 +952,7 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
     """'The French- and British-led coalition', 'a Qatar-brokered truce', 'Iran-backed militias': the countries
     written just before the hyphen hold the participle's stance on what it modifies."""
     doc, actors, participles = sentence.doc, sentence.actors, rules().participles
-    found: list[Stance] = []
+    found: list[Stance] = _unhyphenated_led(sentence)
     if "-" not in sentence.text:
         return found
     for token in doc:
@@ -959,6 +974,27 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
                          target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=end,
                          target_phrase=led.lower_)
                   for code in codes]
+    return found
+
+
+def _unhyphenated_led(sentence: _Sentence) -> list[Stance]:
+    """'the EU hosted conference', 'a Qatar brokered truce': a participle the tagger reads as modifying a noun,
+    right after a country written without the hyphen."""
+    doc, actors, participles = sentence.doc, sentence.actors, rules().participles
+    found = []
+    for token in doc:
+        if token.i == 0 or token.tag_ != "VBN" or token.dep_ != "amod" or token.i - 1 not in actors:
+            continue
+        if actors[token.i - 1].kind == "person":
+            continue  # "since Trump hosted Putin": a person before a participle is its subject, misparsed
+        stance = participles.get(token.lemma_.lower())
+        if stance is None or token.head.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        led, start, end = token.head, doc[token.i - 1].idx, token.idx + len(token.text)
+        while led.dep_ in {"nmod", "compound"} and led.head.pos_ in {"NOUN", "PROPN"}:
+            led = led.head  # "the EU hosted Brussels Conference": what is hosted is the conference
+        found.append(Stance(actors[token.i - 1].code, stance, sentence.text[start:end], "", "", target=led.text,
+                            target_head=led.lemma_.lower(), cue_start=start, cue_end=end, target_phrase=led.lower_))
     return found
 
 
