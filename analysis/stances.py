@@ -880,15 +880,21 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
     node = target
     if node.pos_ in {"VERB", "AUX"}:  # "pledged to send troops": what is sent names the topic
         node = next((c for c in node.children if c.dep_ == "dobj"), None) or _prep_object(node)[1] or node
+        if node.pos_ in {"VERB", "AUX"} and node.lemma_.lower() in rules().generic_targets:
+            # "working with allies to keep pressure on Russia": a generic verb's purpose names the topic
+            purpose = next((c for c in node.children if c.dep_ in {"xcomp", "advcl"} and c.pos_ == "VERB"), None)
+            found = next((c for c in purpose.children if c.dep_ == "dobj"), None) if purpose is not None else None
+            node = found if found is not None else node
         if node.pos_ in {"VERB", "AUX"}:
             return node.lemma_.lower(), "", node.lemma_.lower()
     for _ in range(2):  # "condemnation of the war", "the importance of the talks": what they are about
-        if node.lemma_.lower() not in rules().generic_targets and not (
+        amount = node.like_num or node.pos_ == "NUM"  # "$75 million in humanitarian assistance"
+        if not amount and node.lemma_.lower() not in rules().generic_targets and not (
                 node.pos_ == "NOUN" and any(c.pos == "noun" for c in rules().cues.get(node.lemma_.lower(), ()))):
             break
         # "our call on the military to cease ...": who a call or appeal is addressed to is not what it is about
         addressed = {"on", "to"} if node.lemma_.lower() in rules().appeal_verbs else set()
-        inner = _prep_object(node, addressed)[1]
+        inner = _inner(node, addressed)
         node = inner if inner is not None else node
     if node.pos_ == "PRON" or not node.is_alpha:
         return "", "", ""
@@ -907,6 +913,27 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
     if pobj is not None:
         words_ += [prep.lower_] + [_word(c) for c in pobj.children if c.dep_ == "compound"] + [_word(pobj)]
     return node.lemma_.lower(), " ".join(terms), " ".join(words_)
+
+
+def _inner(node, skip: set[str]):
+    """What a generic or stance noun is about: its prepositional object, else the object of a gerund or infinitive
+    on it ("commitment to maintaining the order", "efforts to achieve a settlement") or of a participle on it ("the
+    progress made in the talks")."""
+    inner = _prep_object(node, skip)[1]
+    if inner is not None:
+        return inner
+    for child in node.children:
+        verb = None
+        if child.dep_ == "prep" and child.lower_ not in skip:
+            verb = next((c for c in child.children if c.dep_ == "pcomp" and c.pos_ == "VERB"), None)
+        elif child.dep_ == "acl" and child.pos_ == "VERB":
+            verb = child
+        if verb is not None:
+            found = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"}), None)
+            found = found if found is not None else _prep_object(verb)[1]
+            if found is not None:
+                return found
+    return None
 
 
 def _prep_object(node, skip: set[str] = frozenset()):
