@@ -119,12 +119,26 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
             context.mentions.setdefault(index, []).append(Mention(index, match.start(), code, "person"))
     for found in context.mentions.values():
         found.sort(key=lambda m: m.position)
+    title = str(meta.get("title") or "")
     if context.author:
-        title = str(meta.get("title") or "")
         context.participants, context.joint = _parties(texts, context, title)
         # a readout's headline names its parties too ("Secretary Blinken's Call with Polish Foreign Minister Rau")
         context.participants = tuple(dict.fromkeys([*context.participants, *people_in([title]).values()]))
+    elif _quotes_a_text(texts):
+        # "The following is the text of a joint statement by the Governments of ...": the text is a joint
+        # statement whoever publishes it
+        parties, joint = _parties(texts, context, title)
+        if joint and len([p for p in parties if p]) >= 2:
+            context.participants, context.joint = tuple(p for p in parties if p), True
     return context
+
+
+def _quotes_a_text(texts: list[str]) -> bool:
+    """Whether a lead sentence introduces a quoted text, or is followed by "Begin Text"."""
+    joint = load_yaml("positions.yaml")["joint"]
+    lead = texts[: int(joint["lead_sentences"]) + 1]
+    return any(w in text.lower() for w in joint["introductions"] for text in lead) or \
+        any(text.lower().strip(" :.").startswith(tuple(joint["text_start"])) for text in lead)
 
 
 def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tuple[tuple[str, ...], bool]:

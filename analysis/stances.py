@@ -118,6 +118,11 @@ class Stance:
     target_phrase: str = ""  # a few words naming the target ("sanctions on Russia"): a topic's label
 
 
+# A stance noun inside a name is part of the name: "the Disaster and Emergency Management Presidency", "the UN
+# Support Mission", "Security Council Resolution 2231".
+_NAME_LABELS = frozenset({"ORG", "FAC", "EVENT", "LAW", "WORK_OF_ART", "PRODUCT"})
+
+
 @dataclass
 class _Sentence:
     """One parsed sentence with what holder rules look at."""
@@ -137,7 +142,7 @@ def stances_in(doc, context: ArticleContext | None = None, index: int = 0) -> li
     by_token: dict[int, list[Stance]] = {}
     for token in doc:
         cue = _cue_at(doc, token)
-        if cue is not None:
+        if cue is not None and not (cue.pos == "noun" and token.ent_type_ in _NAME_LABELS):
             by_token[token.i] = _read(sentence, token, cue)
     for stances in _wrapped(doc, by_token).values():
         found += stances
@@ -512,6 +517,8 @@ def _subject(verb):
                 return None, verb
             verb = verb.head
         elif verb.dep_ in {"conj", "acomp", "advcl"} and verb.head.i != verb.i:
+            if verb.dep_ == "advcl" and _appeal_object(verb.head):
+                return None, verb  # "reiterate our call upon Kosovo and Serbia to refrain": asked of them
             verb = verb.head
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             # "joined Iraq in condemning", "have been leaders in condemning": the one doing the verb above
@@ -530,6 +537,13 @@ def _subject(verb):
         else:
             break
     return None, verb
+
+
+def _appeal_object(verb) -> bool:
+    """Whether a verb's object is an appeal addressed to someone ("our call upon X", "an appeal to Y")."""
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in rules().appeal_verbs and any(
+        p.dep_ == "prep" and p.lower_ in {"on", "upon", "to"} and any(g.dep_ == "pobj" for g in p.children)
+        for p in c.children) for c in verb.children)
 
 
 def _agent(verb):
@@ -893,7 +907,7 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
                 node.pos_ == "NOUN" and any(c.pos == "noun" for c in rules().cues.get(node.lemma_.lower(), ()))):
             break
         # "our call on the military to cease ...": who a call or appeal is addressed to is not what it is about
-        addressed = {"on", "to"} if node.lemma_.lower() in rules().appeal_verbs else set()
+        addressed = {"on", "upon", "to"} if node.lemma_.lower() in rules().appeal_verbs else set()
         inner = _inner(node, addressed)
         node = inner if inner is not None else node
     if node.pos_ == "PRON" or not node.is_alpha:

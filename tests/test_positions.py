@@ -301,3 +301,31 @@ def test_a_joint_statement_introduced_by_its_signatories_speaks_for_each_of_them
     positions = build_tables(tmp_path).positions
     assert set(zip(positions["iso3"], positions["stance"])) == {
         ("USA", "opposed"), ("CHL", "opposed"), ("PER", "opposed"), ("COL", "opposed"), ("ECU", "opposed")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        # the speaker holds an openness whose subject is what is open
+        ("Chile said the door to negotiations with Bolivia remains open.", {("CHL", "open")}),
+        ("Chile said the border remains open.", set()),
+        # a statement noun's modifier or "by" phrase holds what the statement does
+        ("The Danish statement called for a ceasefire in the region.", {("DNK", "committed")}),
+        ("A joint statement by Peru and Chile condemned the coup.", {("PER", "opposed"), ("CHL", "opposed")}),
+        # a participle written after a country without the hyphen; a person before one is its subject
+        ("Delegates praised the Norway hosted conference on fisheries.", {("NOR", "leading")}),
+        # the agent of a participle clause holds what the clause does
+        ("Kenya welcomed the relief supplies provided by Japan.", {("KEN", "committed"), ("JPN", "committed")}),
+        # what an appeal asks of its addressees is not the appealing side's stance
+        ("Canada reiterated its call upon Chad and Sudan to refrain from any escalation.", set()),
+    ],
+)
+def test_holders_beyond_the_subject(parse, sentence, expected):
+    assert set(parse(sentence)) == expected
+
+
+def test_a_stance_noun_inside_a_name_is_not_a_cue():
+    nlp = load_pipeline().nlp
+    doc = nlp("The Emergency Management Presidency of Chile reported that aftershocks continued.")
+    assert [e.text for e in doc.ents if "Presidency" in e.text], "the name must be read as a named entity"
+    assert stances_in(doc) == []
