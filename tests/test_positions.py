@@ -303,6 +303,17 @@ def test_a_joint_statement_introduced_by_its_signatories_speaks_for_each_of_them
         ("USA", "opposed"), ("CHL", "opposed"), ("PER", "opposed"), ("COL", "opposed"), ("ECU", "opposed")}
 
 
+def test_a_text_that_says_it_is_a_joint_statement_needs_no_government_outlet(tmp_path):
+    from analysis.build import build_tables
+
+    text = ("Joint Statement on the Attack at Tacna\n\nThe following is the text of a joint statement by the "
+            "Governments of Chile, Peru and Ecuador.\n\nBegin Text:\n\nWe condemn the attack on the border post.\n")
+    (tmp_path / "statement.txt").write_text(text, "utf-8")
+    positions = build_tables(tmp_path).positions
+    assert set(zip(positions["iso3"], positions["stance"])) == {("CHL", "opposed"), ("PER", "opposed"),
+                                                                ("ECU", "opposed")}
+
+
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
