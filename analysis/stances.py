@@ -899,6 +899,10 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
             purpose = next((c for c in node.children if c.dep_ in {"xcomp", "advcl"} and c.pos_ == "VERB"), None)
             found = next((c for c in purpose.children if c.dep_ == "dobj"), None) if purpose is not None else None
             node = found if found is not None else node
+        if node.pos_ in {"VERB", "AUX"}:  # "welcomed that the talks resumed": what the clause is about
+            subject = _subject_child(node)
+            if subject is not None and subject.pos_ == "NOUN" and subject.i not in sentence.actors:
+                node = subject
         if node.pos_ in {"VERB", "AUX"}:
             return node.lemma_.lower(), "", node.lemma_.lower()
     for _ in range(2):  # "condemnation of the war", "the importance of the talks": what they are about
