@@ -528,8 +528,12 @@ def _subject(verb):
             return next((c for c in verb.children if c.lower_ in _RELATIVE), verb.head), verb
         elif (verb.dep_ == "acl" and any(c.lower_ == "to" for c in verb.children)
               and verb.head.dep_ in {"dobj", "pobj"} and verb.head.lemma_.lower() in rules().decision_nouns):
-            # "voted on a resolution to expel ...": the one who acts on the noun wants what it says
+            # "voted on a resolution to expel ...": the one who acts on the noun wants what it says; "took note of
+            # Kosovo's decision to reject ...": the one whose decision it is
             noun = verb.head
+            owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+            if owner is not None:
+                return owner, verb
             verb = noun.head.head if noun.dep_ == "pobj" and noun.head.head.pos_ in {"VERB", "AUX"} else noun.head
         elif verb.dep_ == "acl" and verb.tag_ == "VBN" and _agent(verb) is not None:
             # "the actions taken by the UK and Canada to target ...": who did it is the passive's agent

@@ -327,6 +327,8 @@ def test_a_text_that_says_it_is_a_joint_statement_needs_no_government_outlet(tmp
         ("Delegates praised the Norway hosted conference on fisheries.", {("NOR", "leading")}),
         # the agent of a participle clause holds what the clause does
         ("Kenya welcomed the relief supplies provided by Japan.", {("KEN", "committed"), ("JPN", "committed")}),
+        # a decision's owner holds what it decides, not whoever takes note of it
+        ("Chile took note of Peru's decision to expel the envoy.", {("PER", "opposed")}),
         # what an appeal asks of its addressees is not the appealing side's stance
         ("Canada reiterated its call upon Chad and Sudan to refrain from any escalation.", set()),
     ],
