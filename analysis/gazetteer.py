@@ -81,6 +81,10 @@ def generate(curated: dict, countries: dict) -> tuple[list[dict], dict[str, dict
             continue
         seen.add(iso3)
         _add_country(built, iso3, data, extra.get(iso3, {}), stop_capitals)
+    for iso3, more in extra.items():  # a country the dataset lacks (Kosovo): curated in full
+        if iso3 not in seen and more.get("name"):
+            _add_country(built, iso3, {"name": more["name"], "population": more.get("population", 0)}, more,
+                         stop_capitals)
     _add_curated_entities(built, curated)
     _add_people(built, curated)
     return built.patterns(), dict(sorted(built.catalog.items()))
@@ -89,10 +93,10 @@ def generate(curated: dict, countries: dict) -> tuple[list[dict], dict[str, dict
 def _add_country(built: _Gazetteer, iso3: str, data: dict, more: dict, stop_capitals: set[str]) -> None:
     """One country of the dataset: its names, its demonyms and its capitals, with the curated additions (more)."""
     population = int(data.get("population") or 0)
-    name = data["name"]
+    name = more.get("name") or data["name"]  # the curated name where the dataset's is outdated
     built.catalog[iso3] = {"name": name, "label": "GPE", "iso3": iso3, "kind": "country"}
     curated_aliases = set(more.get("aliases", []))
-    for alias in [name, *data.get("altSpellings", []), *curated_aliases]:
+    for alias in [name, data["name"], *data.get("altSpellings", []), *curated_aliases]:
         if _usable_alias(alias, curated_aliases | {name}):
             built.claim("GPE", alias, iso3, population)
     demonyms = [d for d in [data.get("demonym"), *more.get("demonyms", [])] if d]

@@ -325,6 +325,9 @@ def _verb_cue(sentence: _Sentence, token, cue: Cue):
         return _subject_holders(sentence, subject, clause, cue), _object(token, cue) or token.head, clause
     if subject.lower_ in _RELATIVE and clause.dep_ == "relcl":
         return holders_of(sentence, clause.head), _object(token, cue), clause
+    if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in rules().appeal_verbs and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
+        return [], _object(token, cue), clause  # "expects Peru to sign", parsed as a clause: asked of Peru
     holders = _subject_holders(sentence, subject, clause, cue)
     if holders and clause.i != token.i:
         holders += _companions(sentence, clause)
@@ -511,9 +514,9 @@ def _subject(verb):
             return subject, verb
         if verb.dep_ == "xcomp" and verb.head.i != verb.i:
             if verb.head.lemma_.lower() in rules().appeal_verbs and any(
-                    c.dep_ == "dobj" and _may_act(c) for c in verb.head.children):
-                # "urged Libya's leaders to agree": what the urger wants of them, not a stance of theirs ("use our
-                # authorities to target" is the subject's own)
+                    c.dep_ == "dobj" and _may_act(c) or c.dep_ == "nsubjpass" for c in verb.head.children):
+                # "urged Libya's leaders to agree", "Kosovo is expected to uphold": what the urger wants of them, not a
+                # stance of theirs ("use our authorities to target" is the subject's own)
                 return None, verb
             verb = verb.head
         elif verb.dep_ in {"conj", "acomp", "advcl"} and verb.head.i != verb.i:

@@ -327,6 +327,11 @@ def test_a_text_that_says_it_is_a_joint_statement_needs_no_government_outlet(tmp
         ("Delegates praised the Norway hosted conference on fisheries.", {("NOR", "leading")}),
         # the agent of a participle clause holds what the clause does
         ("Kenya welcomed the relief supplies provided by Japan.", {("KEN", "committed"), ("JPN", "committed")}),
+        # what is expected of a country is not its stance; the one who expects it holds the expectation
+        ("Chile expects Peru to sign the deal.", {("CHL", "committed")}),
+        ("Bolivia is also expected to uphold the agreement.", set()),
+        # a country the gazetteer's dataset lacks is curated beside it
+        ("Kosovo rejected the proposal outright.", {("XKX", "opposed")}),
         # a decision's owner holds what it decides, not whoever takes note of it
         ("Chile took note of Peru's decision to expel the envoy.", {("PER", "opposed")}),
         # what an appeal asks of its addressees is not the appealing side's stance
