@@ -925,7 +925,7 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
         return "", "", ""
     modifiers = [c for c in node.children if c.dep_ in {"compound", "amod", "nmod", "poss"} and c.is_alpha
                  and c.pos_ in {"NOUN", "PROPN", "ADJ"} and c.lower_ not in rules().topic_stop
-                 and _cue_at(c.doc, c) is None]
+                 and _cue_at(c.doc, c) is None and not _hyphen_tail(c)]
     prep, pobj = _prep_object(node)
     # The country a target is about ("sanctions on Russia", "support for Ukraine") is a term marked "@": it keeps
     # "sanctions on Russia" and "sanctions on Iran" apart, but joins no other heads into one topic.
@@ -934,7 +934,7 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
     terms = [c.lemma_.lower() for c in modifiers if c.i not in sentence.actors and c.pos_ in {"NOUN", "PROPN"}]
     if pobj is not None:
         terms.append("@" + sentence.actors[pobj.i].code if pobj.i in sentence.actors else pobj.lemma_.lower())
-    words_ = [_word(c) for c in modifiers if c.dep_ != "poss"] + [_word(node)]
+    words_ = _label_words([c for c in modifiers if c.dep_ != "poss"] + [node])
     if pobj is not None:
         words_ += [prep.lower_] + [_word(c) for c in pobj.children if c.dep_ == "compound"] + [_word(pobj)]
     return node.lemma_.lower(), " ".join(terms), " ".join(words_)
@@ -973,6 +973,26 @@ def _prep_object(node, skip: set[str] = frozenset()):
 
 def _word(token) -> str:
     return token.text if token.pos_ == "PROPN" or token.text.isupper() else token.lower_
+
+
+def _hyphen_tail(token) -> bool:
+    """Whether a word ends a hyphenated one ("long-term"): a part, not a modifier of its own."""
+    before = token.doc[token.i - 1] if token.i > 0 else None
+    return before is not None and before.text == "-" and not before.whitespace_
+
+
+def _label_words(tokens) -> list[str]:
+    """Words of a topic's label: a name of several words once and whole ("United States", not "States")."""
+    words_, names = [], set()
+    for token in tokens:
+        name = next((e for e in token.doc.ents if e.start <= token.i < e.end), None) \
+            if token.ent_iob_ in {"B", "I"} else None
+        if name is None or len(name) == 1:
+            words_.append(_word(token))
+        elif name.start not in names:
+            names.add(name.start)
+            words_.append(name.text.removeprefix("the ").removesuffix("’").removesuffix("'"))
+    return words_
 
 
 def _joint_authors(sentence: _Sentence) -> list[Stance]:
