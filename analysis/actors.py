@@ -25,6 +25,7 @@ class ActorWords:
     plural_definites: frozenset[str]
     relational: frozenset[str]  # "allies", "counterpart": others named by their tie to the country modifying them
     region_words: frozenset[str]  # "South" in "South American": the demonym names a region
+    country_groups: frozenset[str] = frozenset()  # gazetteer ids of groups of countries ("the G7"), not actors
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +41,7 @@ def words() -> ActorWords:
         first_person=frozenset(data["first_person"]), third_person=dict(data["third_person"]),
         group_pronouns=frozenset(data["group_pronouns"]), plural_definites=frozenset(data["plural_definites"]),
         relational=frozenset(data["relational"]), region_words=frozenset(data["region_words"]),
+        country_groups=frozenset(data.get("country_groups", ())),
     )
 
 

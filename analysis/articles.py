@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.actors import Links, links_in
+from analysis.actors import Links, links_in, words
 from analysis.corpus import METADATA_FIELDS, Document
 from analysis.coverage import events_table
 from analysis.entities import mentions_frame, mentions_from_doc
@@ -49,6 +49,8 @@ class _Read:
 def _read(docs: list[Document], nlp, batch_size: int) -> _Read:
     """Sentences, mentions and people of every article, and the sentences that may state a country's position."""
     read = _Read()
+    # organisations acting on their own ("NATO rejected the plan") and groups of countries ("the G7 supports")
+    acting = set(words().organisations) | words().country_groups
     for doc, processed in zip(docs, process((d.body for d in docs), nlp=nlp, batch_size=batch_size)):
         spans = sentence_spans(processed)
         read.sentence_counts.append(len(spans))
@@ -59,7 +61,7 @@ def _read(docs: list[Document], nlp, batch_size: int) -> _Read:
         links = read.links[doc.document] = links_in([*texts, doc.metadata.get("title") or ""])
         # Only sentences with a stance cue and a country actor, an anaphor or a person the article links to a
         # country can state a country's position: parse just those.
-        actor_sentences = {m.sentence for m in mentions if m.country_iso3}
+        actor_sentences = {m.sentence for m in mentions if m.country_iso3 or m.entity_id in acting}
         chosen = []
         for index, (start, end, text) in enumerate(spans):
             read.sentence_rows.append((doc.document, index, start, end, text))

@@ -635,6 +635,10 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
         return [entity.code]
     lower = token.lower_
     aw = words()
+    if token.ent_id_ in aw.country_groups:
+        # "the entire G7 now supports": the countries the article has named acting together, if it has
+        found = _group(sentence.context, False, True, sentence.index) if sentence.context is not None else []
+        return found if len(found) >= 3 else []
     if lower in _RELATIVE and token.head.dep_ == "relcl":
         return _antecedent(sentence, token.head.head)
     if token.pos_ == "PRON" or lower in aw.first_person:

@@ -355,3 +355,25 @@ def test_topic_labels_keep_hyphenated_words_and_names_whole(parse):
     # a name the model's entity recogniser finds (the parse fixture runs the gazetteer only)
     loan = stances_in(load_pipeline().nlp("Peru backs the Asian Development Bank loan to Laos."))[0]
     assert loan.target_phrase == "Asian Development Bank loan"  # the name once and whole, not "Bank loan"
+
+
+def test_a_group_of_countries_holds_for_the_members_the_article_names(tmp_path):
+    from analysis.build import build_tables
+
+    listed = ("Chile, Peru and Ecuador agreed to coordinate their fishing rules. "
+              "The G20 now supports the new quota system.\n")
+    alone = "Officials met in Lima on Monday. The G20 now supports the new quota system.\n"
+    (tmp_path / "listed.txt").write_text(listed, "utf-8")
+    (tmp_path / "alone.txt").write_text(alone, "utf-8")
+    positions = build_tables(tmp_path).positions
+    quota = positions[positions["target"].str.contains("quota")]
+    assert set(zip(quota["document"], quota["iso3"])) == {("listed.txt", "CHL"), ("listed.txt", "PER"),
+                                                          ("listed.txt", "ECU")}
+
+
+def test_a_sentence_that_names_only_an_organisation_is_read(tmp_path):
+    from analysis.build import build_tables
+
+    (tmp_path / "nato.txt").write_text("Officials met on Monday. NATO rejected the plan for a new base.\n", "utf-8")
+    positions = build_tables(tmp_path).positions
+    assert set(zip(positions["iso3"], positions["stance"])) == {("NATO", "opposed")}
