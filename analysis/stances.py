@@ -421,8 +421,9 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
               for c in holders_of(sentence, next((g for g in child.children if g.dep_ == "pobj"), child)
                                   if child.dep_ == "prep" else child, modifier=True)}
     doer = deed.head
-    doing = {doer.lemma_.lower()} | {c.lemma_.lower() for c in doer.conjuncts}  # "killed, raped and committed"
-    if deed.dep_ == "dobj" and doing & rules().deed_verbs:
+    # "killed, raped and committed"; the written form too ("wages" is lemmatised "wag")
+    doing = {w for t in (doer, *doer.conjuncts) for w in (t.lemma_.lower(), t.lower_)}
+    if deed.dep_ == "dobj" and doing & _deed_forms():
         return [], noun, doer  # "the military committed atrocities": the subject did it
     for verb in noun.ancestors:
         if verb.pos_ not in {"VERB", "AUX"}:
@@ -1119,6 +1120,14 @@ def _first_words() -> tuple[frozenset[str], re.Pattern | None]:
         stems = sorted({w[: max(4, len(w) - 2)] for w in rules().first_words}, key=len, reverse=True)
         return frozenset(), re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.I)
     return frozenset(form for word in rules().first_words for form in inflected(word)), None
+
+
+@lru_cache(maxsize=1)
+def _deed_forms() -> frozenset[str]:
+    """The deed verbs of positions.yaml in every written form."""
+    inflected = _inflections()
+    deeds = rules().deed_verbs
+    return frozenset(deeds) if inflected is None else frozenset(f for verb in deeds for f in inflected(verb))
 
 
 def _inflections():
