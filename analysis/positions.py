@@ -160,10 +160,7 @@ def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tupl
         # "Representatives of Egypt, France, ... met in Paris": the parties
         named_states = [_listed(texts[i], context.mentions.get(i, [])) for i in lead]
         signatories = next((found for found in named_states if len(found) >= 2), [])
-    # A joint text's signatories are its parties; the people its lead names are then people it is about
-    # ("President Putin has isolated Russia" in the G7's statement).
-    people = [] if joint_text and len(signatories) >= 2 else named
-    return tuple(dict.fromkeys([context.author, *titled, *signatories, *people])), joint_text
+    return tuple(dict.fromkeys([context.author, *titled, *signatories, *named])), joint_text
 
 
 # Capitalised names joined by hyphens: "U.S.-EU-Canada", "Republic of Korea-U.S.-Japan Trilateral Meeting".

@@ -946,18 +946,13 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
 
 
 def _inner(node, skip: set[str]):
-    """What a generic or stance noun is about: its prepositional object, else the object of a gerund or infinitive
-    on it ("commitment to maintaining the order", "efforts to achieve a settlement") or of a participle on it ("the
-    progress made in the talks")."""
+    """What a generic or stance noun is about: its prepositional object, else the object of an infinitive or
+    participle on it ("efforts to achieve a settlement", "the progress made in the talks")."""
     inner = _prep_object(node, skip)[1]
     if inner is not None:
         return inner
     for child in node.children:
-        verb = None
-        if child.dep_ == "prep" and child.lower_ not in skip:
-            verb = next((c for c in child.children if c.dep_ == "pcomp" and c.pos_ == "VERB"), None)
-        elif child.dep_ == "acl" and child.pos_ == "VERB":
-            verb = child
+        verb = child if child.dep_ == "acl" and child.pos_ == "VERB" else None
         if verb is not None:
             found = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"}), None)
             found = found if found is not None else _prep_object(verb)[1]

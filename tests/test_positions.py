@@ -303,21 +303,6 @@ def test_a_joint_statement_introduced_by_its_signatories_speaks_for_each_of_them
         ("USA", "opposed"), ("CHL", "opposed"), ("PER", "opposed"), ("COL", "opposed"), ("ECU", "opposed")}
 
 
-def test_the_people_a_joint_statement_talks_about_are_not_its_parties(tmp_path):
-    from analysis.build import build_tables
-
-    text = ("Statement on the Border\n\nThe text of the following statement was released by the foreign ministers "
-            "of Chile, Peru and Ecuador.\n\nBegin Text:\n\nVenezuelan President Nicolas Maduro has isolated his "
-            "country.\n\n"
-            "We condemn the attack on the border post.\n")
-    (tmp_path / "statement.txt").write_text(text, "utf-8")
-    (tmp_path / "sources.csv").write_text("file,outlet,published,title\nstatement.txt,US State Department,"
-                                          "2023-04-02,Statement on the Border\n", "utf-8")
-    positions = build_tables(tmp_path).positions
-    condemn = positions[positions["cue"] == "condemn"]
-    assert set(condemn["iso3"]) == {"USA", "CHL", "PER", "ECU"}  # not Venezuela, whose president the lead names
-
-
 def test_a_text_that_says_it_is_a_joint_statement_needs_no_government_outlet(tmp_path):
     from analysis.build import build_tables
 
