@@ -450,6 +450,8 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
     subject of the light verb it is the object of ("expressed support for")."""
     if cue.when == "attributive":  # "against Russia's aggression": the clause's subject is opposed, not Russia
         return _attributive(sentence, token, cue, noun=token)
+    if token.dep_ == "pobj" and token.head.lower_ == "for" and token.head.head.lemma_.lower() in rules().appeal_verbs:
+        return [], _object(token, cue), token  # "calls for the withdrawal of Russian forces": asked of them
     governing = _governing_cue(token) if token.dep_ in {"dobj", "pobj", "xcomp"} else None
     holders: list[str] = []
     used = None
@@ -515,7 +517,8 @@ def _subject(verb):
             return subject, verb
         if verb.dep_ == "xcomp" and verb.head.i != verb.i:
             if verb.head.lemma_.lower() in rules().appeal_verbs and any(
-                    c.dep_ == "dobj" and _may_act(c) or c.dep_ == "nsubjpass" for c in verb.head.children):
+                    c.dep_ == "dobj" and _may_act(c) or c.dep_ == "nsubjpass" or _addressed(c)
+                    for c in verb.head.children):
                 # "urged Libya's leaders to agree", "Kosovo is expected to uphold": what the urger wants of them, not a
                 # stance of theirs ("use our authorities to target" is the subject's own)
                 return None, verb
@@ -545,6 +548,12 @@ def _subject(verb):
         else:
             break
     return None, verb
+
+
+def _addressed(prep) -> bool:
+    """Whether a child of an appeal verb is the "on/upon" phrase naming whom it addresses ("call on the regime")."""
+    return prep.dep_ == "prep" and prep.lower_ in {"on", "upon"} and any(
+        g.dep_ == "pobj" and _may_act(g) for g in prep.children)
 
 
 def _appeal_object(verb) -> bool:
@@ -747,16 +756,21 @@ def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
 def _nearest_before(sentence: _Sentence, token, kind: str) -> str | None:
     """The nearest actor of this kind ("person" or "state") named before a pronoun in its sentence."""
     people = sentence.context.people if sentence.context is not None else {}
+    found = []
     for i in range(token.i - 1, -1, -1):
         entity = sentence.actors.get(i)
         if kind == "person" and entity is None and sentence.doc[i].text in people:
-            return people[sentence.doc[i].text]
+            found.append((i, people[sentence.doc[i].text]))
+            continue
         if entity is None or (entity.kind == "person") != (kind == "person"):
             continue
         modifies_actor = sentence.doc[i].head.lemma_.lower() in words().actor_nouns
         if entity.kind != "demonym" or modifies_actor:
-            return entity.code
-    return None
+            found.append((i, entity.code))
+    # "Spain's provision of aid to Ukraine and its support": a country that is only a preposition's object is the
+    # antecedent only when no other is near
+    own = [code for i, code in found if sentence.doc[i].dep_ != "pobj"]
+    return own[0] if own else (found[0][1] if found else None)
 
 
 def _group(context: ArticleContext, first_person: bool, unreported: bool, index: int) -> list[str]:

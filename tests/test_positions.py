@@ -335,6 +335,14 @@ def test_a_text_that_says_it_is_a_joint_statement_needs_no_government_outlet(tmp
         # starting a war is an act of war, not a position; a condemning word is not its doer's stance
         ("Russia launched a war against its neighbour in February.", set()),
         ("There can be no normal ties so long as Russia wages this brutal war.", set()),
+        # what a call asks for is not the stance of the one it is asked of
+        ("Chile commended Peru's calls for the withdrawal of Russian forces.", {("CHL", "committed"),
+                                                                               ("PER", "committed")}),
+        ("Canada called on the military regime to end the violence and to refrain from further executions.",
+         {("CAN", "committed")}),
+        # "its" after a country that is only a preposition's object is the country before it
+        ("Spain continued its provision of aid to Ukraine and its support for sanctions on Russia.",
+         {("ESP", "committed")}),
         # a decision's owner holds what it decides, not whoever takes note of it
         ("Chile took note of Peru's decision to expel the envoy.", {("PER", "opposed")}),
         # what an appeal asks of its addressees is not the appealing side's stance
