@@ -136,7 +136,7 @@ def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
     charts: dict[str, tuple[str, alt.TopLevelMixin]] = {}
     summary = tables.position_summary
     if not summary.empty:
-        topic = lead_topic(summary["topic"].drop_duplicates())
+        topic = lead_topic(summary["topic"], summary["reports"])  # the Overview's: most countries, then reports
         shown = summary[summary["topic"] == topic].assign(
             stance_word=lambda f: f["stance"].map(STANCE_WORDS), conflict_text=lambda f: f["conflict_note"],
             source_word=lambda f: f["source"], outlet=lambda f: outlet_labels(f["outlet"]),

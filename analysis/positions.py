@@ -58,16 +58,20 @@ def topic_label(topic: str) -> str:
     return topic or unspecified_label()
 
 
-def topic_order(topics) -> list[str]:
-    """The topics given, the most frequent first, the unspecified one last."""
-    counts = pd.Series(list(topics), dtype=object).value_counts(sort=False)
+def topic_order(topics, reports=None) -> list[str]:
+    """The topics given, the most frequent first (on a tie, the one with more reports, when given: a summary's
+    `reports` column), the unspecified one last."""
+    topics = pd.Series(list(topics), dtype=object)
+    counts = topics.value_counts(sort=False)
+    weight = pd.Series(list(reports), dtype="float64").groupby(topics.values).sum() if reports is not None else None
     unspecified = unspecified_label()
-    return sorted(counts.index, key=lambda t: (t == unspecified, -counts[t], t))
+    return sorted(counts.index, key=lambda t: (t == unspecified, -counts[t],
+                                               -weight[t] if weight is not None else 0, t))
 
 
-def lead_topic(topics) -> str | None:
+def lead_topic(topics, reports=None) -> str | None:
     """The topic a summary leads with: the most frequent one that is named."""
-    ordered = topic_order(topics)
+    ordered = topic_order(topics, reports)
     return ordered[0] if ordered else None
 
 

@@ -388,3 +388,13 @@ def test_a_sentence_that_names_only_an_organisation_is_read(tmp_path):
     (tmp_path / "nato.txt").write_text("Officials met on Monday. NATO rejected the plan for a new base.\n", "utf-8")
     positions = build_tables(tmp_path).positions
     assert set(zip(positions["iso3"], positions["stance"])) == {("NATO", "opposed")}
+
+
+def test_topics_are_ordered_by_countries_then_reports_with_the_unspecified_last():
+    from analysis.positions import lead_topic, topic_order
+
+    topics = ["Adopt", "Adopt", "Sanctions", "Sanctions", "Unspecified", "Unspecified", "Unspecified", "Talks"]
+    reports = [1, 1, 4, 3, 9, 9, 9, 2]
+    assert topic_order(topics, reports) == ["Sanctions", "Adopt", "Talks", "Unspecified"]
+    assert topic_order(topics) == ["Adopt", "Sanctions", "Talks", "Unspecified"]  # a tie without reports: by name
+    assert lead_topic(topics, reports) == "Sanctions"

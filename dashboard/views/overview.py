@@ -38,7 +38,7 @@ with left:
 
 with right:
     summary = tables.position_summary
-    topic = lead_topic(summary["topic"])  # the topic most countries have a stance on
+    topic = lead_topic(summary["topic"], summary["reports"])  # most countries have a stance on, then most reports
     st.subheader(f"Positions on {prose.topic_words(topic)}" if topic else "Positions")
     if topic is None:
         st.write("No country stance was found.")

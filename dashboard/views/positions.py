@@ -23,7 +23,8 @@ editing.show_notice()
 
 left, right = st.columns([3, 1])
 with left:
-    topic = urlstate.selectbox("Topic", topic_order(tables.position_summary["topic"]), key="positions.topic",
+    cells = tables.position_summary
+    topic = urlstate.selectbox("Topic", topic_order(cells["topic"], cells["reports"]), key="positions.topic",
                                format_func=topic_label)
 with right:
     region = urlstate.radio("Map", ["europe", "world"], key="positions.region", horizontal=True,
