@@ -136,7 +136,8 @@ def stance_summary(stances: pd.DataFrame, topic: str) -> str:
     """How many countries hold each stance on topic, and on whom sources of similar dates disagree."""
     counts = stances["stance"].value_counts()
     parts = [f"{counts[s]} {STANCE_WORDS[s].lower()}" for s in STANCE_WORDS if s in counts]
-    sentence = f"{len(stances)} countries have a reported stance on {topic_words(topic)}: {', '.join(parts)}."
+    who = "1 country has" if len(stances) == 1 else f"{len(stances)} countries have"
+    sentence = f"{who} a reported stance on {topic_words(topic)}: {', '.join(parts)}."
     conflicts = stances[stances["conflict"]]
     if not conflicts.empty:
         sentence += f" Sources of similar dates disagree on {', '.join(conflicts['country'])}."

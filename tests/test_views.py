@@ -445,3 +445,14 @@ def test_a_corpus_the_dashboard_just_built_is_held_as_the_store_serves_it(tmp_pa
     assert Deferred.pending(tables, "lines") is not None and Deferred.pending(tables, "duplicate_passages") is not None
     assert tables.lines.equals(build_tables(corpus).lines)
     data._tables.clear()
+
+
+def test_the_stance_summary_counts_one_country_in_the_singular():
+    import pandas as pd
+
+    from dashboard import prose
+
+    one = pd.DataFrame({"stance": ["opposed"], "conflict": [False], "country": ["Kosovo"]})
+    assert prose.stance_summary(one, "Constructive proposal").startswith("1 country has a reported stance")
+    two = pd.concat([one, one.assign(country="Serbia")])
+    assert prose.stance_summary(two, "Constructive proposal").startswith("2 countries have a reported stance")
