@@ -121,12 +121,11 @@ class _TagMap:
     def _ids(self, token) -> tuple[int | None, int | None, str | None]:
         """What the rules write to a token: the ids of its part of speech and morphology (spaCy keeps every
         morphology for good), and its lemma as text (a string stored inside a memory zone is gone after it)."""
+        from spacy.parts_of_speech import IDS
+
         pos, morph, lemma = self._writes(token)
-        if pos is not None:
-            token.pos_ = pos
-        if morph is not None:
-            token.set_morph(morph)
-        return token.pos if pos is not None else None, token.morph.key if morph is not None else None, lemma
+        return (IDS[pos] if pos is not None else None,
+                token.vocab.morphology.add(morph) if morph is not None else None, lemma)
 
     def _writes(self, token) -> tuple[str | None, str | None, str | None]:
         """The part of speech, morphology and lemma the rules give a token's (word, tag, dependency), last rule

@@ -128,21 +128,23 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
         context.participants, context.joint = _parties(texts, context, title)
         # a readout's headline names its parties too ("Secretary Blinken's Call with Polish Foreign Minister Rau")
         context.participants = tuple(dict.fromkeys([*context.participants, *people_in([title]).values()]))
-    elif _quotes_a_text(texts):
+    elif _introductions(texts):
         # "The following is the text of a joint statement by the Governments of ...": the text is a joint
         # statement whoever publishes it
         parties, joint = _parties(texts, context, title)
-        if joint and len([p for p in parties if p]) >= 2:
-            context.participants, context.joint = tuple(p for p in parties if p), True
+        parties = tuple(p for p in parties if p)
+        if joint and len(parties) >= 2:
+            context.participants, context.joint = parties, True
     return context
 
 
-def _quotes_a_text(texts: list[str]) -> bool:
-    """Whether a lead sentence introduces a quoted text, or is followed by "Begin Text"."""
+def _introductions(texts: list[str]) -> list[int]:
+    """The lead sentences that introduce a quoted text: they say so, or "Begin Text" follows them."""
     joint = load_yaml("positions.yaml")["joint"]
-    lead = texts[: int(joint["lead_sentences"]) + 1]
-    return any(w in text.lower() for w in joint["introductions"] for text in lead) or \
-        any(text.lower().strip(" :.").startswith(tuple(joint["text_start"])) for text in lead)
+    lead = range(min(len(texts), int(joint["lead_sentences"])))
+    starts = tuple(joint["text_start"])
+    found = [i for i in lead if any(w in texts[i].lower() for w in joint["introductions"])]
+    return found + [i - 1 for i in lead if i > 0 and texts[i].lower().strip(" :.").startswith(starts)]
 
 
 def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tuple[tuple[str, ...], bool]:
@@ -153,8 +155,7 @@ def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tupl
     named = [m.code for i in lead for m in context.mentions.get(i, []) if m.code and m.kind == "person"]
     # The sentence that says it is a joint statement names who makes it ("released by the ministers of X and Y");
     # so does the one that introduces a quoted text, or the one just before "Begin Text".
-    says = [i for i in lead if any(w in texts[i].lower() for w in joint["texts"] + joint["introductions"])]
-    says += [i - 1 for i in lead if i > 0 and texts[i].lower().strip(" :.").startswith(tuple(joint["text_start"]))]
+    says = [i for i in lead if any(w in texts[i].lower() for w in joint["texts"])] + _introductions(texts)
     codes = [_listed(texts[i], context.mentions.get(i, [])) for i in sorted(set(says))]
     signatories = next((found for found in codes if len(found) >= 2), [])
     joint_text = bool(signatories) or any(w in text.lower() for w in joint["texts"] for text in

@@ -161,16 +161,19 @@ def _wrapped(doc, by_token: dict[int, list[Stance]]) -> dict[int, list[Stance]]:
         if not nested or outer == i or not out.get(outer) or not out.get(i):
             continue
         wrappers = {s.code: s for s in out[outer]}
-        folded = [replace(s, stance=wrappers[s.code].stance, cue=wrappers[s.code].cue,
-                          cue_start=wrappers[s.code].cue_start, cue_end=wrappers[s.code].cue_end,
-                          conditions=wrappers[s.code].conditions or s.conditions,
-                          attributed_to=wrappers[s.code].attributed_to or s.attributed_to,
-                          claimed_by=wrappers[s.code].claimed_by or s.claimed_by)
-                  for s in out[i] if s.code in wrappers and s.target]
+        folded = [_folded(s, wrappers[s.code]) for s in out[i] if s.code in wrappers and s.target]
         if folded:
             out[outer] = [s for s in out[outer] if s.code not in {f.code for f in folded}]
             out[i] = folded + [s for s in out[i] if s.code not in wrappers or not s.target]
     return out
+
+
+def _folded(inner: Stance, outer: Stance) -> Stance:
+    """An inner cue's stance under the outer cue that wraps it: the outer's stance and cue, the inner's target."""
+    return replace(inner, stance=outer.stance, cue=outer.cue, cue_start=outer.cue_start, cue_end=outer.cue_end,
+                   conditions=outer.conditions or inner.conditions,
+                   attributed_to=outer.attributed_to or inner.attributed_to,
+                   claimed_by=outer.claimed_by or inner.claimed_by)
 
 
 def _cue_at(doc, token) -> Cue | None:
@@ -314,7 +317,7 @@ def _verb_cue(sentence: _Sentence, token, cue: Cue):
             return holders_of(sentence, subject), _object(token, cue), token
         agent = agent if agent is not None else _statement_by(token)
         if agent is not None:
-            pobj = next((c for c in agent.children if c.dep_ == "pobj"), None)
+            pobj = _pobj(agent)
             return (holders_of(sentence, pobj) if pobj is not None else []), subject, token
         return [], subject, token
     subject, clause = _subject(token)
@@ -464,7 +467,7 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
             holders += holders_of(sentence, child, modifier=True)
         elif child.dep_ == "prep" and child.lower_ in {"of", "by"} and not holders and not (
                 child.lower_ == "of" and token.dep_ == "pobj" and token.head.lower_ == "in"):  # "in support of X"
-            pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            pobj = _pobj(child)
             if pobj is not None and holders_of(sentence, pobj):
                 holders, used = holders_of(sentence, pobj), child
     target = _object(token, cue, skip=used)
@@ -542,9 +545,9 @@ def _subject(verb):
             if owner is not None:
                 return owner, verb
             verb = noun.head.head if noun.dep_ == "pobj" and noun.head.head.pos_ in {"VERB", "AUX"} else noun.head
-        elif verb.dep_ == "acl" and verb.tag_ == "VBN" and _agent(verb) is not None:
+        elif verb.dep_ == "acl" and verb.tag_ == "VBN" and (agent := _agent(verb)) is not None:
             # "the actions taken by the UK and Canada to target ...": who did it is the passive's agent
-            return _agent(verb), verb
+            return agent, verb
         else:
             break
     return None, verb
@@ -566,7 +569,12 @@ def _appeal_object(verb) -> bool:
 def _agent(verb):
     """The object of a passive verb's "by" phrase, or None."""
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+    return _pobj(agent) if agent is not None else None
+
+
+def _pobj(prep):
+    """The object of a preposition, or None."""
+    return next((c for c in prep.children if c.dep_ == "pobj"), None)
 
 
 def _may_act(token) -> bool:
@@ -965,13 +973,11 @@ def _inner(node, skip: set[str]):
     inner = _prep_object(node, skip)[1]
     if inner is not None:
         return inner
-    for child in node.children:
-        verb = child if child.dep_ == "acl" and child.pos_ == "VERB" else None
-        if verb is not None:
-            found = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"}), None)
-            found = found if found is not None else _prep_object(verb)[1]
-            if found is not None:
-                return found
+    for verb in (c for c in node.children if c.dep_ == "acl" and c.pos_ == "VERB"):
+        found = next((c for c in verb.children if c.dep_ == "dobj" and c.pos_ in {"NOUN", "PROPN"}), None)
+        found = found if found is not None else _prep_object(verb)[1]
+        if found is not None:
+            return found
     return None
 
 
@@ -1026,9 +1032,7 @@ def _joint_authors(sentence: _Sentence) -> list[Stance]:
             j += 2
         if len(set(chain)) >= 2 and j < len(doc) and doc[j].lower_ in rule.joint_nouns:
             start, end = doc[i].idx, doc[j].idx + len(doc[j].text)
-            found += [Stance(code, rule.joint_stance, sentence.text[start:end], "", "", target=doc[j].text,
-                             target_head=doc[j].lemma_.lower(), cue_start=start, cue_end=end,
-                             target_phrase=doc[j].lower_)
+            found += [_named_in_front(sentence, code, rule.joint_stance, start, end, doc[j])
                       for code in dict.fromkeys(chain)]
         i = j
     return found
@@ -1055,10 +1059,7 @@ def _led_suffix(sentence: _Sentence) -> list[Stance]:
         # what is led: the noun the participle modifies ("the French- and U.K.-led coalition")
         led = next((t for t in doc[token.i + 1 : token.i + 4] if t.pos_ in {"NOUN", "PROPN"}),
                    token.head if token.head.i != token.i else token)
-        end = token.idx + len(token.text)
-        found += [Stance(code, stance, sentence.text[doc[j + 1].idx : end], "", "", target=led.text,
-                         target_head=led.lemma_.lower(), cue_start=doc[j + 1].idx, cue_end=end,
-                         target_phrase=led.lower_)
+        found += [_named_in_front(sentence, code, stance, doc[j + 1].idx, token.idx + len(token.text), led)
                   for code in codes]
     return found
 
@@ -1079,9 +1080,15 @@ def _unhyphenated_led(sentence: _Sentence) -> list[Stance]:
         led, start, end = token.head, doc[token.i - 1].idx, token.idx + len(token.text)
         while led.dep_ in {"nmod", "compound"} and led.head.pos_ in {"NOUN", "PROPN"}:
             led = led.head  # "the EU hosted Brussels Conference": what is hosted is the conference
-        found.append(Stance(actors[token.i - 1].code, stance, sentence.text[start:end], "", "", target=led.text,
-                            target_head=led.lemma_.lower(), cue_start=start, cue_end=end, target_phrase=led.lower_))
+        found.append(_named_in_front(sentence, actors[token.i - 1].code, stance, start, end, led))
     return found
+
+
+def _named_in_front(sentence: _Sentence, code: str, stance: str, start: int, end: int, target) -> Stance:
+    """The stance of a country written in front of what it is about ("the Franco-German plan", "a Qatar-brokered
+    truce"): the words from start to end are its cue, target the noun."""
+    return Stance(code, stance, sentence.text[start:end], "", "", target=target.text,
+                  target_head=target.lemma_.lower(), cue_start=start, cue_end=end, target_phrase=target.lower_)
 
 
 def _merge(stances: list[Stance]) -> list[Stance]:
@@ -1124,19 +1131,24 @@ _WORD = re.compile(r"[a-z]+")
 def _first_words() -> tuple[frozenset[str], re.Pattern | None]:
     """Every written form of every cue's first word ("lead", "leads", "led", "leading"), from the English model's own
     lemmatizer tables read backwards; without them, a pattern of the words' first letters."""
-    inflected = _inflections()
-    if inflected is None:
+    forms = _written_forms(rules().first_words)
+    if forms is None:
         stems = sorted({w[: max(4, len(w) - 2)] for w in rules().first_words}, key=len, reverse=True)
         return frozenset(), re.compile(r"\b(?:" + "|".join(re.escape(s) for s in stems) + r")", re.I)
-    return frozenset(form for word in rules().first_words for form in inflected(word)), None
+    return forms, None
 
 
 @lru_cache(maxsize=1)
 def _deed_forms() -> frozenset[str]:
-    """The deed verbs of positions.yaml in every written form."""
+    """The deed verbs of positions.yaml in every written form (as listed, where the model has no lemma tables)."""
+    forms = _written_forms(rules().deed_verbs)
+    return frozenset(rules().deed_verbs) if forms is None else forms
+
+
+def _written_forms(lemmas) -> frozenset[str] | None:
+    """Every written form of these lemmas, or None when the model has no lemmatizer tables."""
     inflected = _inflections()
-    deeds = rules().deed_verbs
-    return frozenset(deeds) if inflected is None else frozenset(f for verb in deeds for f in inflected(verb))
+    return None if inflected is None else frozenset(form for lemma in lemmas for form in inflected(lemma))
 
 
 def _inflections():
