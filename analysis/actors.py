@@ -102,6 +102,7 @@ class ArticleContext:
     participants: tuple[str, ...] = ()  # a government text's parties named in its lead (a call's, a meeting's)
     joint: bool = False  # the text is a joint statement of its participants: its "we" is all of them
     titles: dict[str, str] = field(default_factory=dict)  # an office the article gives a country -> its code
+    unlisted_voice: bool = False  # the text speaks as a group it names by its label only ("we, the G7"): no one's
 
     def previous(self, sentence: int, kind: str) -> str | None:
         """The actor an anaphor of this kind points to: the first such actor of the nearest earlier sentence of the

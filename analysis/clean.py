@@ -225,9 +225,11 @@ def _candidates(draft: _Draft) -> set[int]:
         # The sentence that introduces a quoted text is its lede, a list of names as it may be ("The Foreign
         # Ministers of Canada, France, ... issued the following statement:"), with perhaps "Begin Text:" after it.
         before = [i for i in draft.nonblank if i < first]
+        marked = False  # "Begin Text:" between them: what stands before it introduces the text, whatever its end
         while before and _words(normal[before[-1]]) <= 3 and not _TERMINAL.search(normal[before[-1]]):
-            before.pop()
-        if before and rule[before[-1]] is None and _introduces(normal[before[-1]]):
+            marked = marked or normal[before.pop()].endswith(":")
+        if before and rule[before[-1]] is None and (
+                _introduces(normal[before[-1]]) or (marked and _is_sentence(normal[before[-1]], min_words=8))):
             candidate.add(before[-1])
     return candidate
 

@@ -52,10 +52,12 @@ class _Gazetteer:
         surface = surface.strip()
         if not surface:
             return
-        key = (label, surface)
-        # A surface shared by two entities (a demonym of two countries) goes to the more populous one.
-        if key not in self.claims or population > self.claims[key][0]:
-            self.claims[key] = (population, entity_id)
+        # "Côte d'Ivoire" is as often typeset "Côte d’Ivoire": both spellings name it
+        for written in dict.fromkeys([surface, surface.replace("'", "’"), surface.replace("’", "'")]):
+            key = (label, written)
+            # A surface shared by two entities (a demonym of two countries) goes to the more populous one.
+            if key not in self.claims or population > self.claims[key][0]:
+                self.claims[key] = (population, entity_id)
 
     def patterns(self) -> list[dict]:
         """One EntityRuler pattern per claimed surface, in a stable order."""

@@ -124,6 +124,7 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
     for found in context.mentions.values():
         found.sort(key=lambda m: m.position)
     title = str(meta.get("title") or "")
+    context.unlisted_voice = _unlisted_voice(texts, context)
     if context.author:
         context.participants, context.joint = _parties(texts, context, title)
         # a readout's headline names its parties too ("Secretary Blinken's Call with Polish Foreign Minister Rau")
@@ -138,13 +139,44 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
     return context
 
 
+def _unlisted_voice(texts: list[str], context: ArticleContext) -> bool:
+    """Whether a lead sentence speaks as a group of countries it names by its label only ("we, the Leaders of the
+    Group of Seven (G7)"), listing fewer than two of its members."""
+    joint = load_yaml("positions.yaml")["joint"]
+    voices, groups = tuple(joint["group_voice"]), _group_forms()
+    lead = range(min(len(texts), int(joint["lead_sentences"])))
+    if any(len(_listed(texts[i], context.mentions.get(i, []))) >= 2 for i in lead):
+        return False  # "The Troika (the United States, the United Kingdom and Norway) ...": it says who they are
+    for i in lead:
+        lower = texts[i].lower()
+        for voice in voices:
+            at = lower.find(voice)
+            said = texts[i][at + len(voice):at + len(voice) + 80] if at >= 0 else ""
+            if said and groups.search(said):
+                return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _group_forms() -> re.Pattern:
+    """The written forms of the gazetteer's groups of countries ("G7", "Group of Seven") as one pattern."""
+    from analysis.nlp import entity_patterns
+
+    groups = words().country_groups
+    forms = {p["pattern"] for p in entity_patterns() if p["id"] in groups and isinstance(p["pattern"], str)}
+    return re.compile(r"\b(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + r")\b")
+
+
 def _introductions(texts: list[str]) -> list[int]:
     """The lead sentences that introduce a quoted text: they say so, or "Begin Text" follows them."""
     joint = load_yaml("positions.yaml")["joint"]
     lead = range(min(len(texts), int(joint["lead_sentences"])))
     starts = tuple(joint["text_start"])
     found = [i for i in lead if any(w in texts[i].lower() for w in joint["introductions"])]
-    return found + [i - 1 for i in lead if i > 0 and texts[i].lower().strip(" :.").startswith(starts)]
+    # "The following statement was issued by the United States as Chair. It is endorsed by 93 other countries: ...":
+    # the sentence after an introduction may name its authors
+    after = [i + 1 for i in found if i + 1 in lead]
+    return found + after + [i - 1 for i in lead if i > 0 and texts[i].lower().strip(" :.").startswith(starts)]
 
 
 def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tuple[tuple[str, ...], bool]:

@@ -60,6 +60,7 @@ class Rules:
     enforcing: frozenset[str]
     purpose_marks: frozenset[str]
     statement_nouns: frozenset[str]
+    threat_subjects: frozenset[str]
     joint_stance: str
     participles: dict[str, str]  # "-led", "-brokered", "-backed": the lemma after a hyphen -> the stance it states
     first_words: frozenset[str]  # every cue's first word, lower-case: the cheap test before parsing
@@ -98,7 +99,7 @@ _LISTS = {
     "attendance": "attendance", "violence": "violence", "hospitality": "hospitality", "documents": "documents",
     "deed_verbs": "deed_verbs", "topic_stop": "topic_stop_words", "appeal_verbs": "appeal_verbs",
     "generic_targets": "generic_targets", "punitive": "punitive", "enforcing": "enforcing",
-    "purpose_marks": "purpose_marks", "statement_nouns": "statement_nouns",
+    "purpose_marks": "purpose_marks", "statement_nouns": "statement_nouns", "threat_subjects": "threat_subjects",
 }
 
 
@@ -211,6 +212,9 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     holders = [code for code in dict.fromkeys(holders) if code]
     if not holders or (speaker is not None and speaker.lemma_.lower() in rules().documents):
         return []  # nobody's, or what a plan's or a draft's text says ("Point 8 said: NATO agrees ...")
+    if cue.pos == "verb" and token.lemma_.lower() in rules().reporting and any(
+            c.dep_ == "ccomp" and _subject_child(c) is not None for c in token.children):
+        return []  # "He reiterated the United States stood ready to help": the clause says whose stance it is
     # A verb cue's own negation only ("did not rule out sending" does not negate "sending"); an adjective's or
     # noun's also through the copula or light verb it hangs on.
     # A stance noun that is the subject ("Germany's support will not waver") takes no negation or modal from the
@@ -221,28 +225,22 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     if own_verb and any(c.dep_ == "aux" and c.lower_ in rules().demand_modals for c in clause.children) and not \
             _first_person_subject(clause):
         return []  # "Iran must cooperate": what someone demands of the holder; "we must support" is the speaker's
-    if cue.when == "action" and not _of_action(token, target):
-        return []  # "considers it a priority" is a judgement; "considers sending" is openness
-    if (cue.when == "object" and target is None) or (cue.when == "thing" and (target is None
-                                                                              or _of_action(token, target))):
+    if not _fits(sentence, token, cue, target, clause):
         return []
-    if _an_event(sentence, token, cue, target) or _in_condition(token):
-        return []
-    if cue.about and (target is None or target.lemma_.lower() not in cue.about):
-        return []
-    if any(c.dep_ == "mark" and c.lower_ in rules().purpose_marks for c in clause.children):
-        return []  # "so it can defend itself": a purpose, not a stance
     if cue.when == "negated":
         if not negated:
             return []
     elif negated:
         stance = cue.negated or rules().negated.get(stance, stance)
+        if stance == "none":
+            return []  # "will not target food exports": not doing it is no stance of its own
     if stance == "committed" and token.lemma_.lower() in rules().enforcing and target is not None and \
             target.lemma_.lower() in rules().punitive:
         stance = "opposed"  # "will implement sanctions on Russia": opposed to whom they hit
     if stance == "committed" and any(c.dep_ == "aux" and c.lower_ in rules().open_modals for c in clause.children):
         stance = "open"
-    conditions = _condition(clause, token if cue.pos == "verb" else None)
+    conditions = _condition(clause, token if cue.pos == "verb" else None) or (
+        _threatened(token) if stance != "conditional" else "")
     if conditions:
         stance = "conditional"
     elif stance == "conditional":
@@ -264,6 +262,36 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
                    terms, token.idx, end.idx + len(end.text), named[:80]) for code in holders]
 
 
+def _fits(sentence: _Sentence, token, cue: Cue, target, clause) -> bool:
+    """Whether a cue is used as the stance it names: with what its entry asks for, not an event, a condition or a
+    purpose."""
+    if cue.when == "action" and not _of_action(token, target):
+        return False  # "considers it a priority" is a judgement; "considers sending" is openness
+    if (cue.when == "object" and target is None) or (cue.when == "thing" and (target is None
+                                                                              or _of_action(token, target))):
+        return False
+    if _an_event(sentence, token, cue, target) or _in_condition(token):
+        return False
+    if cue.about and (target is None or target.lemma_.lower() not in cue.about):
+        return False
+    if cue.when == "threat" and not _threatened(token):
+        return False  # "the consequences of the war" warn of nothing
+    # "so it can defend itself": a purpose, not a stance
+    return not any(c.dep_ == "mark" and c.lower_ in rules().purpose_marks for c in clause.children)
+
+
+def _threatened(token) -> str:
+    """What a warning is about, when its clause's subject is "any ..." ("any use of such weapons would be met with
+    severe consequences", "anyone purchasing oil from Iran faces U.S. sanctions"): the condition of a conditional
+    stance, else ""."""
+    verb = next((a for a in (token, *token.ancestors) if a.pos_ in {"VERB", "AUX"}), None)
+    subject = _subject_child(verb) if verb is not None else None
+    if subject is None or not (subject.lower_ in rules().threat_subjects or any(
+            c.dep_ == "det" and c.lower_ == "any" for c in subject.children)):
+        return ""
+    return _phrase(subject)[:200]
+
+
 def _in_condition(token) -> bool:
     """Whether a cue is inside a condition clause ("until it restores democracy", "if Iran drops its demands"): what
     a condition says is asked of someone, not their stance."""
@@ -272,6 +300,10 @@ def _in_condition(token) -> bool:
         if node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in rule.condition_marks for c in node.children):
             return True
     return False
+
+
+# Determiners of a definite description that points back ("the ministers", "these countries", "both sides").
+_DEFINITE = frozenset({"the", "these", "those", "both"})
 
 
 def _first_person_subject(clause) -> bool:
@@ -309,10 +341,12 @@ def _of_action(token, target) -> bool:
 def _verb_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of a verb: the subject (the agent of a passive) and the object, complement or
     prepositional object."""
-    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children)
+    # "was co-hosted by Spain": a participle the parser hangs on "was" as a complement, with its agent
+    passive = any(c.dep_ in {"nsubjpass", "auxpass"} for c in token.children) or (
+        token.tag_ == "VBN" and token.dep_ == "acomp" and any(c.dep_ == "agent" for c in token.children))
     if passive:
         agent = next((c for c in token.children if c.dep_ == "agent"), None)
-        subject = _subject_child(token)
+        subject = _subject_child(token if token.dep_ != "acomp" else token.head)
         if token.lower_ in _adjective_forms() and subject is not None:  # "is disturbed by", "is committed to"
             return holders_of(sentence, subject), _object(token, cue), token
         agent = agent if agent is not None else _statement_by(token)
@@ -324,8 +358,9 @@ def _verb_cue(sentence: _Sentence, token, cue: Cue):
     if subject is None:
         return [], _object(token, cue), clause
     if clause is token and token.dep_ == "acl" and subject.head.dep_ == "agent":
-        # "aid provided by Germany": what the participle describes is what it is about
-        return _subject_holders(sentence, subject, clause, cue), _object(token, cue) or token.head, clause
+        # "aid provided by Germany", "the atrocities committed by Russia's forces on the territory of Ukraine": what
+        # the participle describes is what it is about
+        return _subject_holders(sentence, subject, clause, cue), token.head, clause
     if subject.lower_ in _RELATIVE and clause.dep_ == "relcl":
         return holders_of(sentence, clause.head), _object(token, cue), clause
     if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in rules().appeal_verbs and any(
@@ -402,11 +437,16 @@ def _adj_cue(sentence: _Sentence, token, cue: Cue):
         return [], None, token  # "citizens subject to detention": describes someone, states no stance
     subject, clause = _subject(clause)
     target = _object(token, cue)
-    if subject is None:
-        return [], target, clause
+    if subject is None or (cue.when == "attributive" and token.dep_ == "oprd" and
+                           not any(c.dep_ == "dobj" for c in token.head.children)):
+        return [], target, clause  # "the war it started unprovoked" describes the subject's deed; "called it
+        # abhorrent" the object
     if target is None and cue.about and subject.i not in sentence.actors and subject.lemma_.lower() in cue.about:
         target = subject  # "the door to talks remains open": what is open is the subject; the speaker holds it
-    return _subject_holders(sentence, subject, clause, cue), target, clause
+    holders = _subject_holders(sentence, subject, clause, cue)
+    if not holders and cue.when == "attributive" and subject.pos_ == "NOUN":
+        return _attributive(sentence, token, cue, noun=subject)  # "such steps would be counterproductive"
+    return holders, target, clause
 
 
 def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
@@ -415,8 +455,11 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
     author."""
     if noun is None:
         noun = token.head
-        while noun.dep_ in {"amod", "conj"} and noun.pos_ == "ADJ":
+        # "premeditated, unprovoked, and unjustified attack": a participle may lead the adjectives
+        while noun.dep_ in {"amod", "conj"} and (noun.pos_ == "ADJ" or noun.tag_ == "VBN"):
             noun = noun.head
+    if noun.pos_ not in {"NOUN", "PROPN"}:
+        return [], noun, noun.head  # "the war it started unprovoked": no noun it describes
     own = noun is token  # a condemning noun, not an adjective on one
     deed = noun.head.head if own and noun.dep_ == "pobj" and noun.head.lower_ == "of" else noun  # "war of aggression"
     agents = {c for owner in {noun, deed} for child in owner.children
@@ -431,6 +474,9 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
     for verb in noun.ancestors:
         if verb.pos_ not in {"VERB", "AUX"}:
             continue
+        if deed.dep_ == "pobj" and deed.head.head.i == verb.i and deed.head.lower_ in {"in", "by", "with", "through"} \
+                and cue.when != "threat":
+            return [], noun, verb  # "chose to invade Ukraine in an unprovoked war": the means of the subject's deed
         subject, clause = _subject(verb)
         if subject is not None and subject.lower_ not in _RELATIVE:
             found = holders_of(sentence, subject, clause=clause)
@@ -451,7 +497,7 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
 def _noun_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of a stance noun: its possessor or country modifier, the "of"/"by" phrase, else the
     subject of the light verb it is the object of ("expressed support for")."""
-    if cue.when == "attributive":  # "against Russia's aggression": the clause's subject is opposed, not Russia
+    if cue.when in {"attributive", "threat"}:  # "against Russia's aggression": the clause's subject is opposed
         return _attributive(sentence, token, cue, noun=token)
     if token.dep_ == "pobj" and token.head.lower_ == "for" and token.head.head.lemma_.lower() in rules().appeal_verbs:
         return [], _object(token, cue), token  # "calls for the withdrawal of Russian forces": asked of them
@@ -484,6 +530,8 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
     if token.dep_ in {"dobj", "attr", "pobj"} and verb.lemma_.lower() in rules().light_verbs | {"in", "of"}:
         if verb.pos_ == "ADP":
             verb = verb.head
+        if token.dep_ == "pobj" and any(c.dep_ == "dobj" and c.pos_ == "NOUN" for c in verb.children):
+            return [], target, verb  # "take note of the initiatives": the verb's own object says what is done
         subject, clause = _subject(verb)
         if subject is not None:
             return holders_of(sentence, subject, clause=clause), target, clause
@@ -533,6 +581,10 @@ def _subject(verb):
         elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
             # "joined Iraq in condemning", "have been leaders in condemning": the one doing the verb above
             above = verb.head.head
+            thanked = next((c for c in above.children if c.dep_ == "dobj" and _may_act(c)), None) \
+                if verb.head.lower_ == "for" and above.pos_ == "VERB" else None
+            if thanked is not None:
+                return thanked, verb  # "applauded the EU for convening the conference": the EU convened it
             verb = above.head if above.dep_ in {"attr", "dobj"} and above.pos_ == "NOUN" else above
         elif verb.dep_ == "relcl":
             return next((c for c in verb.children if c.lower_ in _RELATIVE), verb.head), verb
@@ -654,7 +706,11 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
     lower = token.lower_
     aw = words()
     if token.ent_id_ in aw.country_groups:
-        # "the entire G7 now supports": the countries the article has named acting together, if it has
+        # "The Troika (United States, United Kingdom, and Norway) urges": the members it is given; "the entire G7 now
+        # supports": the countries the article has named acting together, if it has
+        found = [c for c in _modifier_actors(sentence, token) if c]
+        if len(found) >= 2:
+            return found
         found = _group(sentence.context, False, True, sentence.index) if sentence.context is not None else []
         return found if len(found) >= 3 else []
     if lower in _RELATIVE and token.head.dep_ == "relcl":
@@ -672,7 +728,18 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
         found = _modifier_actors(sentence, token)
         if found:
             return found
-        the = any(c.lower_ == "the" for c in token.children)
+        first = token
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        # "The Secretary and Foreign Ministers": a conjunct shares the article of the first
+        the = any(c.lower_ in _DEFINITE for c in (*token.children, *first.children) if c.dep_ in {"det", "predet"})
+        if lower == "group" and sentence.context is not None and (the or any(c.lower_ == "this" for c in
+                                                                               token.children)):
+            # "This group of countries agreed ...": the latest group the article named
+            of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            if of is not None and any(g.lower_ in aw.plural_definites for g in of.children):
+                found = _group(sentence.context, False, True, sentence.index)
+                return found if len(found) >= 2 else []
         if the and lower in aw.plural_definites and sentence.context is not None:
             return _group(sentence.context, False, True, sentence.index)
         if (token.pos_ != "PROPN" or title) and the and sentence.context is not None:
@@ -752,12 +819,33 @@ def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
             code = _nearest_before(sentence, token, aw.third_person[lower])
             if code:
                 return [code]
+        if lower in aw.group_pronouns:
+            named = _pair_before(sentence, token)
+            if named:
+                return named  # "the partnership with Canada and Germany and their solidarity"
         if context is None:
             return []
         if lower in aw.first_person | aw.group_pronouns:
             return _group(context, lower in aw.first_person, speaker is None, sentence.index)
         code = context.previous(sentence.index, aw.third_person[lower])
         return [code] if code else []
+    return []
+
+
+def _pair_before(sentence: _Sentence, token) -> list[str]:
+    """The coordinated countries named last before a plural pronoun in its sentence ("Canada and Germany ... their"),
+    if the nearest country before it is one of several joined by "and"."""
+    for i in range(token.i - 1, -1, -1):
+        entity = sentence.actors.get(i)
+        if entity is None or entity.kind in {"person", "demonym"}:
+            continue
+        named = sentence.doc[i]
+        first = named
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        members = [first, *first.conjuncts]
+        codes = [sentence.actors[m.i].code for m in members if m.i in sentence.actors]
+        return list(dict.fromkeys(codes)) if len(set(codes)) >= 2 else []
     return []
 
 
@@ -787,6 +875,8 @@ def _group(context: ArticleContext, first_person: bool, unreported: bool, index:
     "we" the publisher."""
     if context.group and (not first_person or context.author is None or context.author in context.group):
         return list(context.group)
+    if first_person and context.unlisted_voice:
+        return []  # "we, the G7": a group the text does not list, not its publisher
     if first_person:
         if context.joint and len(context.participants) >= 2 and unreported:
             return list(context.participants)
@@ -931,7 +1021,8 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
         if node.pos_ in {"VERB", "AUX"} and node.lemma_.lower() in rules().generic_targets:
             # "working with allies to keep pressure on Russia": a generic verb's purpose names the topic
             purpose = next((c for c in node.children if c.dep_ in {"xcomp", "advcl"} and c.pos_ == "VERB"), None)
-            found = next((c for c in purpose.children if c.dep_ == "dobj"), None) if purpose is not None else None
+            found = None if purpose is None else next((c for c in purpose.children if c.dep_ == "dobj"), None) \
+                or _prep_object(purpose)[1]
             node = found if found is not None else node
         if node.pos_ in {"VERB", "AUX"}:  # "welcomed that the talks resumed": what the clause is about
             subject = _subject_child(node)
@@ -961,10 +1052,23 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
     terms = [c.lemma_.lower() for c in modifiers if c.i not in sentence.actors and c.pos_ in {"NOUN", "PROPN"}]
     if pobj is not None:
         terms.append("@" + sentence.actors[pobj.i].code if pobj.i in sentence.actors else pobj.lemma_.lower())
-    words_ = _label_words([c for c in modifiers if c.dep_ != "poss"] + [node])
+    words_ = _label_words(_named_span(node, [c for c in modifiers if c.dep_ != "poss"]))
     if pobj is not None:
         words_ += [prep.lower_] + [_word(c) for c in pobj.children if c.dep_ == "compound"] + [_word(pobj)]
     return node.lemma_.lower(), " ".join(terms), " ".join(words_)
+
+
+def _named_span(node, modifiers) -> list:
+    """The words that name a target: its modifiers and head, or the words between them as written when they are
+    one short run of the phrase ("sovereignty and territorial integrity", not "sovereignty integrity")."""
+    if not modifiers:
+        return [node]
+    span = node.doc[min(m.i for m in modifiers) : node.i + 1]
+    inside = {t.i for t in node.subtree}
+    if len(span) <= 6 and all(t.i in inside and (t.is_alpha or t.text == "-") and t.dep_ not in {"poss", "det"}
+                              and (t.is_alpha is False or t.lower_ not in rules().topic_stop) for t in span):
+        return list(span)
+    return [*modifiers, node]
 
 
 def _inner(node, skip: set[str]):

@@ -126,11 +126,13 @@ def _defined(row, defined: list[Topic], reach: int = 60) -> str | None:
 
 
 def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
-    """Row number -> group label for the rows wanted: targets with one head word are one group, and heads that one
-    modifier joins ("peace plan", "peace talks") are one group, labelled by its most frequent phrase."""
+    """Row number -> group label for the rows wanted: targets with one head word are one group, a head joins the
+    group of a more frequent head its characteristic modifier ties it to ("peace plan", "peace proposal"), and
+    the group is labelled by its most frequent phrase."""
     _, generic = _settings()
     keys: dict[int, tuple[str, list[str]]] = {}
     about: dict[int, str] = {}  # row -> the country its target is about ("@RUS"), if any
+    borrowed: set[int] = set()  # rows whose head is a modifier standing in for a generic head
     for i, (head, terms, want) in enumerate(zip(positions["target_head"], positions["target_terms"], wanted)):
         if not want:
             continue
@@ -140,24 +142,10 @@ def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
         head = str(head or "")
         if not head or head in generic:
             head, modifiers = (modifiers[0], modifiers[1:]) if modifiers else ("", [])
+            borrowed.add(i)  # the phrase written for "the authorities' efforts" names the efforts, not the group
         if head:
             keys[i] = (head, modifiers)
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
-    by_modifier: dict[str, set[str]] = {}
-    for head, modifiers in keys.values():
-        parent.setdefault(head, head)
-        for modifier in modifiers:
-            by_modifier.setdefault(modifier, set()).add(head)
-    for heads in by_modifier.values():
-        first, *rest = sorted(heads)
-        for other in rest:
-            parent[root(other)] = root(first)
+    root = _joined(list(keys.values())).get
     # A group is split by the country its targets are about; targets about none join the group's only country.
     countries: dict[str, set[str]] = {}
     for i, (head, _) in keys.items():
@@ -171,12 +159,18 @@ def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
     heads: dict[tuple, Counter] = {}
     named: dict[tuple, Counter] = {}  # the phrases the extractor wrote for the targets, per group and head word
     written = list(positions["target_phrase"]) if "target_phrase" in positions else [""] * len(positions)
+    # Each article counts once per phrase: a joint statement of twenty signatories repeats its wording twenty times.
+    documents = list(positions["document"]) if "document" in positions else list(range(len(positions)))
+    counted: set[tuple] = set()
     for i, (head, modifiers) in keys.items():
-        group = group_of[i]
+        group, phrase = group_of[i], str(written[i] or "").strip()
+        seen = (documents[i], group, head, tuple(modifiers[:1]), phrase)
+        if seen in counted:
+            continue
+        counted.add(seen)
         phrases.setdefault(group, Counter())[" ".join(modifiers[:1] + [head])] += 1
         heads.setdefault(group, Counter())[head] += 1
-        phrase = str(written[i] or "").strip()
-        if phrase:
+        if phrase and i not in borrowed:
             named.setdefault((group, head), Counter())[phrase] += 1
     labels = {}
     for group, counts in phrases.items():
@@ -184,6 +178,38 @@ def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
         best = named.get((group, top), Counter()).most_common(1)
         labels[group] = best[0][0][:1].upper() + best[0][0][1:] if best else _label(counts, top)
     return {i: labels[group_of[i]] for i in keys}
+
+
+def _joined(targets: list[tuple[str, list[str]]]) -> dict[str, str]:
+    """Head word -> the head of its group: a head joins the most frequent head that shares its characteristic
+    modifier (the one on at least half its targets, and the most frequent one of the other head), or that is
+    that modifier ("sovereignty and territorial integrity"). One step only: joins through a chain of shared
+    modifiers ("energy security", "security cooperation", "cooperation programme") made one topic of a whole
+    corpus."""
+    count: Counter = Counter()
+    modifiers: dict[str, Counter] = {}
+    for head, words in targets:
+        count[head] += 1
+        modifiers.setdefault(head, Counter()).update(set(words))
+    def top(head: str) -> str:
+        common = modifiers[head].most_common()
+        return min(w for w, n in common if n == common[0][1]) if common else ""
+    tops = {head: top(head) for head in count}
+    order = sorted(count, key=lambda h: (-count[h], h))
+    rank = {head: n for n, head in enumerate(order)}
+    group: dict[str, str] = {}
+    first_with_top: dict[str, str] = {}  # a modifier -> the most frequent root whose characteristic modifier it is
+    for head in order:
+        mark = tops[head]
+        joined = None
+        if mark and 2 * modifiers[head][mark] >= count[head]:
+            found = [r for r in (first_with_top.get(mark), first_with_top.get(head),
+                                 mark if group.get(mark) == mark else None) if r]
+            joined = min(found, key=rank.__getitem__) if found else None
+        group[head] = joined or head
+        if joined is None and mark:
+            first_with_top.setdefault(mark, head)
+    return group
 
 
 def _label(counts: Counter, head: str) -> str:

@@ -1,4 +1,4 @@
-"""The positions gate on real news: a development set of 78 public-domain and CC BY articles on many stories,
+"""The positions gate on real news: a development set of 163 public-domain and CC BY articles on many stories,
 annotated by two independent readers (tests/resources/positions_dev). Rules were tuned on its `tune` half only;
 this gate reports the `held_back` half.
 
