@@ -3,7 +3,7 @@
 __version__ = "0.1.0"
 
 # Bump when a change alters any per-article result (`tables.Parts`), so stored results are recomputed.
-ANALYSIS_VERSION = "6"  # 5: holders beyond the subject, organisations alone, country groups, Kosovo; topic targets
+ANALYSIS_VERSION = "6"  # 6: group voices, signatories after an introduction, apostrophes, topic groups
 # Bump when a change alters only the corpus-level tables `registry.assemble` derives from per-article results, so a
 # store assembles them again without analysing any article again. 2: rewrites found with hashed features.
 # 3: those features hashed by pandas, with the stop words of analysis/data/stop_words.yaml.

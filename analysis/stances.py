@@ -318,16 +318,28 @@ def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
     done = {c.lemma_.lower() for c in token.children if c.dep_ in {"xcomp", "ccomp"}} | {what}
     # "joined the call" is attendance; "backed calls for a ceasefire" is not
     asks = target is not None and any(c.dep_ == "prep" and c.lower_ in {"for", "on"} for c in target.children)
-    if cue.stance in {"committed", "open"} and done & rule.attendance and not asks:
-        return True
+    if cue.stance in {"committed", "open"} and done & rule.attendance and not asks and not (
+            cue.stance == "open" and _meets_a_state(sentence, token)):
+        return True  # "ready to meet the president" is a visit; "openness to meeting the DPRK" is not
     if what in rule.violence and (cue.stance in {"leading", "open"} or token.lemma_.lower() in rule.deed_verbs):
         return True  # "launched an attack", "committed atrocities": an act of war, not a position on it
     guest = target if target is not None or token.dep_ != "amod" else token.head  # "since Trump hosted Putin"
     if token.lemma_.lower() in rule.hospitality and guest is not None and (
             sentence.actors.get(guest.i, None) is not None and sentence.actors[guest.i].kind == "person"
-            or sentence.context is not None and guest.text in sentence.context.people):
-        return True
+            or sentence.context is not None and guest.text in sentence.context.people
+            or guest.lower_ in {"you", "them", "him", "her", "everyone", "everybody"}):
+        return True  # "hosted Putin", "I'd like to welcome you all"
     return token.sent.text.rstrip(" ”\"'").endswith("?")
+
+
+def _meets_a_state(sentence: _Sentence, token) -> bool:
+    """Whether what an open cue is about is meeting a country ("openness to meeting the DPRK"), not a person."""
+    for node in token.subtree:
+        if node.lemma_.lower() == "meet" and node.i != token.i:
+            met = next((c for c in node.children if c.dep_ == "dobj"), None)
+            entity = sentence.actors.get(met.i) if met is not None else None
+            return entity is not None and entity.kind not in {"person", "demonym"}
+    return False
 
 
 def _of_action(token, target) -> bool:
@@ -421,6 +433,11 @@ def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str
 
 def _adj_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of an adjective ("Chile is willing to", "Peru is against"): the copula's subject."""
+    small = _subject_child(token) if token.dep_ == "ccomp" and token.head.pos_ == "VERB" else None
+    if small is not None and token.head.lemma_ not in _COPULAS:
+        # "will hold the regime accountable": the one who holds it, about what it holds accountable
+        subject, clause = _subject(token.head)
+        return (_subject_holders(sentence, subject, clause, cue) if subject is not None else []), small, clause
     clause = token if any(c.dep_ in _SUBJECTS | {"nsubjpass"} for c in token.children) else token.head
     first = token
     while first.dep_ == "conj" and first.head.i != first.i:
@@ -501,6 +518,9 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
         return _attributive(sentence, token, cue, noun=token)
     if token.dep_ == "pobj" and token.head.lower_ == "for" and token.head.head.lemma_.lower() in rules().appeal_verbs:
         return [], _object(token, cue), token  # "calls for the withdrawal of Russian forces": asked of them
+    if token.dep_ == "dobj" and token.head.lemma_.lower() in rules().appeal_verbs and any(
+            c.dep_ == "xcomp" for c in token.head.children):
+        return [], None, token  # "urge the political leadership of South Sudan to act": whom the appeal addresses
     governing = _governing_cue(token) if token.dep_ in {"dobj", "pobj", "xcomp"} else None
     holders: list[str] = []
     used = None
@@ -724,6 +744,9 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
         if code:
             return [code]
     title = _title(token)
+    guests = _guests(sentence, token)
+    if guests:
+        return guests
     if token.lemma_.lower() in aw.actor_nouns or title or token.pos_ == "PROPN":
         found = _modifier_actors(sentence, token)
         if found:
@@ -741,7 +764,8 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
                 found = _group(sentence.context, False, True, sentence.index)
                 return found if len(found) >= 2 else []
         if the and lower in aw.plural_definites and sentence.context is not None:
-            return _group(sentence.context, False, True, sentence.index)
+            # "Turkey and Greece ... the leaders of the two countries": the pair the sentence named, when no group
+            return _group(sentence.context, False, True, sentence.index) or _pair_before(sentence, token)
         if (token.pos_ != "PROPN" or title) and the and sentence.context is not None:
             if token.lemma_.lower() in aw.definites or title in aw.definites:
                 kind = "person" if title or token.lemma_.lower() in aw.person_titles else "state"
@@ -753,6 +777,20 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
                 code = sentence.context.previous(sentence.index, kind)
                 return [code] if code else []
     return []
+
+
+def _guests(sentence: _Sentence, token) -> list[str]:
+    """"Her counterparts", "each Ally" in a government's readout of its talks: the other parties it names, when no
+    country modifies the noun."""
+    context = sentence.context
+    if token.lemma_.lower() not in {"counterpart", "ally"} or context is None or context.author is None:
+        return []
+    if any(c.dep_ in {"poss", "compound", "amod", "nmod"} and c.i in sentence.actors for c in token.children):
+        return []  # "Ukraine's allies", "his Polish counterpart"
+    if token.lemma_.lower() == "ally" and not any(c.lower_ == "each" for c in token.children):
+        return []
+    others = [c for c in context.participants if c != context.author]
+    return others if context.author in context.participants and len(others) >= 2 and not context.joint else []
 
 
 def _antecedent(sentence: _Sentence, noun) -> list[str]:
@@ -795,7 +833,8 @@ def _modifier_actors(sentence: _Sentence, token) -> list[str]:
     for child in token.children:
         if child.dep_ in {"poss", "compound", "amod", "nmod", "appos"}:
             found += [c for c in holders_of(sentence, child, modifier=True) if c not in found]
-        elif child.dep_ == "prep" and child.lower_ in {"of", "for"}:
+        elif child.dep_ == "prep" and (child.lower_ in {"of", "for"} or (
+                child.lower_ == "from" and token.lemma_.lower() in words().actor_nouns)):  # "leaders from Canada"
             pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
             if pobj is not None:
                 found += [c for c in holders_of(sentence, pobj, modifier=True) if c not in found]
@@ -873,6 +912,8 @@ def _group(context: ArticleContext, first_person: bool, unreported: bool, index:
     """"we" or "they" outside anyone's speech: the latest group of actors that held a stance together (for "we",
     only a group its publisher is part of), else the parties of a government's readout or joint statement, else for
     "we" the publisher."""
+    if first_person and context.joint and len(context.participants) >= 2 and unreported:
+        return list(context.participants)  # a joint statement's "we" is all its parties, whoever spoke last
     if context.group and (not first_person or context.author is None or context.author in context.group):
         return list(context.group)
     if first_person and context.unlisted_voice:
@@ -954,6 +995,9 @@ def _condition(clause, token=None) -> str:
         if child.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in rule.clause_conditions
                                          for c in child.children):
             return _phrase(child)
+        first = child.left_edge
+        if child.dep_ == "advcl" and first.lower_ in {"should", "were", "had"} and first.head.i == child.i:
+            return _phrase(child)  # "Should Russia attempt to use energy as a weapon, Germany will take action"
     return ""
 
 
