@@ -1096,9 +1096,15 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
     terms = [c.lemma_.lower() for c in modifiers if c.i not in sentence.actors and c.pos_ in {"NOUN", "PROPN"}]
     if pobj is not None:
         terms.append("@" + sentence.actors[pobj.i].code if pobj.i in sentence.actors else pobj.lemma_.lower())
+        # "the voices of the Cuban people", "of all Syrians": the country a demonym names is what it is about too
+        named = [c for c in (pobj, *pobj.children) if c.i in sentence.actors and sentence.actors[c.i].kind ==
+                 "demonym" and (c is pobj or c.dep_ == "amod")]
+        terms += ["@" + sentence.actors[named[0].i].code] if named and pobj.i not in sentence.actors else []
     words_ = _label_words(_named_span(node, [c for c in modifiers if c.dep_ != "poss"]))
     if pobj is not None:
-        words_ += [prep.lower_] + [_word(c) for c in pobj.children if c.dep_ == "compound"] + [_word(pobj)]
+        words_ += [prep.lower_] + [c.text if c.dep_ == "amod" else _word(c) for c in pobj.children
+                                   if c.dep_ == "compound" or (c.dep_ == "amod" and c.i in sentence.actors)] + [
+            _word(pobj)]
     return node.lemma_.lower(), " ".join(terms), " ".join(words_)
 
 

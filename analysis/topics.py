@@ -29,6 +29,14 @@ def _settings() -> tuple[str, frozenset[str]]:
     return data["unspecified"], frozenset(data["generic_targets"])
 
 
+@lru_cache(maxsize=1)
+def _contrary() -> frozenset[str]:
+    """Target heads that undo what modifies them ("erosion of rights", "violations of sovereignty"): never grouped
+    with it, so one topic holds stances of one direction."""
+    data = load_yaml("positions.yaml")
+    return frozenset(data["topic_contrary_heads"]) | frozenset(data["violence"]) | frozenset(data["punitive"])
+
+
 def unspecified_label() -> str:
     """The label of positions whose target names no topic."""
     return _settings()[0]
@@ -183,7 +191,8 @@ def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
 def _joined(targets: list[tuple[str, list[str]]]) -> dict[str, str]:
     """Head word -> the head of its group: a head joins the most frequent head that shares its characteristic
     modifier (the one on at least half its targets, and the most frequent one of the other head), or that is
-    that modifier ("sovereignty and territorial integrity"). One step only: joins through a chain of shared
+    that modifier ("sovereignty and territorial integrity"); a head that undoes its modifier joins none. One step
+    only: joins through a chain of shared
     modifiers ("energy security", "security cooperation", "cooperation programme") made one topic of a whole
     corpus."""
     count: Counter = Counter()
@@ -199,9 +208,13 @@ def _joined(targets: list[tuple[str, list[str]]]) -> dict[str, str]:
     rank = {head: n for n, head in enumerate(order)}
     group: dict[str, str] = {}
     first_with_top: dict[str, str] = {}  # a modifier -> the most frequent root whose characteristic modifier it is
+    contrary = _contrary()
     for head in order:
         mark = tops[head]
         joined = None
+        if head in contrary:
+            group[head] = head  # "the erosion of rights" is no topic of "human rights": a stance on it is the reverse
+            continue
         if mark and 2 * modifiers[head][mark] >= count[head]:
             found = [r for r in (first_with_top.get(mark), first_with_top.get(head),
                                  mark if group.get(mark) == mark else None) if r]
