@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from analysis.actors import ArticleContext, EntityActor, entity_actors, words
+from analysis.actors import ArticleContext, EntityActor, entity_actors, surface_forms, words
 from analysis.entities import catalog
 from analysis.lexicon import load_yaml
 
@@ -1097,9 +1097,10 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
     if pobj is not None:
         terms.append("@" + sentence.actors[pobj.i].code if pobj.i in sentence.actors else pobj.lemma_.lower())
         # "the voices of the Cuban people", "of all Syrians": the country a demonym names is what it is about too
-        named = [c for c in (pobj, *pobj.children) if c.i in sentence.actors and sentence.actors[c.i].kind ==
-                 "demonym" and (c is pobj or c.dep_ == "amod")]
-        terms += ["@" + sentence.actors[named[0].i].code] if named and pobj.i not in sentence.actors else []
+        named = [sentence.actors[c.i].code for c in pobj.children if c.dep_ == "amod" and c.i in sentence.actors
+                 and sentence.actors[c.i].kind == "demonym"]
+        people = surface_forms(frozenset({"demonym"})).get(pobj.text[:-1]) if pobj.text.endswith("s") else None
+        terms += ["@" + (named or [people])[0]] if (named or people) and pobj.i not in sentence.actors else []
     words_ = _label_words(_named_span(node, [c for c in modifiers if c.dep_ != "poss"]))
     if pobj is not None:
         words_ += [prep.lower_] + [c.text if c.dep_ == "amod" else _word(c) for c in pobj.children
