@@ -276,6 +276,8 @@ def _fits(sentence: _Sentence, token, cue: Cue, target, clause) -> bool:
         return False
     if cue.when == "threat" and not _threatened(token):
         return False  # "the consequences of the war" warn of nothing
+    if cue.when == "direct" and token.tag_ != "VBN" and not any(c.dep_ == "dobj" for c in token.children):
+        return False  # "will lead the mission", "the coalition led by France"; not "leading to casualties"
     # "so it can defend itself": a purpose, not a stance
     return not any(c.dep_ == "mark" and c.lower_ in rules().purpose_marks for c in clause.children)
 
@@ -362,6 +364,8 @@ def _verb_cue(sentence: _Sentence, token, cue: Cue):
         if token.lower_ in _adjective_forms() and subject is not None:  # "is disturbed by", "is committed to"
             return holders_of(sentence, subject), _object(token, cue), token
         agent = agent if agent is not None else _statement_by(token)
+        if subject is None and token.dep_ == "acl":
+            subject = token.head  # "the atrocities being committed by Russia's forces": what it describes
         if agent is not None:
             pobj = _pobj(agent)
             return (holders_of(sentence, pobj) if pobj is not None else []), subject, token
@@ -375,6 +379,9 @@ def _verb_cue(sentence: _Sentence, token, cue: Cue):
         return _subject_holders(sentence, subject, clause, cue), token.head, clause
     if subject.lower_ in _RELATIVE and clause.dep_ == "relcl":
         return holders_of(sentence, clause.head), _object(token, cue), clause
+    if token.dep_ == "relcl" and not any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in token.children):
+        # "the atrocities it is committing against ...", "the sanctions they imposed": what it describes is its object
+        return _subject_holders(sentence, subject, clause, cue), token.head, clause
     if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in rules().appeal_verbs and any(
             c.dep_ == "aux" and c.lower_ == "to" for c in clause.children):
         return [], _object(token, cue), clause  # "expects Peru to sign", parsed as a clause: asked of Peru
@@ -483,6 +490,11 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
               if child.dep_ in {"poss", "compound", "amod", "nmod"} or (child.dep_ == "prep" and child.lower_ == "by")
               for c in holders_of(sentence, next((g for g in child.children if g.dep_ == "pobj"), child)
                                   if child.dep_ == "prep" else child, modifier=True)}
+    # "the atrocities it is committing", "atrocities perpetrated by Russia's forces": the doer a clause on it names
+    for clause in (c for owner in {noun, deed} for c in owner.children if c.dep_ in {"relcl", "acl"}):
+        doer_ = _subject_child(clause) if clause.dep_ == "relcl" else _agent(clause)
+        if doer_ is not None and doer_.lower_ not in _RELATIVE:
+            agents |= set(holders_of(sentence, doer_, clause=clause))
     doer = deed.head
     # "killed, raped and committed"; the written form too ("wages" is lemmatised "wag")
     doing = {w for t in (doer, *doer.conjuncts) for w in (t.lemma_.lower(), t.lower_)}
