@@ -120,7 +120,7 @@ def article_context(texts: list[str], mentions: pd.DataFrame | None, paragraphs:
         for match in _titled_name().finditer(text):
             name = match.group(1)
             code = people.get(name) or people.get(name.split()[-1])
-            context.mentions.setdefault(index, []).append(Mention(index, match.start(), code, "person"))
+            context.mentions.setdefault(index, []).append(Mention(index, match.start(), code, "person", match.end()))
     for found in context.mentions.values():
         found.sort(key=lambda m: m.position)
     title = str(meta.get("title") or "")
@@ -184,7 +184,8 @@ def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tupl
     their joint statement (its title or lead says so)."""
     joint = load_yaml("positions.yaml")["joint"]
     lead = range(min(len(texts), int(joint["lead_sentences"])))
-    named = [m.code for i in lead for m in context.mentions.get(i, []) if m.code and m.kind == "person"]
+    named = [m.code for i in lead for m in context.mentions.get(i, []) if m.code and m.kind == "person"
+             and _takes_part(texts[i], m, joint["discussed"])]
     # The sentence that says it is a joint statement names who makes it ("released by the ministers of X and Y");
     # so does the one that introduces a quoted text, or the one just before "Begin Text".
     says = [i for i in lead if any(w in texts[i].lower() for w in joint["texts"])] + _introductions(texts)
@@ -198,6 +199,15 @@ def _parties(texts: list[str], context: ArticleContext, title: str = "") -> tupl
         named_states = [_listed(texts[i], context.mentions.get(i, [])) for i in lead]
         signatories = next((found for found in named_states if len(found) >= 2), [])
     return tuple(dict.fromkeys([context.author, *titled, *signatories, *named])), joint_text
+
+
+def _takes_part(text: str, mention: Mention, discussed: list[str]) -> bool:
+    """Whether a person a lead sentence names is one of its parties: not a possessor ("President Putin's war") and
+    not named after what was discussed ("to discuss ... President Putin")."""
+    if mention.end >= 0 and text[mention.end:mention.end + 2] in {"'s", "’s"}:
+        return False
+    before = text[:mention.position].lower()
+    return not any(f" {word} " in f" {before} " or before.rstrip().endswith(word) for word in discussed)
 
 
 # Capitalised names joined by hyphens: "U.S.-EU-Canada", "Republic of Korea-U.S.-Japan Trilateral Meeting".
