@@ -58,6 +58,7 @@ class _Rules:
     end_markers: re.Pattern
     body_prefixes: re.Pattern | None
     section_label_max_words: int
+    text_markers: re.Pattern | None = None  # a line that starts a quoted text ("Begin Text:")
 
 
 @lru_cache(maxsize=1)
@@ -72,7 +73,9 @@ def _rules() -> _Rules:
     markers = re.compile("^(?:" + "|".join(f"(?:{p})" for p in data["end_markers"]) + ")$", re.IGNORECASE)
     prefixes = data.get("body_prefixes") or []
     prefix_re = re.compile("^(?:" + "|".join(f"(?:{p})" for p in prefixes) + ")", re.IGNORECASE) if prefixes else None
-    return _Rules(tuple(rules), markers, prefix_re, int(data.get("section_label_max_words", 3)))
+    starts = data.get("text_markers") or []
+    start_re = re.compile("^(?:" + "|".join(f"(?:{p})" for p in starts) + ")$", re.IGNORECASE) if starts else None
+    return _Rules(tuple(rules), markers, prefix_re, int(data.get("section_label_max_words", 3)), start_re)
 
 
 def _normal(text: str) -> str:
@@ -227,7 +230,8 @@ def _candidates(draft: _Draft) -> set[int]:
         before = [i for i in draft.nonblank if i < first]
         marked = False  # "Begin Text:" between them: what stands before it introduces the text, whatever its end
         while before and _words(normal[before[-1]]) <= 3 and not _TERMINAL.search(normal[before[-1]]):
-            marked = marked or normal[before.pop()].endswith(":")
+            line = normal[before.pop()]
+            marked = marked or bool(_rules().text_markers and _rules().text_markers.match(line))
         if before and rule[before[-1]] is None and (
                 _introduces(normal[before[-1]]) or (marked and _is_sentence(normal[before[-1]], min_words=8))):
             candidate.add(before[-1])

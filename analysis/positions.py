@@ -147,12 +147,10 @@ def _unlisted_voice(texts: list[str], context: ArticleContext) -> bool:
     lead = range(min(len(texts), int(joint["lead_sentences"])))
     if any(len(_listed(texts[i], context.mentions.get(i, []))) >= 2 for i in lead):
         return False  # "The Troika (the United States, the United Kingdom and Norway) ...": it says who they are
+    spoken = re.compile(r"\b(?:" + "|".join(re.escape(v) for v in voices) + r")\b", re.I)
     for i in lead:
-        lower = texts[i].lower()
-        for voice in voices:
-            at = lower.find(voice)
-            said = texts[i][at + len(voice):at + len(voice) + 80] if at >= 0 else ""
-            if said and groups.search(said):
+        for match in spoken.finditer(texts[i]):
+            if groups.search(texts[i][match.end():match.end() + 80]):
                 return True
     return False
 
@@ -175,7 +173,7 @@ def _introductions(texts: list[str]) -> list[int]:
     found = [i for i in lead if any(w in texts[i].lower() for w in joint["introductions"])]
     # "The following statement was issued by the United States as Chair. It is endorsed by 93 other countries: ...":
     # the sentence after an introduction may name its authors
-    after = [i + 1 for i in found if i + 1 in lead]
+    after = [i + 1 for i in found if i + 1 in lead and any(w in texts[i + 1].lower() for w in joint["authorship"])]
     return found + after + [i - 1 for i in lead if i > 0 and texts[i].lower().strip(" :.").startswith(starts)]
 
 

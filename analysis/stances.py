@@ -61,6 +61,9 @@ class Rules:
     purpose_marks: frozenset[str]
     statement_nouns: frozenset[str]
     threat_subjects: frozenset[str]
+    holding_verbs: frozenset[str]
+    violent_verbs: frozenset[str]
+    neutral_objects: frozenset[str]
     joint_stance: str
     participles: dict[str, str]  # "-led", "-brokered", "-backed": the lemma after a hyphen -> the stance it states
     first_words: frozenset[str]  # every cue's first word, lower-case: the cheap test before parsing
@@ -100,6 +103,7 @@ _LISTS = {
     "deed_verbs": "deed_verbs", "topic_stop": "topic_stop_words", "appeal_verbs": "appeal_verbs",
     "generic_targets": "generic_targets", "punitive": "punitive", "enforcing": "enforcing",
     "purpose_marks": "purpose_marks", "statement_nouns": "statement_nouns", "threat_subjects": "threat_subjects",
+    "holding_verbs": "holding_verbs", "neutral_objects": "neutral_objects", "violent_verbs": "violent_verbs",
 }
 
 
@@ -213,7 +217,8 @@ def _read(sentence: _Sentence, token, cue: Cue) -> list[Stance]:
     if not holders or (speaker is not None and speaker.lemma_.lower() in rules().documents):
         return []  # nobody's, or what a plan's or a draft's text says ("Point 8 said: NATO agrees ...")
     if cue.pos == "verb" and token.lemma_.lower() in rules().reporting and any(
-            c.dep_ == "ccomp" and _subject_child(c) is not None for c in token.children):
+            c.dep_ == "ccomp" and _subject_child(c) is not None and any(_cue_at(c.doc, t) for t in c.subtree)
+            for c in token.children):
         return []  # "He reiterated the United States stood ready to help": the clause says whose stance it is
     # A verb cue's own negation only ("did not rule out sending" does not negate "sending"); an adjective's or
     # noun's also through the copula or light verb it hangs on.
@@ -276,7 +281,8 @@ def _fits(sentence: _Sentence, token, cue: Cue, target, clause) -> bool:
         return False
     if cue.when == "threat" and not _threatened(token):
         return False  # "the consequences of the war" warn of nothing
-    if cue.when == "direct" and token.tag_ != "VBN" and not any(c.dep_ == "dobj" for c in token.children):
+    if cue.when == "direct" and not any(c.dep_ in {"dobj", "agent", "auxpass"} for c in token.children) and not (
+            token.tag_ == "VBN" and token.dep_ == "acl"):
         return False  # "will lead the mission", "the coalition led by France"; not "leading to casualties"
     # "so it can defend itself": a purpose, not a stance
     return not any(c.dep_ == "mark" and c.lower_ in rules().purpose_marks for c in clause.children)
@@ -291,7 +297,10 @@ def _threatened(token) -> str:
     if subject is None or not (subject.lower_ in rules().threat_subjects or any(
             c.dep_ == "det" and c.lower_ == "any" for c in subject.children)):
         return ""
-    return _phrase(subject)[:200]
+    if token.i in {t.i for t in subject.subtree}:
+        return ""  # "any sanctions by the EU would hurt": the cue is the subject itself
+    future = any(c.lower_ in {"will", "would"} for c in verb.children if c.dep_ in {"aux", "auxpass"})
+    return _phrase(subject)[:200] if future or subject.lower_ in rules().threat_subjects else ""
 
 
 def _in_condition(token) -> bool:
@@ -305,7 +314,7 @@ def _in_condition(token) -> bool:
 
 
 # Determiners of a definite description that points back ("the ministers", "these countries", "both sides").
-_DEFINITE = frozenset({"the", "these", "those", "both"})
+_DEFINITE = frozenset({"the", "these", "both"})
 
 
 def _first_person_subject(clause) -> bool:
@@ -329,7 +338,7 @@ def _an_event(sentence: _Sentence, token, cue: Cue, target) -> bool:
     if token.lemma_.lower() in rule.hospitality and guest is not None and (
             sentence.actors.get(guest.i, None) is not None and sentence.actors[guest.i].kind == "person"
             or sentence.context is not None and guest.text in sentence.context.people
-            or guest.lower_ in {"you", "them", "him", "her", "everyone", "everybody"}):
+            or guest.lower_ in {"you", "him", "her", "everyone", "everybody"}):
         return True  # "hosted Putin", "I'd like to welcome you all"
     return token.sent.text.rstrip(" ”\"'").endswith("?")
 
@@ -379,7 +388,8 @@ def _verb_cue(sentence: _Sentence, token, cue: Cue):
         return _subject_holders(sentence, subject, clause, cue), token.head, clause
     if subject.lower_ in _RELATIVE and clause.dep_ == "relcl":
         return holders_of(sentence, clause.head), _object(token, cue), clause
-    if token.dep_ == "relcl" and not any(c.dep_ in {"dobj", "ccomp", "xcomp"} for c in token.children):
+    if token.dep_ == "relcl" and not any(c.dep_ in {"dobj", "ccomp", "xcomp", "prep", "advmod", "npadvmod", "pobj"}
+                                         or c.lower_ in _RELATIVE for c in token.children):
         # "the atrocities it is committing against ...", "the sanctions they imposed": what it describes is its object
         return _subject_holders(sentence, subject, clause, cue), token.head, clause
     if clause.dep_ == "ccomp" and clause.head.lemma_.lower() in rules().appeal_verbs and any(
@@ -440,8 +450,10 @@ def _subject_holders(sentence: _Sentence, subject, clause, cue: Cue) -> list[str
 
 def _adj_cue(sentence: _Sentence, token, cue: Cue):
     """Holders and target of an adjective ("Chile is willing to", "Peru is against"): the copula's subject."""
-    small = _subject_child(token) if token.dep_ == "ccomp" and token.head.pos_ == "VERB" else None
-    if small is not None and token.head.lemma_ not in _COPULAS:
+    small = _subject_child(token) if token.dep_ == "ccomp" and token.head.lemma_ in rules().holding_verbs else None
+    if cue.when == "complement" and small is None:
+        return [], None, token  # "is accountable to parliament", "will be held accountable": no one holds it
+    if small is not None:
         # "will hold the regime accountable": the one who holds it, about what it holds accountable
         subject, clause = _subject(token.head)
         return (_subject_holders(sentence, subject, clause, cue) if subject is not None else []), small, clause
@@ -491,7 +503,8 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
               for c in holders_of(sentence, next((g for g in child.children if g.dep_ == "pobj"), child)
                                   if child.dep_ == "prep" else child, modifier=True)}
     # "the atrocities it is committing", "atrocities perpetrated by Russia's forces": the doer a clause on it names
-    for clause in (c for owner in {noun, deed} for c in owner.children if c.dep_ in {"relcl", "acl"}):
+    for clause in (c for owner in {noun, deed} for c in owner.children if c.dep_ in {"relcl", "acl"}
+                   and _does_violence(c)):
         doer_ = _subject_child(clause) if clause.dep_ == "relcl" else _agent(clause)
         if doer_ is not None and doer_.lower_ not in _RELATIVE:
             agents |= set(holders_of(sentence, doer_, clause=clause))
@@ -504,7 +517,7 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
         if verb.pos_ not in {"VERB", "AUX"}:
             continue
         if deed.dep_ == "pobj" and deed.head.head.i == verb.i and deed.head.lower_ in {"in", "by", "with", "through"} \
-                and cue.when != "threat":
+                and cue.when != "threat" and _does_violence(verb):
             return [], noun, verb  # "chose to invade Ukraine in an unprovoked war": the means of the subject's deed
         subject, clause = _subject(verb)
         if subject is not None and subject.lower_ not in _RELATIVE:
@@ -521,6 +534,12 @@ def _attributive(sentence: _Sentence, token, cue: Cue, noun=None):
     if sentence.context is None or speaker is not None:
         return [], noun, noun.head
     return [c for c in _group(sentence.context, True, True, sentence.index) if c not in agents], noun, noun.head
+
+
+def _does_violence(verb) -> bool:
+    """Whether a verb is a deed of war ("invade", "commit", "perpetrate"), so its subject or agent is the doer."""
+    rule = rules()
+    return bool({verb.lemma_.lower(), verb.lower_} & (_deed_forms() | rule.violence | rule.violent_verbs))
 
 
 def _noun_cue(sentence: _Sentence, token, cue: Cue):
@@ -562,7 +581,8 @@ def _noun_cue(sentence: _Sentence, token, cue: Cue):
     if token.dep_ in {"dobj", "attr", "pobj"} and verb.lemma_.lower() in rules().light_verbs | {"in", "of"}:
         if verb.pos_ == "ADP":
             verb = verb.head
-        if token.dep_ == "pobj" and any(c.dep_ == "dobj" and c.pos_ == "NOUN" for c in verb.children):
+        if token.dep_ == "pobj" and any(c.dep_ == "dobj" and c.lemma_.lower() in rules().neutral_objects
+                                        for c in verb.children):
             return [], target, verb  # "take note of the initiatives": the verb's own object says what is done
         subject, clause = _subject(verb)
         if subject is not None:
@@ -1124,8 +1144,8 @@ def _target_terms(target, sentence: _Sentence) -> tuple[str, str, str]:
 def _named_span(node, modifiers) -> list:
     """The words that name a target: its modifiers and head, or the words between them as written when they are
     one short run of the phrase ("sovereignty and territorial integrity", not "sovereignty integrity")."""
-    if not modifiers:
-        return [node]
+    if not modifiers or any(m.i > node.i for m in modifiers):
+        return [*modifiers, node] if modifiers else [node]
     span = node.doc[min(m.i for m in modifiers) : node.i + 1]
     inside = {t.i for t in node.subtree}
     if len(span) <= 6 and all(t.i in inside and (t.is_alpha or t.text == "-") and t.dep_ not in {"poss", "det"}

@@ -190,17 +190,17 @@ def _groups(positions: pd.DataFrame, wanted: list[bool]) -> dict[int, str]:
 
 def _joined(targets: list[tuple[str, list[str]]]) -> dict[str, str]:
     """Head word -> the head of its group: a head joins the most frequent head that shares its characteristic
-    modifier (the one on at least half its targets, and the most frequent one of the other head), or that is
-    that modifier ("sovereignty and territorial integrity"); a head that undoes its modifier joins none. One step
-    only: joins through a chain of shared
-    modifiers ("energy security", "security cooperation", "cooperation programme") made one topic of a whole
-    corpus."""
+    modifier (the one on at least half its targets, and the most frequent one of the other head), or that is that
+    modifier ("sovereignty and territorial integrity"). Heads that undo what they modify ("erosion of rights",
+    "lifting of sanctions") join nothing and nothing joins through them. Joins are one step: chains of shared
+    modifiers ("energy security", "security cooperation", "cooperation programme") made one topic of a corpus."""
     count: Counter = Counter()
     modifiers: dict[str, Counter] = {}
     for head, words in targets:
         count[head] += 1
         modifiers.setdefault(head, Counter()).update(set(words))
     def top(head: str) -> str:
+        """The head's most frequent modifier (alphabetically first on a tie), or ""."""
         common = modifiers[head].most_common()
         return min(w for w, n in common if n == common[0][1]) if common else ""
     tops = {head: top(head) for head in count}
@@ -215,7 +215,7 @@ def _joined(targets: list[tuple[str, list[str]]]) -> dict[str, str]:
         if head in contrary:
             group[head] = head  # "the erosion of rights" is no topic of "human rights": a stance on it is the reverse
             continue
-        if mark and 2 * modifiers[head][mark] >= count[head]:
+        if mark and mark not in contrary and 2 * modifiers[head][mark] >= count[head]:
             found = [r for r in (first_with_top.get(mark), first_with_top.get(head),
                                  mark if group.get(mark) == mark else None) if r]
             joined = min(found, key=rank.__getitem__) if found else None
