@@ -26,6 +26,9 @@ class ActorWords:
     relational: frozenset[str]  # "allies", "counterpart": others named by their tie to the country modifying them
     region_words: frozenset[str]  # "South" in "South American": the demonym names a region
     country_groups: frozenset[str] = frozenset()  # gazetteer ids of groups of countries ("the G7"), not actors
+    definite_determiners: frozenset[str] = frozenset({"the"})  # "the ministers", "these countries", "both sides"
+    collective_nouns: frozenset[str] = frozenset()  # "this group of countries": the latest group of actors
+    guest_nouns: frozenset[str] = frozenset()  # "her counterparts", "each Ally": a readout's other parties
 
 
 @lru_cache(maxsize=1)
@@ -42,6 +45,8 @@ def words() -> ActorWords:
         group_pronouns=frozenset(data["group_pronouns"]), plural_definites=frozenset(data["plural_definites"]),
         relational=frozenset(data["relational"]), region_words=frozenset(data["region_words"]),
         country_groups=frozenset(data.get("country_groups", ())),
+        definite_determiners=frozenset(data["definite_determiners"]),
+        collective_nouns=frozenset(data["collective_nouns"]), guest_nouns=frozenset(data["guest_nouns"]),
     )
 
 

@@ -313,10 +313,6 @@ def _in_condition(token) -> bool:
     return False
 
 
-# Determiners of a definite description that points back ("the ministers", "these countries", "both sides").
-_DEFINITE = frozenset({"the", "these", "both"})
-
-
 def _first_person_subject(clause) -> bool:
     subject = _subject_child(clause)
     return subject is not None and subject.lower_ in words().first_person
@@ -752,6 +748,8 @@ def _titles_before(name) -> list:
 
 
 def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
+    """The actors one noun phrase head stands for: a named country or organisation, a group, a pronoun's or a
+    person's country, a readout's other parties, or what a definite description points back to."""
     entity = sentence.actors.get(token.i)
     if entity is not None and (entity.kind != "demonym" or modifier):
         return [entity.code]
@@ -780,34 +778,40 @@ def _actor_of(sentence: _Sentence, token, clause, modifier: bool) -> list[str]:
     if guests:
         return guests
     if token.lemma_.lower() in aw.actor_nouns or title or token.pos_ == "PROPN":
-        found = _modifier_actors(sentence, token)
-        if found:
-            return found
-        first = token
-        while first.dep_ == "conj" and first.head.i != first.i:
-            first = first.head
-        # "The Secretary and Foreign Ministers": a conjunct shares the article of the first
-        the = any(c.lower_ in _DEFINITE for c in (*token.children, *first.children) if c.dep_ in {"det", "predet"})
-        if lower == "group" and sentence.context is not None and (the or any(c.lower_ == "this" for c in
-                                                                               token.children)):
-            # "This group of countries agreed ...": the latest group the article named
-            of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-            if of is not None and any(g.lower_ in aw.plural_definites for g in of.children):
-                found = _group(sentence.context, False, True, sentence.index)
-                return found if len(found) >= 2 else []
-        if the and lower in aw.plural_definites and sentence.context is not None:
-            # "Turkey and Greece ... the leaders of the two countries": the pair the sentence named, when no group
-            return _group(sentence.context, False, True, sentence.index) or _pair_before(sentence, token)
-        if (token.pos_ != "PROPN" or title) and the and sentence.context is not None:
-            if token.lemma_.lower() in aw.definites or title in aw.definites:
-                kind = "person" if title or token.lemma_.lower() in aw.person_titles else "state"
-                office = _office(sentence, token) if kind == "person" else None
-                if office:
-                    return [office]
-                if kind == "person" and sentence.context.author:
-                    return [sentence.context.author]  # a government's text calls its own officials "the Secretary"
-                code = sentence.context.previous(sentence.index, kind)
-                return [code] if code else []
+        return _modifier_actors(sentence, token) or _described(sentence, token, title)
+    return []
+
+
+def _described(sentence: _Sentence, token, title: str) -> list[str]:
+    """The actors a definite description points back to ("the Foreign Minister", "the two countries", "this group
+    of countries"): an office the article named, the text's author, its latest group or the latest actor."""
+    aw, lower, context = words(), token.lower_, sentence.context
+    first = token
+    while first.dep_ == "conj" and first.head.i != first.i:
+        first = first.head
+    # "The Secretary and Foreign Ministers": a conjunct shares the article of the first
+    the = any(c.lower_ in aw.definite_determiners for c in (*token.children, *first.children)
+              if c.dep_ in {"det", "predet"})
+    if context is None:
+        return []
+    if lower in aw.collective_nouns and (the or any(c.lower_ == "this" for c in token.children)):
+        # "This group of countries agreed ...": the latest group the article named
+        of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None and any(g.lower_ in aw.plural_definites for g in of.children):
+            found = _group(context, False, True, sentence.index)
+            return found if len(found) >= 2 else []
+    if the and lower in aw.plural_definites:
+        # "Turkey and Greece ... the leaders of the two countries": the pair the sentence named, when no group
+        return _group(context, False, True, sentence.index) or _pair_before(sentence, token)
+    if (token.pos_ != "PROPN" or title) and the and (token.lemma_.lower() in aw.definites or title in aw.definites):
+        kind = "person" if title or token.lemma_.lower() in aw.person_titles else "state"
+        office = _office(sentence, token) if kind == "person" else None
+        if office:
+            return [office]
+        if kind == "person" and context.author:
+            return [context.author]  # a government's text calls its own officials "the Secretary"
+        code = context.previous(sentence.index, kind)
+        return [code] if code else []
     return []
 
 
@@ -815,7 +819,7 @@ def _guests(sentence: _Sentence, token) -> list[str]:
     """"Her counterparts", "each Ally" in a government's readout of its talks: the other parties it names, when no
     country modifies the noun."""
     context = sentence.context
-    if token.lemma_.lower() not in {"counterpart", "ally"} or context is None or context.author is None:
+    if token.lemma_.lower() not in words().guest_nouns or context is None or context.author is None:
         return []
     if any(c.dep_ in {"poss", "compound", "amod", "nmod"} and c.i in sentence.actors for c in token.children):
         return []  # "Ukraine's allies", "his Polish counterpart"
