@@ -454,9 +454,7 @@ def _adj_cue(sentence: _Sentence, token, cue: Cue):
         subject, clause = _subject(token.head)
         return (_subject_holders(sentence, subject, clause, cue) if subject is not None else []), small, clause
     clause = token if any(c.dep_ in _SUBJECTS | {"nsubjpass"} for c in token.children) else token.head
-    first = token
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head
+    first = _first_conjunct(token)
     if first.dep_ == "amod":  # "Russia's unprovoked and brutal war"; "open to talks but opposed to sanctions" is not
         return _attributive(sentence, token, cue) if cue.when == "attributive" else ([], None, token)
     if first is not token and first.pos_ in {"VERB", "AUX"} and token.pos_ == "ADJ":
@@ -786,9 +784,7 @@ def _described(sentence: _Sentence, token, title: str) -> list[str]:
     """The actors a definite description points back to ("the Foreign Minister", "the two countries", "this group
     of countries"): an office the article named, the text's author, its latest group or the latest actor."""
     aw, lower, context = words(), token.lower_, sentence.context
-    first = token
-    while first.dep_ == "conj" and first.head.i != first.i:
-        first = first.head
+    first = _first_conjunct(token)
     # "The Secretary and Foreign Ministers": a conjunct shares the article of the first
     the = any(c.lower_ in aw.definite_determiners for c in (*token.children, *first.children)
               if c.dep_ in {"det", "predet"})
@@ -907,6 +903,13 @@ def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
     return []
 
 
+def _first_conjunct(token):
+    """The first member of the coordination token is in ("Germany" for "France" in "Germany and France"), else token."""
+    while token.dep_ == "conj" and token.head.i != token.i:
+        token = token.head
+    return token
+
+
 def _pair_before(sentence: _Sentence, token) -> list[str]:
     """The coordinated countries named last before a plural pronoun in its sentence ("Canada and Germany ... their"),
     if the nearest country before it is one of several joined by "and"."""
@@ -914,10 +917,7 @@ def _pair_before(sentence: _Sentence, token) -> list[str]:
         entity = sentence.actors.get(i)
         if entity is None or entity.kind in {"person", "demonym"}:
             continue
-        named = sentence.doc[i]
-        first = named
-        while first.dep_ == "conj" and first.head.i != first.i:
-            first = first.head
+        first = _first_conjunct(sentence.doc[i])
         members = [first, *first.conjuncts]
         codes = [sentence.actors[m.i].code for m in members if m.i in sentence.actors]
         return list(dict.fromkeys(codes)) if len(set(codes)) >= 2 else []
@@ -955,8 +955,6 @@ def _group(context: ArticleContext, first_person: bool, unreported: bool, index:
     if first_person and context.unlisted_voice:
         return []  # "we, the G7": a group the text does not list, not its publisher
     if first_person:
-        if context.joint and len(context.participants) >= 2 and unreported:
-            return list(context.participants)
         return [context.author] if context.author and unreported else []
     return list(context.participants) if len(context.participants) >= 2 else []
 
