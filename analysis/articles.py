@@ -12,6 +12,7 @@ from analysis.coverage import events_table
 from analysis.entities import mentions_frame, mentions_from_doc
 from analysis.figures import figures_table
 from analysis.nlp import load_pipeline, process, sentence_copies, sentence_spans
+from analysis.numbers import might_have_figures
 from analysis.positions import is_candidate, parse_candidates, positions_table
 from analysis.tables import DOCUMENT_COLUMNS, LINE_COLUMNS, SENTENCE_COLUMNS, Parts, concat_parts
 
@@ -29,9 +30,11 @@ def _analyse(docs: list[Document], pipeline, batch_size: int) -> Parts:
     read = _read(docs, pipeline.nlp, batch_size)
     documents = document_frame(docs, read.sentence_counts)
     sentence_frame = pd.DataFrame(read.sentence_rows, columns=SENTENCE_COLUMNS)
-    return _extracted(documents, sentence_frame, mentions_frame(read.mentions),
-                      parse_candidates(read.candidates, nlp=pipeline.nlp), line_frame(docs),
-                      paragraphs=_paragraphs(docs, read.sentence_rows), links=read.links)
+    parsed = list(parse_candidates(read.candidates, nlp=pipeline.nlp))
+    stances = [item for item in parsed if (item[0], item[1]) in read.stance_sentences]
+    return _extracted(documents, sentence_frame, mentions_frame(read.mentions), stances, line_frame(docs),
+                      paragraphs=_paragraphs(docs, read.sentence_rows), links=read.links,
+                      parses={(document, index): doc for document, index, doc in parsed})
 
 
 @dataclass
@@ -44,6 +47,7 @@ class _Read:
     mentions: list = field(default_factory=list)
     links: dict[str, Links] = field(default_factory=dict)
     candidates: list[tuple[str, int, object]] = field(default_factory=list)  # (document, index, sentence Doc)
+    stance_sentences: set[tuple[str, int]] = field(default_factory=set)  # of the candidates, those for positions
 
 
 def _read(docs: list[Document], nlp, batch_size: int) -> _Read:
@@ -65,7 +69,11 @@ def _read(docs: list[Document], nlp, batch_size: int) -> _Read:
         chosen = []
         for index, (start, end, text) in enumerate(spans):
             read.sentence_rows.append((doc.document, index, start, end, text))
-            if is_candidate(text, names_actor=index in actor_sentences, people=links.people):
+            stance = is_candidate(text, names_actor=index in actor_sentences, people=links.people)
+            if stance:
+                read.stance_sentences.add((doc.document, index))
+            # A sentence with a number is parsed too: what a figure measures is read from the parse.
+            if stance or might_have_figures(text):
                 chosen.append(index)
         # Copies of the sentences keep their tokens and gazetteer entities: the parse need not redo them.
         copies = sentence_copies(processed, [spans[i][:2] for i in chosen])
@@ -98,13 +106,13 @@ def empty_parts() -> Parts:
     return _extracted(document_frame([], []), sentences, mentions_frame([]), (), line_frame([]))
 
 
-def _extracted(documents, sentences, raw_mentions, parsed, lines, paragraphs=None, links=None) -> Parts:
+def _extracted(documents, sentences, raw_mentions, parsed, lines, paragraphs=None, links=None, parses=None) -> Parts:
     """Parts from the articles' rows, sentences, mentions and parsed stance sentences: figures, positions, events."""
     return Parts(
         documents=documents,
         sentences=sentences,
         raw_mentions=raw_mentions,
-        figures=figures_table(sentences, documents),
+        figures=figures_table(sentences, documents, parses),
         positions=positions_table(parsed, sentences, documents, raw_mentions, paragraphs, links),
         events=events_table(sentences, documents),
         lines=lines,

@@ -24,7 +24,7 @@ from analysis.charts import (
 )
 from analysis.entities import UNKNOWN_OUTLET, filter_mentions, outlet_labels, top_entities
 from analysis.export import table_bytes
-from analysis.figures import format_value, headline_figures
+from analysis.figures import format_row, headline_figures, headline_quantities, shown_values
 from analysis.positions import lead_topic, topic_label
 from analysis.tables import Tables
 
@@ -151,15 +151,13 @@ def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
         charts["countries"] = (title, entity_bars(actors, all_outlets=all_outlets, value_title="Mentions", title=title,
                                                   subject="Country"))
     figures = tables.figures
-    for family, group in figures[figures["published"] != ""].groupby("family"):
+    headline = set(headline_quantities(figures, dict(zip(docs["document"], docs["original"]))))
+    dated = figures[(figures["published"] != "") & figures["quantity"].isin(headline)]
+    for family, group in dated.groupby("family"):
         if family.startswith("other_") or group["value"].nunique() < 2:
             continue
-        shown = group.assign(
-            outlet=outlet_labels(group["outlet"]),
-            shown=[format_value(v, u, approximate=a)
-                   for v, u, a in zip(group["value"], group["unit"], group["approximate"])],
-        )
-        title = f"{family.replace('_', ' ').capitalize()}: every report by date"
+        shown = group.assign(outlet=outlet_labels(group["outlet"]), shown=shown_values(group))
+        title = f"{group['quantity_label'].iloc[0]}: every report by date"
         charts[f"figure_{family}"] = (title, figure_timeline(shown, all_outlets=all_outlets, title=title,
                                                              value_title=group["unit"].iloc[0]))
     if (docs["published"] != "").any():
@@ -175,7 +173,7 @@ def _summary_blocks(tables: Tables, citations: Citations) -> dict:
     originals = dict(zip(docs["document"], docs["original"]))
     for row in headline_figures(tables.figures, originals=originals).itertuples(index=False):
         n = citations.cite(row.document, row.sentence)
-        value = format_value(row.value, row.unit, approximate=row.approximate, prose=True)
+        value = format_row(row, prose=True)
         also = f" (also reported: {row.other_values})" if row.other_values else ""
         headlines.append((f"{row.quantity_label}: {value}{also}",
                           f"{row.outlet or UNKNOWN_OUTLET}, {row.published or 'undated'}", n))
@@ -187,7 +185,7 @@ def _summary_blocks(tables: Tables, citations: Citations) -> dict:
             match = figures[(figures["document"] == document) & (figures["text"] == text)]
             if not match.empty:
                 refs.append(citations.cite(document, match["sentence"].iloc[0]))
-        discrepancies.append((f"{format_value(row.value_a, row.unit)} versus {format_value(row.value_b, row.unit)}",
+        discrepancies.append((f"“{row.text_a}” versus “{row.text_b}”",
                               row.explanation, refs))
     positions = []
     summary = tables.position_summary

@@ -220,7 +220,7 @@ def analyse(store: Store, plan: Plan, options: BuildOptions, *, progress=None) -
                                        unchanged=unchanged, early=early)
     corpus = plan.corpus
     tables = assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
-                    topics=corpus.topics,
+                    topics=corpus.topics, figures_file=corpus.figures,
                       corpus_hash=corpus.content_hash, model_name=plan.model_name, model_warning=plan.model_warning,
                       previous_rewrites=previous_rewrites)
     return files, tables
@@ -310,6 +310,7 @@ def _input_state(corpus: Corpus, keys: dict[str, str]) -> str:
     digest.update(repr(corpus.warnings).encode("utf-8", "surrogatepass"))
     digest.update(corpus.overrides or b"")
     digest.update(b"\x1ftopics\x1f" + (corpus.topics or b""))
+    digest.update(b"\x1ffigures\x1f" + (corpus.figures or b""))
     return digest.hexdigest()[:24]
 
 
@@ -370,7 +371,7 @@ def build_tables(corpus: Corpus | str | os.PathLike, *, options: BuildOptions = 
     parts = analyse_all(corpus.documents, jobs=options.jobs, engine=options.engine, scheduler=options.scheduler,
                         model=options.model, progress=progress, chunk_size=options.chunk_size)
     return assemble(parts, skipped=corpus.skipped, warnings=corpus.warnings, overrides=corpus.overrides,
-                    topics=corpus.topics,
+                    topics=corpus.topics, figures_file=corpus.figures,
                     corpus_hash=corpus.content_hash, model_name=pipeline.model, model_warning=pipeline.warning)
 
 
@@ -390,7 +391,8 @@ def add_articles(base: Tables, corpus: Corpus, *, options: BuildOptions = BuildO
         base.parts.merged(parts) if base.parts is not None else parts,
         skipped=[*(Skipped(r.document, r.reason) for r in base.skipped.itertuples()), *corpus.skipped],
         warnings=base.warnings + corpus.warnings, overrides=base.overrides, topics=base.topics,
-        corpus_hash=f"{base.corpus_hash}+{corpus.content_hash}", model_name=pipeline.model,
+        figures_file=base.figures_file, corpus_hash=f"{base.corpus_hash}+{corpus.content_hash}",
+        model_name=pipeline.model,
         model_warning=pipeline.warning, previous_rewrites=previous,
     )
     combined.rewrite_index = None  # a session's tables are not stored: nothing builds on it
@@ -409,5 +411,6 @@ def reviewed(base: Tables, *, overrides: bytes | None, topics: bytes | None) -> 
         previous = PreviousSearch(base.rewrite_index, base.duplicates, base.duplicate_passages)
     warnings = [w for w in base.warnings if not w.startswith(("positions_overrides.csv", "topics.yaml"))]
     return assemble(base.parts, skipped=[Skipped(r.document, r.reason) for r in base.skipped.itertuples()],
-                    warnings=warnings, overrides=overrides, topics=topics, corpus_hash=base.corpus_hash,
+                    warnings=warnings, overrides=overrides, topics=topics, figures_file=base.figures_file,
+                    corpus_hash=base.corpus_hash,
                     model_name=base.model, model_warning=base.model_warning, previous_rewrites=previous)

@@ -30,7 +30,8 @@ METADATA_FIELDS = ("outlet", "author", "published", "title", "url")
 # Files in a corpus folder that configure it rather than hold articles.
 OVERRIDES_NAME = "positions_overrides.csv"
 TOPICS_NAME = "topics.yaml"
-CONTROL_FILES = {MANIFEST_NAME, OVERRIDES_NAME, TOPICS_NAME}
+FIGURES_NAME = "figures.yaml"
+CONTROL_FILES = {MANIFEST_NAME, OVERRIDES_NAME, TOPICS_NAME, FIGURES_NAME}
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_BYTES_ENV = "BRIEFING_MAX_BYTES"
 # Limits that keep one hostile or broken article from stalling the whole build.
@@ -112,6 +113,7 @@ class Corpus:
     warnings: list[str] = field(default_factory=list)
     overrides: bytes | None = None  # positions_overrides.csv, applied by analysis.positions
     topics: bytes | None = None  # topics.yaml, the analyst's topics (analysis.topics)
+    figures: bytes | None = None  # figures.yaml, the analyst's named measures (analysis.figures)
     # Per document: its file's signature and its sources.csv row, which a store compares to reuse a reading.
     provenance: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
@@ -496,6 +498,9 @@ def read_corpus(
     corpus.topics, topics_problem = _control_file(listing.topics, TOPICS_NAME, "topics")
     if topics_problem:
         corpus.warnings.append(topics_problem)
+    corpus.figures, figures_problem = _control_file(listing.figures, FIGURES_NAME, "figures")
+    if figures_problem:
+        corpus.warnings.append(figures_problem)
     if manifest_problem:
         corpus.warnings.insert(0, manifest_problem)
     return corpus
@@ -510,6 +515,7 @@ class _Listing:
     manifest: Path | None = None
     overrides: Path | None = None
     topics: Path | None = None
+    figures: Path | None = None
 
 
 def _list_folder(root: Path) -> _Listing:
@@ -559,6 +565,9 @@ def _list_file(listing: _Listing, path: str, name: str, resolved_root: Path) -> 
         return
     if name == TOPICS_NAME:
         listing.topics = Path(path)
+        return
+    if name == FIGURES_NAME:
+        listing.figures = Path(path)
         return
     if name in CONTROL_FILES:
         return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.figures import format_value
+from analysis.figures import headline_quantities, shown_values
 
 
 def changes(figures: pd.DataFrame, positions: pd.DataFrame, mentions: pd.DataFrame,
@@ -17,7 +17,10 @@ def changes(figures: pd.DataFrame, positions: pd.DataFrame, mentions: pd.DataFra
     first, last = dated["published"].min(), dated["published"].max()
     notes: list[str] = []
     # Compare within a family (e.g. countries committed vs countries offering), quoting what each report counted.
-    for family, group in figures[figures["published"] != ""].groupby("family", sort=True):
+    # Only measures worth a headline (named by the corpus or reported by several texts): a corpus has hundreds.
+    headline = set(headline_quantities(figures, dict(zip(documents["document"], documents["original"]))))
+    dated = figures[(figures["published"] != "") & figures["quantity"].isin(headline)]
+    for (family, _), group in dated.groupby(["family", "unit"], sort=True):  # like with like: one unit
         if family.startswith("other_"):
             continue
         early = group[group["published"] == group["published"].min()]
@@ -26,12 +29,14 @@ def changes(figures: pd.DataFrame, positions: pd.DataFrame, mentions: pd.DataFra
             continue
 
         def said(frame: pd.DataFrame) -> str:
-            return "; ".join(sorted({f"{'about ' if a else ''}{format_value(v, u)} ({label.lower()})"
-                                     for v, u, a, label in zip(frame["value"], frame["unit"], frame["approximate"],
-                                                               frame["quantity_label"])}))
+            return "; ".join(sorted({f"{shown} ({label.lower()})"
+                                     for shown, label in zip(shown_values(frame), frame["quantity_label"])}))
 
         if said(early) != said(late):
-            notes.append(f"{family.replace('_', ' ').capitalize()}: {said(early)} on {early['published'].iloc[0]}; "
+            # a family of several named measures by its own name ("Contributing countries"), else the measure's
+            name = (family.replace("_", " ").capitalize() if group["quantity"].nunique() > 1
+                    else group["quantity_label"].iloc[0])
+            notes.append(f"{name}: {said(early)} on {early['published'].iloc[0]}; "
                          f"{said(late)} on {late['published'].iloc[0]}.")
     for (country, topic), group in positions[positions["published"] != ""].groupby(["country", "topic"], sort=True):
         ordered = group.sort_values("published")

@@ -2,8 +2,8 @@
 
 The full build, the incremental build and every filtered view run these declarations (`run`), so adding a table
 is one `CorpusTable(...)` line. Names a table may need: the per-article inputs (`articles`, `sentences`,
-`raw_mentions`, `figures`, `article_positions`, `article_events`), `overrides` (positions_overrides.csv as read),
-`topics_file` (the corpus's topics.yaml as read),
+`raw_mentions`, `article_positions`, `article_events`), `overrides` (positions_overrides.csv as read),
+`topics_file` (the corpus's topics.yaml as read), `article_figures` and `figures_file` (its figures.yaml),
 `previous_rewrites` (an earlier build's rewrite search, or None), and any table declared here.
 """
 
@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis.coverage import coverage_table, independent_texts, support_table
 from analysis.entities import cooccurrence_table, entity_table, resolve_frame
-from analysis.figures import discrepancies_table
+from analysis.figures import corpus_figures, discrepancies_table
 from analysis.positions import corpus_positions, read_overrides, summarise
 from analysis.rewrites import PreviousSearch, find_rewrites
 from analysis.tables import SKIPPED_COLUMNS, Parts, Tables
@@ -69,6 +69,7 @@ TABLES = (
     CorpusTable(("positions",), ("article_positions", "topics_file", "override_rows"), corpus_positions,
                 in_views=False),
     CorpusTable(("documents",), ("articles", "duplicates"), _with_originals, in_views=False),
+    CorpusTable(("figures",), ("article_figures", "sentences", "figures_file"), corpus_figures, in_views=False),
     CorpusTable(("support",), ("documents", "figures", "positions"), _support),
     CorpusTable(("entities",), ("mentions", "articles"), entity_table),
     CorpusTable(("cooccurrence",), ("mentions", "sentences"), _cooccurrence),
@@ -149,14 +150,16 @@ def into_tables(made: dict[str, Any], tables: tuple[CorpusTable, ...]) -> tuple[
 
 
 def assemble(parts: Parts, *, model_name: str, model_warning: str | None = None, skipped=(), warnings=(),
-             overrides: bytes | None = None, topics: bytes | None = None, corpus_hash: str = "",
+             overrides: bytes | None = None, topics: bytes | None = None, figures_file: bytes | None = None,
+             corpus_hash: str = "",
              previous_rewrites: PreviousSearch | None = None) -> Tables:
     """Every table of a corpus from its articles' parts: the declared corpus-level tables made from them.
 
     previous_rewrites, an earlier build's rewrite search (same model and analysis version), lets the search compare
     only the articles that changed since; the tables are the same without it."""
     given = {"articles": parts.documents, "sentences": parts.sentences, "raw_mentions": parts.raw_mentions,
-             "figures": parts.figures, "article_positions": parts.positions, "article_events": parts.events,
+             "article_figures": parts.figures, "figures_file": figures_file, "article_positions": parts.positions,
+             "article_events": parts.events,
              "overrides": overrides, "topics_file": topics, "previous_rewrites": previous_rewrites}
     # Side by side only when the rewrite search compares changed articles alone: a search from scratch holds the
     # whole corpus's similarities, and the other tables' temporaries on top would raise a full build's peak.
@@ -164,9 +167,9 @@ def assemble(parts: Parts, *, model_name: str, model_warning: str | None = None,
     fields, extra = into_tables(made, TABLES)
     return Tables(
         **fields, extra=extra,
-        sentences=parts.sentences, figures=parts.figures, lines=parts.lines,
+        sentences=parts.sentences, lines=parts.lines,
         skipped=pd.DataFrame([(s.document, s.reason) for s in skipped], columns=SKIPPED_COLUMNS),
         warnings=list(warnings) + made["override_warnings"], corpus_hash=corpus_hash, model=model_name,
         model_warning=model_warning, built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        overrides=overrides, topics=topics, parts=parts, rewrite_index=made["rewrite_index"],
+        overrides=overrides, topics=topics, figures_file=figures_file, parts=parts, rewrite_index=made["rewrite_index"],
     )

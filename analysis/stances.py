@@ -4,7 +4,7 @@ the speaker who reports it, read from the dependency parse."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from analysis.actors import ArticleContext, EntityActor, entity_actors, surface_forms, words
@@ -137,6 +137,8 @@ class _Sentence:
     context: ArticleContext | None
     index: int
     text: str = ""  # the Doc's text, read once: Doc.text joins every token again on each read
+    # Speakers whose holders are being resolved: "he said she had said" must not send each to the other forever.
+    asking: set[int] = field(default_factory=set)
 
 
 def stances_in(doc, context: ArticleContext | None = None, index: int = 0) -> list[Stance]:
@@ -880,8 +882,12 @@ def _pronoun(sentence: _Sentence, token, clause) -> list[str]:
     lower = token.lower_
     speaker, _ = _speaker(clause if clause is not None else token.head)
     if lower in aw.first_person | aw.group_pronouns or lower in aw.third_person:
-        if speaker is not None and speaker.i != token.i:
-            found = holders_of(sentence, speaker)
+        if speaker is not None and speaker.i != token.i and speaker.i not in sentence.asking:
+            sentence.asking.add(speaker.i)
+            try:
+                found = holders_of(sentence, speaker)
+            finally:
+                sentence.asking.discard(speaker.i)
             if found:
                 return found
         context = sentence.context

@@ -179,6 +179,7 @@ class Store:
         raw_mentions = _ReadLater(folder / "raw_mentions.parquet")
         overrides = base64.b64decode(meta["overrides"]) if meta.get("overrides") else None
         topics = base64.b64decode(meta["topics"]) if meta.get("topics") else None
+        figures_file = base64.b64decode(meta["figures_file"]) if meta.get("figures_file") else None
         # Per-article results name each article its own original; the corpus-level documents table names the root.
         articles = frames["documents"].assign(original=frames["documents"]["document"])
         parts = Parts(documents=articles, sentences=frames["sentences"], raw_mentions=raw_mentions,
@@ -188,7 +189,7 @@ class Store:
         return Tables(**frames, rewrite_index=lambda: RewriteIndex.load(index_folder),  # for uploads; None if gone
                       warnings=meta["warnings"], corpus_hash=meta["corpus_hash"], model=meta["model"],
                       model_warning=meta.get("model_warning"), built_at=meta["built_at"], overrides=overrides,
-                      topics=topics,
+                      topics=topics, figures_file=figures_file,
                       parts=parts, override_rows=read_overrides(overrides)[0],
                       extra={name: pd.read_parquet(folder / f"{name}.parquet")
                              for name in meta.get("extra_tables", [])})
@@ -279,6 +280,7 @@ class Store:
             "articles": len(tables.documents), "extra_tables": list(tables.extra),
             "overrides": base64.b64encode(tables.overrides).decode() if tables.overrides else None,
             "topics": base64.b64encode(tables.topics).decode() if tables.topics else None,
+            "figures_file": base64.b64encode(tables.figures_file).decode() if tables.figures_file else None,
         }
         with open(staging / "meta.json", "w", encoding="utf-8") as handle:
             json.dump(meta, handle, indent=1)

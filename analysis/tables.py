@@ -90,6 +90,7 @@ class Tables:
     built_at: str = ""
     overrides: bytes | None = None  # positions_overrides.csv as read, so merged corpora keep it
     topics: bytes | None = None  # the corpus's topics.yaml as read, likewise
+    figures_file: bytes | None = None  # the corpus's figures.yaml as read, likewise
     parts: Parts | None = None  # per-article results, for merging new articles in without re-analysing these
     view: str = ""  # the filters that narrowed these tables from the whole build ("" for all of it)
     # Every sentence of the build when a view narrowed `sentences` (a search keeps only matching ones): where the

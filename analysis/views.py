@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.charts import STANCE_WORDS
 from analysis.entities import cooccurrence_table, country_names, filter_mentions, outlet_labels, top_entities
-from analysis.figures import format_value, headline_figures, lexicon
+from analysis.figures import headline_figures, shown_values
 from analysis.overview import changes
 from analysis.positions import topic_label
 from analysis.tables import Tables
@@ -65,15 +65,54 @@ def prepared_figures(t: Tables) -> tuple[pd.DataFrame, dict[str, str], list[str]
     quantity's label, the quantities in display order (lexicon order, then the most reported) and the headlines."""
     frame = t.figures.copy()
     frame["outlet"] = outlet_labels(frame["outlet"])
-    frame["shown"] = [format_value(v, u, approximate=a)
-                      for v, u, a in zip(frame["value"], frame["unit"], frame["approximate"], strict=True)]
-    defined = [q["key"] for q in lexicon().quantities]
+    frame["shown"] = shown_values(frame)
     names = dict(zip(frame["quantity"], frame["quantity_label"], strict=True))
     counts = frame["quantity"].value_counts()
-    others = sorted((k for k in names if k not in defined), key=lambda k: -counts[k])
-    order = [k for k in defined if k in names] + others
+    named = set(frame.loc[frame["named"], "quantity"])
+    # The corpus's named measures first, then the most reported; catch-all groups last.
+    order = sorted(names, key=lambda k: (k not in named, k.startswith("other_"), not _specific(k), -counts[k],
+                                         names[k]))
     originals = dict(zip(t.documents["document"], t.documents["original"], strict=True))
     return frame, names, order, headline_figures(t.figures, originals=originals)
+
+
+def _specific(quantity: str) -> bool:
+    """A measure that says more than a bare noun: what happened ("people killed") or which kind ("military aid")."""
+    return ("|" in quantity or " " in quantity) and not quantity.startswith(("amount|", "number|"))
+
+
+MEASURE_COLUMNS = ["quantity", "label", "figures", "articles", "outlets", "values", "first", "last", "unit_class"]
+
+
+def measures(figures: pd.DataFrame, *, search: str = "") -> pd.DataFrame:
+    """One row per measure: its label, how many figures, articles and outlets report it, the values reported (as
+    written for display, most reported first) and the first and last dates; measures whose label or figures'
+    wording contain search (any case), most reported first."""
+    if figures.empty:
+        return pd.DataFrame(columns=MEASURE_COLUMNS)
+    frame = figures
+    if search.strip():
+        needle = search.strip().casefold()
+        hit = (frame["quantity_label"].str.casefold().str.contains(needle, regex=False)
+               | frame["text"].str.casefold().str.contains(needle, regex=False))
+        frame = frame[frame["quantity"].isin(set(frame.loc[hit, "quantity"]))]
+    if frame.empty:
+        return pd.DataFrame(columns=MEASURE_COLUMNS)
+    dated = frame["published"].where(frame["published"] != "")
+    grouped = frame.assign(_dated=dated).groupby("quantity", sort=False)
+    table = grouped.agg(label=("quantity_label", "first"), figures=("text", "size"), articles=("document", "nunique"),
+                        outlets=("outlet", "nunique"), first=("_dated", "min"), last=("_dated", "max"),
+                        unit_class=("unit_class", "first"), named=("named", "any")).reset_index()
+    values = frame.groupby("quantity")["shown"].agg(lambda s: ", ".join(s.value_counts().index[:4])
+                                                   + (f" and {s.nunique() - 4} more" if s.nunique() > 4 else ""))
+    table["values"] = table["quantity"].map(values)
+    table[["first", "last"]] = table[["first", "last"]].fillna("")
+    # named measures first, then specific ones ("people killed", "US military aid") before bare nouns ("people")
+    table = table.assign(_other=table["quantity"].str.startswith("other_"),
+                         _specific=table["quantity"].map(_specific)).sort_values(
+        ["named", "_other", "_specific", "articles", "figures", "label"],
+        ascending=[False, True, False, False, False, True])
+    return table[MEASURE_COLUMNS].reset_index(drop=True)
 
 
 def same_measure(figures: pd.DataFrame, quantity: str) -> tuple[pd.DataFrame, str, str]:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from analysis.charts import STANCE_WORDS
 from analysis.entities import UNKNOWN_OUTLET
-from analysis.figures import format_value
+from analysis.figures import format_row
 from analysis.positions import topic_label
 from dashboard.render import md, plural
 
@@ -46,7 +46,7 @@ def headline_line(row, support: dict) -> str:
     if f"{row.quantity}={row.value:g}" in support:
         n = int(support[f"{row.quantity}={row.value:g}"])
         texts = f", {n} independent text{'s' if n != 1 else ''}"
-    value = format_value(row.value, row.unit, approximate=row.approximate, prose=True)
+    value = format_row(row, prose=True)
     also = f" (also reported: {row.other_values})" if row.other_values else ""
     return f"**{md(row.quantity_label)}: {md(value)}**{md(also)}  \n{source_of(row.outlet, row.published)}{texts}"
 
@@ -101,12 +101,12 @@ def strongest_pair(row) -> str:
 def headline_card(row) -> tuple[str, str, str, str]:
     """A headline figure as a metric card (dashboard.page.metrics): what it counts, the value, its wording, and under
     it where and when, how many reports and articles, and the other values reported."""
-    value = format_value(row.value, row.unit, with_unit=False, approximate=row.approximate)
+    value = format_row(row, with_unit=row.unit_class not in ("count", "number"))
     reports = f"{row.reports:,} report{'s' if row.reports != 1 else ''}"
     articles = f"{row.articles:,} article{'s' if row.articles != 1 else ''}"
     also = f" · also reported: {row.other_values}" if row.other_values else ""
     caption = f"{row.outlet or UNKNOWN_OUTLET}, {row.published or 'undated'} · {reports} in {articles}{also}"
-    return row.quantity_label, value, f"As written: “{row.phrase}”", caption
+    return row.quantity_label, value, f"As written: “{row.text}”", caption
 
 
 def reports_summary(related: pd.DataFrame, *, undated: int, values_shown: int = 12) -> str:
@@ -124,8 +124,8 @@ def reports_summary(related: pd.DataFrame, *, undated: int, values_shown: int = 
 
 def disagreement(row) -> str:
     """One pair of differing reports and why they differ, as a list item."""
-    return (f"- **{md(format_value(row.value_a, row.unit))}** ({source_of(row.outlet_a, row.published_a)}) "
-            f"versus **{md(format_value(row.value_b, row.unit))}** ({source_of(row.outlet_b, row.published_b)}): "
+    return (f"- **{md(row.text_a)}** ({source_of(row.outlet_a, row.published_a)}) "
+            f"versus **{md(row.text_b)}** ({source_of(row.outlet_b, row.published_b)}): "
             f"{md(row.explanation)}.")
 
 

@@ -58,7 +58,8 @@ def test_a_table_whose_needs_are_the_builds_own_objects_is_reused_not_made_again
 def test_the_declared_tables_are_the_same_in_threads_and_in_sequence(seed_tables):
     parts = seed_tables.parts
     given = {"articles": parts.documents, "sentences": parts.sentences, "raw_mentions": parts.raw_mentions,
-             "figures": parts.figures, "article_positions": parts.positions, "article_events": parts.events,
+             "article_figures": parts.figures, "figures_file": None, "article_positions": parts.positions,
+             "article_events": parts.events,
              "overrides": None, "topics_file": None, "previous_rewrites": None}
     alone = run(given, tables=registry.TABLES, workers=1)
     side_by_side = run(given, tables=registry.TABLES, workers=2)
