@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from analysis.actors import Links, links_in, words
-from analysis.corpus import METADATA_FIELDS, Document
+from analysis.corpus import MAX_SENTENCE_CHARS, METADATA_FIELDS, Document
 from analysis.coverage import events_table
 from analysis.entities import mentions_frame, mentions_from_doc
 from analysis.figures import figures_table
@@ -73,7 +73,7 @@ def _read(docs: list[Document], nlp, batch_size: int) -> _Read:
             if stance:
                 read.stance_sentences.add((doc.document, index))
             # A sentence with a number is parsed too: what a figure measures is read from the parse.
-            if stance or might_have_figures(text):
+            if stance or (len(text) <= MAX_SENTENCE_CHARS and might_have_figures(text)):
                 chosen.append(index)
         # Copies of the sentences keep their tokens and gazetteer entities: the parse need not redo them.
         copies = sentence_copies(processed, [spans[i][:2] for i in chosen])

@@ -409,7 +409,8 @@ def reviewed(base: Tables, *, overrides: bytes | None, topics: bytes | None) -> 
     previous = None
     if base.rewrite_index is not None:
         previous = PreviousSearch(base.rewrite_index, base.duplicates, base.duplicate_passages)
-    warnings = [w for w in base.warnings if not w.startswith(("positions_overrides.csv", "topics.yaml"))]
+    review_files = ("positions_overrides.csv", "topics.yaml", "figures.yaml")
+    warnings = [w for w in base.warnings if not w.startswith(review_files)]
     return assemble(base.parts, skipped=[Skipped(r.document, r.reason) for r in base.skipped.itertuples()],
                     warnings=warnings, overrides=overrides, topics=topics, figures_file=base.figures_file,
                     corpus_hash=base.corpus_hash,

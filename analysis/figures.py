@@ -23,6 +23,7 @@ FIGURE_COLUMNS = [
     "document", "sentence", "text", "value", "unit", "quantity", "approximate", "published", "outlet",
     "qualifier", "low", "high", "quantity_label", "family", "version", "cues", "phrase", "start", "end",
     "bound", "unit_class", "measure", "measure_label", "referent", "context", "named", "anchors",
+    "parsed_unit", "parsed_class", "parsed_version",
 ]
 DISCREPANCY_COLUMNS = [
     "family", "unit", "referent", "value_a", "value_b", "quantity_a", "quantity_b", "text_a", "text_b", "document_a",
@@ -31,6 +32,7 @@ DISCREPANCY_COLUMNS = [
 ]
 
 HEADLINES_SHOWN = 6
+STORY_WINDOW = 200  # how many earlier reports of a measure a report is compared with
 OTHER_VALUES_SHOWN = 4
 
 
@@ -54,10 +56,24 @@ def read_definitions(data: bytes | None) -> tuple[list[dict], str | None]:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return [], f"figures.yaml: not readable YAML ({str(exc).splitlines()[0]}); no named measures used"
     items = (parsed or {}).get("quantities", []) if isinstance(parsed, dict) else None
-    if not isinstance(items, list) or not all(isinstance(q, dict) and {"key", "label", "unit"} <= set(q)
-                                              for q in items):
+    if not isinstance(items, list):
         return [], "figures.yaml: `quantities` must be a list of {key, label, unit, near, context}; none used"
-    return items, None
+    kept = [q for q in items if _well_formed(q)]
+    if len(kept) < len(items):
+        bad = [str(q.get("key", "?")) if isinstance(q, dict) else "?" for q in items if q not in kept]
+        return kept, (f"figures.yaml: {len(bad)} measure(s) not used ({', '.join(bad[:5])}): each needs key, label "
+                      "and unit, and `near` (required), `context` and `require_any` as lists of words")
+    return kept, None
+
+
+def _well_formed(definition) -> bool:
+    """A named measure the matcher can use: key, label, unit as text; near, context, require_any as word lists."""
+    if not isinstance(definition, dict) or not all(isinstance(definition.get(k), str) and definition.get(k)
+                                                     for k in ("key", "label", "unit")):
+        return False
+    lists = [definition.get("near")] + [definition.get(k, []) for k in ("context", "require_any")]
+    return bool(definition.get("near")) and all(
+        isinstance(words, list) and all(isinstance(w, str) and w.strip() for w in words) for words in lists)
 
 
 def _cue_regex(cue: str) -> re.Pattern:
@@ -126,9 +142,10 @@ def sentence_figures(text: str, doc=None) -> list[tuple[Figure, Measure]]:
             figure = with_counted_noun(figure, doc, known)
         if figure is None or figure.words and figure.unit_class == "number":
             continue  # "the two spoke": a number word with nothing counted
-        if any(f.text == figure.text and f.value == figure.value for f, _ in found):
-            continue  # "down $350 billion ... brought the deficit down $350 billion": one figure, said twice
         measure = measure_of(figure, doc) if doc is not None else _surface_measure(figure)
+        if any(f.text == figure.text and f.value == figure.value and (m.key, m.referent) == (measure.key,
+               measure.referent) for f, m in found):
+            continue  # "down $350 billion ... brought the deficit down $350 billion": one figure, said twice
         if found and _CONVERSION.fullmatch(text[found[-1][0].end : figure.start]):
             measure = found[-1][1]  # "785 miles (1,260 km)": the same measure in other units
         found.append((figure, measure))
@@ -169,7 +186,7 @@ def _row(sentence, figure: Figure, measure: Measure, info: Mapping) -> dict:
     key = measure.key or f"other_{re.sub(r'[^a-z0-9]+', '_', unit_class)}"
     label = measure.label or f"Other figures ({unit_class})"
     phrase = measure.label or figure.text
-    return {
+    row = {
         "document": sentence.document, "sentence": sentence.sentence, "text": figure.text, "value": figure.value,
         "unit": figure.unit or "number", "quantity": key, "approximate": figure.approximate,
         "published": info["published"], "outlet": info["outlet"], "qualifier": figure.qualifier,
@@ -179,15 +196,28 @@ def _row(sentence, figure: Figure, measure: Measure, info: Mapping) -> dict:
         "bound": figure.bound, "unit_class": unit_class, "measure": measure.key, "measure_label": measure.label,
         "referent": measure.referent, "context": measure.context, "named": False, "anchors": measure.anchors,
     }
+    row["parsed_unit"], row["parsed_class"], row["parsed_version"] = row["unit"], row["unit_class"], row["version"]
+    return row
 
 
 def corpus_figures(article_figures: pd.DataFrame, sentences: pd.DataFrame, figures_file: bytes | None
-                   ) -> pd.DataFrame:
+                   ) -> tuple[pd.DataFrame, list[str]]:
     """The corpus's figures: each measure under one label (its most used), and the corpus's named measures
-    (figures.yaml) given to the figures whose cue words govern them."""
+    (figures.yaml) given to the figures whose cue words govern them; with what was wrong in figures.yaml."""
+    definitions, problem = read_definitions(figures_file)
     frame = article_figures.copy()
     if frame.empty:
-        return frame
+        return frame, [problem] if problem else []
+    # Every derived column again from what the article's own reading gave: a stored table comes back here with the
+    # last build's named measures in it, and figures.yaml may have changed since.
+    for derived in ("unit", "unit_class", "version"):
+        parsed = "parsed_class" if derived == "unit_class" else f"parsed_{derived}"
+        if parsed not in frame:  # a table stored before the parsed columns existed
+            frame[parsed] = frame[derived]
+        frame[derived] = frame[parsed]
+    catch_all = "other_" + frame["unit_class"].str.replace(r"[^a-z0-9]+", "_", regex=True)
+    frame["quantity"] = frame["family"] = catch_all
+    frame["quantity_label"] = "Other figures (" + frame["unit_class"] + ")"
     measured = frame["measure"] != ""
     labels = (frame[measured].groupby(["measure", "measure_label"]).size().reset_index(name="n")
               .sort_values(["measure", "n", "measure_label"], ascending=[True, False, True])
@@ -197,25 +227,28 @@ def corpus_figures(article_figures: pd.DataFrame, sentences: pd.DataFrame, figur
     frame.loc[measured, "quantity_label"] = frame.loc[measured, "measure"].map(labels)
     frame["named"] = False
     frame["cues"] = ""
-    definitions, _ = read_definitions(figures_file)
     if definitions:
         _name_figures(frame, sentences, definitions)
-    return frame
+    return frame, [problem] if problem else []
 
 
 def _name_figures(frame: pd.DataFrame, sentences: pd.DataFrame, definitions: list[dict]) -> None:
     """Give each figure a named measure of the corpus where one claims it (in place)."""
     wanted = sentences.merge(frame[["document", "sentence"]].drop_duplicates(), on=["document", "sentence"])
     texts = dict(zip(zip(wanted["document"], wanted["sentence"]), wanted["text"]))
-    for index, row in zip(frame.index, frame.to_dict("records")):
+    columns = ["quantity", "quantity_label", "family", "cues", "named", "unit", "unit_class", "version"]
+    found: dict[int, list] = {}
+    for position, row in enumerate(frame.to_dict("records")):
         named = classify(row, texts.get((row["document"], row["sentence"]), ""), definitions)
         if named is None:
             continue
         unit_class = row["unit_class"] if row["unit_class"] != "number" else _class_of(named.unit, lexicon())
-        frame.loc[index, ["quantity", "quantity_label", "family", "cues", "named", "unit", "unit_class"]] = [
-            named.key, named.label, named.family, ", ".join(named.cues), True, named.unit, unit_class]
-        if named.version:
-            frame.loc[index, "version"] = named.version
+        found[position] = [named.key, named.label, named.family, ", ".join(named.cues), True, named.unit, unit_class,
+                           named.version or row["version"]]
+    if found:  # written once, not row by row: a large corpus has many thousands of figures
+        values = pd.DataFrame.from_dict(found, orient="index", columns=columns)
+        frame.iloc[values.index, [frame.columns.get_loc(c) for c in columns]] = values.to_numpy()
+        frame["named"] = frame["named"].astype(bool)
 
 
 def format_value(value: float, unit: str, *, with_unit: bool = True, approximate: bool = False, prose: bool = False,
@@ -357,8 +390,7 @@ def _same_story(a: Mapping, b: Mapping, common: frozenset[str]) -> bool:
     every text is about), or any shared name when they are a month apart at most."""
     if a["named"] and b["named"]:
         return True
-    specific = ("|" in a["quantity"] and not a["quantity"].startswith(("amount|", "number|"))
-                or " " in a["quantity"] and bool(a["referent"]))
+    specific = _specific_key(a["quantity"]) and ("|" in a["quantity"] or bool(a["referent"]))
     if a["quantity"] != b["quantity"] or not specific or a["quantity"].startswith("year|"):
         return False
     shared = set(filter(None, a["anchors"].split("; "))) & set(filter(None, b["anchors"].split("; ")))
@@ -373,6 +405,12 @@ def _within(a: str, b: str, *, days: int) -> bool:
         return abs((pd.Timestamp(a) - pd.Timestamp(b)).days) <= days
     except (ValueError, TypeError):
         return False
+
+
+def _specific_key(quantity: str) -> bool:
+    """A measure key that says more than a bare noun and is no target year: "person|kill", "military aid"."""
+    return (("|" in quantity or " " in quantity) and not quantity.startswith(("amount|", "number|", "year|"))
+            and not quantity.startswith("other_"))
 
 
 def _common_anchors(figures: pd.DataFrame) -> frozenset[str]:
@@ -396,11 +434,15 @@ def discrepancies_table(figures: pd.DataFrame) -> pd.DataFrame:
     # Like with like: money in any currency (the explanation says it is not converted), else one unit exactly.
     comparable = candidates["unit"].where(candidates["unit_class"] != "money", "money")
     for (family, _, referent), group in candidates.groupby(["family", comparable, "referent"], sort=True):
+        if not group["named"].any() and not _specific_key(str(family)):
+            continue  # "people", "age": never compared (see _same_story)
         reps = _representatives(group)
         records = [dict(zip(_PAIR_FIELDS, row)) for row in zip(*(reps[f].tolist() for f in _PAIR_FIELDS))]
         for later, b in enumerate(records[1:], start=1):
-            # each report against the latest earlier one of the same story
-            a = next((r for r in reversed(records[:later]) if _same_story(r, b, common)), None)
+            # each report against the latest earlier one of the same story (among the last few hundred: a measure
+            # of thousands of reports is compared with its recent past, not all of it)
+            earlier = records[max(0, later - STORY_WINDOW) : later]
+            a = next((r for r in reversed(earlier) if _same_story(r, b, common)), None)
             if a is None or not _disagree(a, b):
                 continue
             reasons, words = explain(a, b)
@@ -427,9 +469,10 @@ def _other_values(group: pd.DataFrame, chosen: pd.Series) -> str:
     others = group[~_close(group["value"].to_numpy(dtype=float), chosen["value"])]
     if others.empty:
         return ""
-    counted = others.groupby("value").size().reset_index(name="reports").sort_values(
+    counted = others.groupby(["value", "unit"]).size().reset_index(name="reports").sort_values(
         ["reports", "value"], ascending=[False, True], kind="stable")
-    shown = [format_value(v, chosen["unit"]) for v in counted["value"].head(OTHER_VALUES_SHOWN)]
+    shown = [format_value(v, u) for v, u in zip(counted["value"].head(OTHER_VALUES_SHOWN),
+                                                 counted["unit"].head(OTHER_VALUES_SHOWN))]
     rest = len(counted) - len(shown)
     return ", ".join(shown) + (f" and {rest:,} other value{'s' if rest != 1 else ''}" if rest else "")
 
@@ -446,8 +489,8 @@ def headline_quantities(figures: pd.DataFrame, originals: Mapping[str, str] | No
     named = set(usable.loc[usable["named"], "quantity"])
     common = _common_anchors(figures)
     # Beyond the named measures: one thing several texts report (the same story), not "age" across many stories.
-    texts = texts[[q in named or (n > 1 and _one_story(usable[usable["quantity"] == q], common))
-                   for q, n in texts.items()]]
+    rows = usable.groupby("quantity").indices
+    texts = texts[[q in named or (n > 1 and _one_story(usable.iloc[rows[q]], common)) for q, n in texts.items()]]
     order = sorted(texts.index, key=lambda q: (q not in named, -texts[q], q))
     # every measure the corpus names, then the most reported others up to limit in all
     others = [q for q in order if q not in named and texts[q] > 1][: max(0, limit - len(named))]
@@ -481,7 +524,7 @@ def headline_figures(figures: pd.DataFrame, *, originals: dict[str, str] | None 
                                & _close(group["value"].to_numpy(dtype=float), row["value"])]
         if source != row["document"] and not same_in_source.empty:
             row = same_in_source.iloc[0]
-        rows.append({**{c: row[c] for c in FIGURE_COLUMNS}, "reports": len(group),
+        rows.append({**{c: row.get(c, "") for c in FIGURE_COLUMNS}, "reports": len(group),
                      "articles": group["document"].nunique(), "other_values": _other_values(group, row)})
     return pd.DataFrame(rows, columns=columns)
 

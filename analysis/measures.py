@@ -31,7 +31,6 @@ class Measure:
 @dataclass(frozen=True)
 class Words:
     linking: frozenset[str]  # verbs whose subject is what the figure measures ("the package totals $1bn")
-    change: frozenset[str]  # verbs of change: "prices rose by 3%" measures a change in prices
     generic: frozenset[str]  # heads that need their "of" phrase ("price of oil", "number of refugees")
     bases: frozenset[str]  # "of" objects that are a base, not the thing measured ("5% of GDP")
     partitive: frozenset[str]  # heads that stand for what follows "of" ("dozens of", "a total of")
@@ -39,6 +38,7 @@ class Words:
     light: frozenset[str]  # verbs whose object count says nothing more ("we have 20 countries")
     empty_modifiers: frozenset[str]  # modifiers that say nothing of which kind ("the following", "other", "such")
     person_nouns: frozenset[str]  # nouns for people an age may follow ("a man, 45,")
+    not_predicates: frozenset[str]  # verb forms that work as prepositions ("according", "including")
     share_heads: frozenset[str]  # heads a percentage is of itself: "unemployment rate", "inflation", "turnout"
     class_measures: dict  # what a measurement of a unit class is when nothing else says: length -> distance
     epistemic: frozenset[str]  # verbs that report a state ("confirmed dead", "feared killed", "reported missing")
@@ -48,9 +48,10 @@ class Words:
 def words() -> Words:
     """The measure word lists from analysis/data/figures.yaml."""
     data = load_yaml("figures.yaml")["measure_words"]
-    lists = [frozenset(data[name]) for name in ("linking", "change", "generic", "bases", "partitive",
-                                               "state_adjectives", "light", "empty_modifiers", "person_nouns")]
-    return Words(*lists, frozenset(data["share_heads"]), dict(data["class_measures"]), frozenset(data["epistemic"]))
+    lists = [frozenset(data[name]) for name in ("linking", "generic", "bases", "partitive", "state_adjectives",
+                                               "light", "empty_modifiers", "person_nouns", "not_predicates",
+                                               "share_heads")]
+    return Words(*lists, dict(data["class_measures"]), frozenset(data["epistemic"]))
 
 
 def with_counted_noun(figure: Figure, doc, known_units: frozenset[str]) -> Figure | None:
@@ -121,6 +122,9 @@ def measure_of(figure: Figure, doc) -> Measure:
     if holder is not None and holder.ent_type_ not in ("GPE", "NORP", "ORG", "PERSON"):
         holder = None  # "nations sent several thousand troops": only a named country or body is a referent
     referent = referent or (_name(holder) if holder is not None else "")
+    if predicate is not None and (predicate.lemma_.lower() in words().not_predicates
+                                  or predicate.lower_ in words().not_predicates):
+        predicate = None  # "according to Al Jazeera, $3.6 billion": a preposition in verb's clothing
     pred = predicate.lemma_.lower() if predicate is not None else ""
     if noun is not None and not _usable(noun) and figure.unit_class not in ("count",):
         noun, head_lemma, modifiers = None, "", []

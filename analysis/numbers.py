@@ -67,6 +67,7 @@ class Lexicon:
     vague_scale_required: frozenset[str]
     qualifiers: dict[str, str]
     label_words: set[str]
+    legal_labels: frozenset[str]  # label words in any case ("section 2", "article 5")
     time_units: set[str]
     duration_cues: tuple[str, ...]
     placing_before: tuple[str, ...]
@@ -115,6 +116,7 @@ def lexicon() -> Lexicon:
         vague_scale_required=frozenset(word.lower() for word in data["vague_scale_required"]),
         qualifiers={k.lower(): v for k, v in data["qualifiers"].items()},
         label_words=set(data["label_words"]),
+        legal_labels=frozenset(w.lower() for w in data["legal_labels"]),
         time_units={u.lower() for u in data["time_units"]},
         duration_cues=tuple(sorted((c.lower() for c in data["duration_cues"]), key=len, reverse=True)),
         placing_before=tuple(sorted((c.lower() for c in data["placing_before"]), key=len, reverse=True)),
@@ -448,18 +450,19 @@ def _currency_before(text: str, start: int, lex: Lexicon) -> tuple[str, int]:
                 continue  # "AUS$" is not "S$"; "Mrs 5" is not rupees
             return code, at
     code = re.search(r"(?<![\w$])([A-Z]{3})\s?$", before)
-    if code and code.group(1) in lex.currency_codes:
+    if code and code.group(1) in lex.currency_codes and code.group(1) not in lex.code_words:
         return code.group(1), code.start(1)
     return "", start
 
 
-def _after_number(text: str, right: int, value: float, kind: str, lex: Lexicon) -> tuple[float, int, float]:
+def _after_number(text: str, right: int, value: float, kind: str, lex: Lexicon,
+                  currency: str = "") -> tuple[float, int, float]:
     """The number's value with its scale ("15 billion", "€210bn") and multiplier ("two dozen"), and where it ends."""
     scaled = 1.0
     scale = lex.scale_pattern.match(text, right)
     if scale and (scale.group(1) == "" or scale.group(2).lower() in lex.spaced_scales):
-        if not (scale.group(2) in ("m", "M") and lex.measurement_pattern.match(text, right)
-                and not re.match(r"[$€£¥]", text[max(0, right - 12) : right].strip()[:1] or " ")):
+        # "$5m" is five million dollars; "5m" alone may be five metres
+        if not (scale.group(2) in ("m", "M") and lex.measurement_pattern.match(text, right) and not currency):
             scaled = lex.scales[scale.group(2).lower()]
             value *= scaled
             right = scale.end()
@@ -520,17 +523,18 @@ def _duration(text: str, start: int, right: int, unit: str, lex: Lexicon) -> tup
 def _extend(text: str, start: int, end: int, value: float, kind: str, lex: Lexicon) -> Figure | None:
     """Grow a bare number into a figure: currency, scale, percent, unit, counted noun, rate, qualifier."""
     previous_word = re.search(r"([A-Za-z.]+)\s*$", text[:start])
-    if previous_word and previous_word.group(1).capitalize() in lex.label_words:
-        return None  # "Point 8", "Article 5", "section 2"
+    if previous_word and (previous_word.group(1) in lex.label_words
+                          or previous_word.group(1).lower() in lex.legal_labels):
+        return None  # "Point 8", "Article 5", "section 2 of this order"
     currency, left = _currency_before(text, start, lex)
-    magnitude = re.search(r"\bmagnitude[\s-]$", text[:start], re.IGNORECASE)
-    value, right, scaled = _after_number(text, end, value, kind, lex)
+    magnitude = re.search(rf"\b({_alternatives(lex.magnitude_before)})[\s-]$", text[:start], re.IGNORECASE)
+    value, right, scaled = _after_number(text, end, value, kind, lex, currency)
     if scaled != 1 and not currency and re.fullmatch(r"[A-Z]", text[end:right]):
         return None  # "3M", "5G": a name, where "$5M" is money
     unit, unit_class, right = _unit_after(text, right, currency, lex)
     noun = ""
-    if magnitude and not unit:
-        unit, unit_class = "magnitude", "magnitude"
+    if magnitude and not unit:  # "a magnitude 6.4 earthquake": a unit written before its number
+        unit, unit_class = lex.measurement[magnitude.group(1).lower()]
     if unit_class == "duration":
         duration = _duration(text, start, right, unit, lex)
         if duration is None:
@@ -551,7 +555,10 @@ def _extend(text: str, start: int, end: int, value: float, kind: str, lex: Lexic
         return None  # "one of them", "one day": "one" needs something counted
     if kind == "words" and re.search(r"\b(?:these|those)\s+$", text[:start], re.IGNORECASE):
         return None  # "these two partnerships": things already named, not a reported count
-    if re.fullmatch(r"(?:19|20)\d\d", text[start:end]) and unit_class in ("", "count") and scaled == 1:
+    # "2000 troops", "some 1999 refugees" are counts; "the 2009 release", "March 2021 attack" are years
+    counted = unit_class == "count" and (unit in lex.unit_of.values() or bool(_qualifier_before(text, start, lex)[0]))
+    if re.fullmatch(r"(?:19|20)\d\d", text[start:end]) and scaled == 1 and unit_class in ("", "count") \
+            and not counted:
         if not _is_target_year(text, start, lex):
             return None  # the year of an ordinary date
         unit, unit_class, noun, right = "year", "year", "", end
@@ -648,9 +655,11 @@ def _hyphen_pair(text: str, a: Figure, b: Figure) -> bool:
     return re.fullmatch(r"\s*[-–]\s*", text[a.end : b.number_start]) is not None and not a.unit and not b.unit
 
 
-_CHANGE_VERBS = re.compile(r"\b(?:rose|rise[sn]?|rising|fell|fall(?:s|en|ing)?|increas\w*|decreas\w*|cut|rais\w*|"
-                           r"reduc\w*|grow\w*|grew|drop\w*|jump\w*|climb\w*|slash\w*|lower\w*|boost\w*|"
-                           r"revis\w*|up|down|went|gone|changed?)\b[^.;]{0,40}$", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _change_verbs() -> re.Pattern:
+    """A verb of change shortly before: "rose from 5% to 7%" is a change, not a range (figures.yaml's list)."""
+    stems = [word[:-1] if word.endswith("e") else word for word in load_yaml("figures.yaml")["measure_words"]["change"]]
+    return re.compile(rf"\b(?:{_alternatives(stems)})\w*\b[^.;]{{0,40}}$", re.IGNORECASE)
 
 
 def _join(text: str, a: Figure, b: Figure, lex: Lexicon) -> Figure | None:
@@ -663,25 +672,30 @@ def _join(text: str, a: Figure, b: Figure, lex: Lexicon) -> Figure | None:
     word = gap.strip().lower()
     if word in ("and", "or") and not (opener and opener.group(1) == "between" and word == "and"):
         return None  # "20 or 26 countries" are two figures; "and" makes a range only after "between"
-    if opener and opener.group(1) == "from" and _CHANGE_VERBS.search(text[: a.start - 4]):
+    if opener and opener.group(1) == "from" and _change_verbs().search(text[: a.start - 4]):
         return None  # "rose from 5% to 7%" is a change, two figures
-    if word not in ("and",) and not opener and _CHANGE_VERBS.search(text[: a.start]) and word == "to":
+    if word not in ("and",) and not opener and _change_verbs().search(text[: a.start]) and word == "to":
         return None
-    low = a.value * (b.scale if a.scale == 1 and b.scale != 1 else 1)
+    borrow = a.scale == 1 and b.scale != 1 and a.value * b.scale <= b.value  # "$10 to $15 billion", not
+    low = a.value * (b.scale if borrow else 1)  # "between 500,000 and 2 million"
     if not low < b.value or not (a.unit or b.unit):
         return None
-    first = text.rfind(opener.group(1), 0, a.start) if opener else a.start
+    first = opener.start() if opener else a.start  # `before` is text[:a.start], lower-cased and right-stripped
     unit = b.unit or a.unit
     return Figure(first, b.end, text[first : b.end], (low + b.value) / 2, unit, b.noun or a.noun, a.approximate,
                   opener.group(1) if opener else a.qualifier, low, b.value, "range", _class_of(unit, lex),
                   b.scale, a.number_start)
 
 
-_MAYBE_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-                           r"forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|"
-                           r"half|quarter|third|thirds|several|scores)\b", re.IGNORECASE)
+@lru_cache(maxsize=1)
+def _maybe_figure() -> re.Pattern:
+    """A digit or any word the lexicon reads a figure from (number words, scales, fractions, vague amounts)."""
+    lex = lexicon()
+    words = {w for w in load_yaml("figures.yaml")["number_words"]} | set(lex.scales) | set(lex.fractions)
+    words |= {phrase.split()[0] for phrase in lex.vague} | set(lex.multipliers) | {w + "s" for w in lex.scales}
+    return re.compile(rf"\d|\b(?:{_alternatives(words)})", re.IGNORECASE)
 
 
 def might_have_figures(text: str) -> bool:
     """A cheap test: False only for a sentence that cannot hold a figure (no digit and no number word)."""
-    return _MAYBE_FIGURE.search(text) is not None
+    return _maybe_figure().search(text) is not None

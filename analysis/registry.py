@@ -69,7 +69,8 @@ TABLES = (
     CorpusTable(("positions",), ("article_positions", "topics_file", "override_rows"), corpus_positions,
                 in_views=False),
     CorpusTable(("documents",), ("articles", "duplicates"), _with_originals, in_views=False),
-    CorpusTable(("figures",), ("article_figures", "sentences", "figures_file"), corpus_figures, in_views=False),
+    CorpusTable(("figures", "figures_warnings"), ("article_figures", "sentences", "figures_file"), corpus_figures,
+                in_views=False),
     CorpusTable(("support",), ("documents", "figures", "positions"), _support),
     CorpusTable(("entities",), ("mentions", "articles"), entity_table),
     CorpusTable(("cooccurrence",), ("mentions", "sentences"), _cooccurrence),
@@ -138,7 +139,7 @@ def _reuse(table: CorpusTable, done: dict[str, Any], same_as: dict[str, Any] | N
 
 
 # What `run` makes that is no table of a corpus: kept out of `Tables.extra`.
-NOT_TABLES = ("override_warnings", "rewrite_index")
+NOT_TABLES = ("override_warnings", "figures_warnings", "rewrite_index")
 
 
 def into_tables(made: dict[str, Any], tables: tuple[CorpusTable, ...]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -169,7 +170,8 @@ def assemble(parts: Parts, *, model_name: str, model_warning: str | None = None,
         **fields, extra=extra,
         sentences=parts.sentences, lines=parts.lines,
         skipped=pd.DataFrame([(s.document, s.reason) for s in skipped], columns=SKIPPED_COLUMNS),
-        warnings=list(warnings) + made["override_warnings"], corpus_hash=corpus_hash, model=model_name,
+        warnings=list(warnings) + made["override_warnings"] + made["figures_warnings"], corpus_hash=corpus_hash,
+        model=model_name,
         model_warning=model_warning, built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         overrides=overrides, topics=topics, figures_file=figures_file, parts=parts, rewrite_index=made["rewrite_index"],
     )

@@ -189,8 +189,14 @@ def test_download_a_chart_and_a_table(base, browser, tmp_path):
     png = tmp_path / info.value.suggested_filename
     info.value.save_as(png)
     assert png.name.startswith("figure_ukraine_army_cap_") and png.read_bytes().startswith(b"\x89PNG")
+    buttons = page.locator("[data-testid='stDownloadButton']").filter(has_text="CSV")
     with page.expect_download(timeout=60_000) as info:
-        page.locator("[data-testid='stDownloadButton']").filter(has_text="CSV").first.click()
+        buttons.first.click()  # the measures table
+    measures = tmp_path / info.value.suggested_filename
+    info.value.save_as(measures)
+    assert measures.name.startswith("measures_") and "Cap on Ukraine" in measures.read_text("utf-8-sig")
+    with page.expect_download(timeout=60_000) as info:
+        buttons.last.click()  # every figure
     csv = tmp_path / info.value.suggested_filename
     info.value.save_as(csv)
     assert csv.name.startswith("figures_") and "800,000" in csv.read_text("utf-8-sig")

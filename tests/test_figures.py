@@ -264,10 +264,13 @@ def test_named_measures_come_from_the_corpus_and_need_their_cues_to_govern_the_n
     found = figures_table(sentences, documents, parses)
     definitions = (b"quantities:\n  - {key: frozen_assets, label: Frozen assets, unit: money, near: [assets, frozen],"
                    b" context: [Russian]}\n")
-    named = corpus_figures(found, sentences, definitions).set_index("text")
+    named = corpus_figures(found, sentences, definitions)[0].set_index("text")
     assert named.loc["€210 billion", "quantity"] == "frozen_assets" and named.loc["€210 billion", "named"]
     assert named.loc["$12 trillion", "quantity"] != "frozen_assets"  # "assets" is in the sentence, not on the number
-    assert not corpus_figures(found, sentences, None)["named"].any()
+    assert not corpus_figures(found, sentences, None)[0]["named"].any()
+    bad = b"quantities:\n  - {key: k, label: K, unit: money, near: }\n"
+    frame, warnings = corpus_figures(found, sentences, bad)
+    assert not frame["named"].any() and warnings and "figures.yaml" in warnings[0] and "k" in warnings[0]
 
 
 def test_currency_pairs_are_explained_as_not_converted():
