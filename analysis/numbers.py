@@ -674,8 +674,6 @@ def _join(text: str, a: Figure, b: Figure, lex: Lexicon) -> Figure | None:
         return None  # "20 or 26 countries" are two figures; "and" makes a range only after "between"
     if opener and opener.group(1) == "from" and _change_verbs().search(text[: a.start - 4]):
         return None  # "rose from 5% to 7%" is a change, two figures
-    if word not in ("and",) and not opener and _change_verbs().search(text[: a.start]) and word == "to":
-        return None
     borrow = a.scale == 1 and b.scale != 1 and a.value * b.scale <= b.value  # "$10 to $15 billion", not
     low = a.value * (b.scale if borrow else 1)  # "between 500,000 and 2 million"
     if not low < b.value or not (a.unit or b.unit):
@@ -691,9 +689,11 @@ def _join(text: str, a: Figure, b: Figure, lex: Lexicon) -> Figure | None:
 def _maybe_figure() -> re.Pattern:
     """A digit or any word the lexicon reads a figure from (number words, scales, fractions, vague amounts)."""
     lex = lexicon()
-    words = {w for w in load_yaml("figures.yaml")["number_words"]} | set(lex.scales) | set(lex.fractions)
-    words |= {phrase.split()[0] for phrase in lex.vague} | set(lex.multipliers) | {w + "s" for w in lex.scales}
-    return re.compile(rf"\d|\b(?:{_alternatives(words)})", re.IGNORECASE)
+    # Whole words only, and no abbreviation ("m", "bn" matter only after a digit) nor "a" ("a few" needs "few").
+    words = set(load_yaml("figures.yaml")["number_words"]) | set(lex.spaced_scales) | set(lex.fractions)
+    words |= {phrase.split()[1] if phrase.split()[0] == "a" else phrase.split()[0] for phrase in lex.vague}
+    words |= set(lex.multipliers) | {w + "s" for w in lex.spaced_scales}
+    return re.compile(rf"\d|\b(?:{_alternatives(words)})\b", re.IGNORECASE)
 
 
 def might_have_figures(text: str) -> bool:

@@ -19,7 +19,7 @@ from analysis.evaluation import figures_of_sentences, score_figures
 DEV = Path(__file__).parent / "resources" / "figures_dev"
 TARGET = {"value_f1": 0.95, "value_unit_f1": 0.90, "measure_accepted": 0.85}
 # The level reached on the held-back half when this gate was set (see bench/RESULTS.md), less a small margin.
-REACHED = {"value_f1": 0.84, "value_unit_f1": 0.74, "measure_accepted": 0.74}  # 0.860, 0.760, 0.757 when set
+REACHED = {"value_f1": 0.85, "value_unit_f1": 0.74, "measure_accepted": 0.74}  # 0.869, 0.762, 0.761 when set
 
 
 def _set(split: str) -> tuple[list[dict], dict[str, list[dict]]]:
