@@ -129,7 +129,7 @@ class Citations:
 # --- The pack -------------------------------------------------------------------------------------------------
 
 
-def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
+def pack_charts(tables: Tables, *, headline: list[str] | None = None) -> dict[str, tuple[str, alt.TopLevelMixin]]:
     """The charts a briefing carries: name -> (title, chart), built by the dashboard's own builders."""
     docs = tables.documents
     all_outlets = sorted(set(outlet_labels(docs["outlet"])))
@@ -151,8 +151,9 @@ def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
         charts["countries"] = (title, entity_bars(actors, all_outlets=all_outlets, value_title="Mentions", title=title,
                                                   subject="Country"))
     figures = tables.figures
-    headline = set(headline_quantities(figures, dict(zip(docs["document"], docs["original"]))))
-    dated = figures[(figures["published"] != "") & figures["quantity"].isin(headline)]
+    if headline is None:
+        headline = headline_quantities(figures, dict(zip(docs["document"], docs["original"])))
+    dated = figures[(figures["published"] != "") & figures["quantity"].isin(set(headline))]
     for family, group in dated.groupby("family"):
         if family.startswith("other_") or group["value"].nunique() < 2:
             continue
@@ -166,12 +167,12 @@ def pack_charts(tables: Tables) -> dict[str, tuple[str, alt.TopLevelMixin]]:
     return charts
 
 
-def _summary_blocks(tables: Tables, citations: Citations) -> dict:
+def _summary_blocks(tables: Tables, citations: Citations, headline: list[str]) -> dict:
     """The summary's content once, for both the HTML and the PDF."""
     docs = tables.documents
     headlines = []
     originals = dict(zip(docs["document"], docs["original"]))
-    for row in headline_figures(tables.figures, originals=originals).itertuples(index=False):
+    for row in headline_figures(tables.figures, originals=originals, quantities=headline).itertuples(index=False):
         n = citations.cite(row.document, row.sentence)
         value = format_row(row, prose=True)
         also = f" (also reported: {row.other_values})" if row.other_values else ""
@@ -318,9 +319,12 @@ def briefing_pack(tables: Tables, *, caption: str = "Filters: none", now: dateti
     day = moment.date().isoformat()
     source = source_line(tables.documents)
     citations = Citations(tables)
-    blocks = _summary_blocks(tables, citations)
+    # the headline measures once, for the summary and for the charts
+    docs = tables.documents
+    headline = headline_quantities(tables.figures, dict(zip(docs["document"], docs["original"])))
+    blocks = _summary_blocks(tables, citations, headline)
     citation_table = citations.table()
-    charts = pack_charts(tables)
+    charts = pack_charts(tables, headline=headline)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         map_png = None

@@ -98,6 +98,7 @@ def classify(row: Mapping, sentence: str, definitions: list[dict]) -> Classified
     sentence; the best-scoring definition wins. None when no definition claims the figure."""
     best: tuple[int, dict, tuple[str, ...]] | None = None
     governing = row.get("context", "") or ""
+    inner = governing.partition(" | ")[0]
     for definition in definitions:
         bare = row.get("unit_class") == "number" and str(definition["unit"]) not in ("money", "year", "percent")
         if not bare and not _units_match(str(definition["unit"]), row["unit"], row.get("unit_class", "")):
@@ -105,7 +106,6 @@ def classify(row: Mapping, sentence: str, definitions: list[dict]) -> Classified
         required = definition.get("require_any")
         if required and not any(_cue(str(c)).search(sentence) for c in required):
             continue
-        inner, _, outer = governing.partition(" | ")
         near = tuple(str(c) for c in definition.get("near", []) if _cue(str(c)).search(governing))
         if not near:
             continue  # the cue words must govern the number, not merely share its sentence
@@ -135,11 +135,10 @@ def version_of(sentence: str) -> str:
 
 def sentence_figures(text: str, doc=None) -> list[tuple[Figure, Measure]]:
     """The figures of one sentence with what each measures (from doc, its parse, when given)."""
-    known = frozenset(lexicon().unit_of.values())
     found: list[tuple[Figure, Measure]] = []
     for figure in parse_figures(text):
         if doc is not None:
-            figure = with_counted_noun(figure, doc, known)
+            figure = with_counted_noun(figure, doc)
         if figure is None or figure.words and figure.unit_class == "number":
             continue  # "the two spoke": a number word with nothing counted
         measure = measure_of(figure, doc) if doc is not None else _surface_measure(figure)
@@ -183,8 +182,8 @@ def figures_table(sentences: pd.DataFrame, documents: pd.DataFrame, parses: Mapp
 def _row(sentence, figure: Figure, measure: Measure, info: Mapping) -> dict:
     """One figure's row, grouped by its measure (or a catch-all group of its unit class when it has none)."""
     unit_class = figure.unit_class or "number"
-    key = measure.key or f"other_{re.sub(r'[^a-z0-9]+', '_', unit_class)}"
-    label = measure.label or f"Other figures ({unit_class})"
+    catch_key, catch_label = _catch_all(unit_class)
+    key, label = measure.key or catch_key, measure.label or catch_label
     phrase = measure.label or figure.text
     row = {
         "document": sentence.document, "sentence": sentence.sentence, "text": figure.text, "value": figure.value,
@@ -198,6 +197,11 @@ def _row(sentence, figure: Figure, measure: Measure, info: Mapping) -> dict:
     }
     row["parsed_unit"], row["parsed_class"], row["parsed_version"] = row["unit"], row["unit_class"], row["version"]
     return row
+
+
+def _catch_all(unit_class: str) -> tuple[str, str]:
+    """The key and label of the group of figures with no measure, by unit class ("other_money")."""
+    return f"other_{re.sub(r'[^a-z0-9]+', '_', unit_class)}", f"Other figures ({unit_class})"
 
 
 def corpus_figures(article_figures: pd.DataFrame, sentences: pd.DataFrame, figures_file: bytes | None
@@ -215,9 +219,9 @@ def corpus_figures(article_figures: pd.DataFrame, sentences: pd.DataFrame, figur
         if parsed not in frame:  # a table stored before the parsed columns existed
             frame[parsed] = frame[derived]
         frame[derived] = frame[parsed]
-    catch_all = "other_" + frame["unit_class"].str.replace(r"[^a-z0-9]+", "_", regex=True)
-    frame["quantity"] = frame["family"] = catch_all
-    frame["quantity_label"] = "Other figures (" + frame["unit_class"] + ")"
+    groups = {unit_class: _catch_all(unit_class) for unit_class in frame["unit_class"].unique()}
+    frame["quantity"] = frame["family"] = frame["unit_class"].map({c: key for c, (key, _) in groups.items()})
+    frame["quantity_label"] = frame["unit_class"].map({c: label for c, (_, label) in groups.items()})
     measured = frame["measure"] != ""
     labels = (frame[measured].groupby(["measure", "measure_label"]).size().reset_index(name="n")
               .sort_values(["measure", "n", "measure_label"], ascending=[True, False, True])
@@ -391,7 +395,7 @@ def _same_story(a: Mapping, b: Mapping, common: frozenset[str]) -> bool:
     if a["named"] and b["named"]:
         return True
     specific = _specific_key(a["quantity"]) and ("|" in a["quantity"] or bool(a["referent"]))
-    if a["quantity"] != b["quantity"] or not specific or a["quantity"].startswith("year|"):
+    if a["quantity"] != b["quantity"] or not specific:
         return False
     shared = set(filter(None, a["anchors"].split("; "))) & set(filter(None, b["anchors"].split("; ")))
     if shared - common:
@@ -407,10 +411,15 @@ def _within(a: str, b: str, *, days: int) -> bool:
         return False
 
 
+def specific_measure(quantity: str) -> bool:
+    """A measure key that says more than a bare noun: what happened ("person|kill") or which kind ("military aid");
+    not an amount or number known only by its verb ("amount|provide")."""
+    return ("|" in quantity or " " in quantity) and not quantity.startswith(("amount|", "number|"))
+
+
 def _specific_key(quantity: str) -> bool:
-    """A measure key that says more than a bare noun and is no target year: "person|kill", "military aid"."""
-    return (("|" in quantity or " " in quantity) and not quantity.startswith(("amount|", "number|", "year|"))
-            and not quantity.startswith("other_"))
+    """A specific measure that is no target year: what two reports may disagree about."""
+    return specific_measure(quantity) and not quantity.startswith("year|")
 
 
 def _common_anchors(figures: pd.DataFrame) -> frozenset[str]:
@@ -505,15 +514,15 @@ def _one_story(group: pd.DataFrame, common: frozenset[str]) -> bool:
 
 
 def headline_figures(figures: pd.DataFrame, *, originals: dict[str, str] | None = None,
-                     limit: int = HEADLINES_SHOWN) -> pd.DataFrame:
+                     limit: int = HEADLINES_SHOWN, quantities: list[str] | None = None) -> pd.DataFrame:
     """The current value of each headline measure: newest report; on one date a revised figure beats the original
     and an exact one beats an approximate one. Undated reports count only when nothing is dated. When the chosen
     report is a rewrite (originals: document -> the text it rewrites) and the original gives the same value,
-    the original is cited instead."""
+    the original is cited instead. quantities: the headline measures when already chosen (headline_quantities)."""
     columns = FIGURE_COLUMNS + ["reports", "articles", "other_values"]
     rows = []
     by_quantity = figures.groupby("quantity", sort=False).indices if not figures.empty else {}
-    for key in headline_quantities(figures, originals, limit):
+    for key in quantities if quantities is not None else headline_quantities(figures, originals, limit):
         group = figures.iloc[by_quantity[key]]
         dated = group[group["published"] != ""]
         pool = dated if not dated.empty else group

@@ -54,10 +54,11 @@ def words() -> Words:
     return Words(*lists, dict(data["class_measures"]), frozenset(data["epistemic"]))
 
 
-def with_counted_noun(figure: Figure, doc, known_units: frozenset[str]) -> Figure | None:
+def with_counted_noun(figure: Figure, doc) -> Figure | None:
     """The figure with what it counts taken from the parse: the noun the number modifies ("30 named storms" counts
     storms, not "named"), or its "of" noun ("33 of the graduates"); a figure the surface read gave no unit or a
     guessed one. None for a count of time ("three days") the surface read did not place."""
+    known_units = lexicon().counted_units
     if figure.unit_class not in ("count", "number") or figure.unit in known_units:
         return figure
     number = next((t for t in doc if t.idx <= figure.number_start < t.idx + len(t)), None)
@@ -174,8 +175,9 @@ def _span_root(span, inside: set[int]):
 
 def _measured(figure: Figure, root, inside: set[int]):
     """(noun, predicate, holder) of the figure: what it counts or measures, what happened to it, whose it is."""
-    noun = next((t for t in reversed([t for t in root.doc if t.i in inside]) if t.pos_ in _NOUNS
-                 and t.lower_ not in _UNIT_TOKENS), None) if figure.unit_class == "count" else None
+    doc = root.doc
+    noun = next((doc[i] for i in sorted(inside, reverse=True) if doc[i].pos_ in _NOUNS
+                 and doc[i].lower_ not in _UNIT_TOKENS), None) if figure.unit_class == "count" else None
     if noun is None and figure.unit_class in ("count", "number") and root.dep_ == "nummod" and root.head.pos_ in _NOUNS:
         noun = root.head
     if noun is not None:

@@ -43,12 +43,14 @@ def _stop_words() -> frozenset[str]:
 @dataclass(frozen=True)
 class Lexicon:
     unit_of: dict[str, str]
+    counted_units: frozenset[str]  # the units unit_of gives ("troops", "countries")
     currency_symbols: list[tuple[str, str]]  # (symbol, code), longest first
     currency_words: dict[str, str]  # every currency word and name, lower case -> code
     currency_codes: frozenset[str]
     code_words: frozenset[str]
     currency_display: dict[str, str]  # code -> the symbol an amount is shown with
     measurement: dict[str, tuple[str, str]]  # form -> (unit, class)
+    measurement_class: dict[str, str]  # unit -> class
     measurement_pattern: re.Pattern
     magnitude_before: frozenset[str]
     rate_nouns: frozenset[str]
@@ -93,10 +95,11 @@ def lexicon() -> Lexicon:
     vague_scales = {k.lower(): v if isinstance(v, int) else float(v) for k, v in data["vague_scales"].items()}
     fractions = {k.lower(): int(v) for k, v in data["fractions"].items()}
     return Lexicon(
-        unit_of=unit_of, currency_symbols=symbols, currency_words=words, currency_codes=codes,
+        unit_of=unit_of, counted_units=frozenset(unit_of.values()), currency_symbols=symbols, currency_words=words,
+        currency_codes=codes,
         code_words=frozenset(data["currencies"]["code_words"]),
         currency_display={**{c: c + " " for c in codes}, **data["currencies"]["display"]},
-        measurement=measurement,
+        measurement=measurement, measurement_class=dict(measurement.values()),
         measurement_pattern=re.compile(rf"[\s-]?({_alternatives(measurement)})(?![\w²³])"),
         magnitude_before=frozenset(u for u, s in data["measurement_units"].items() if s.get("before")),
         rate_nouns=frozenset(data["rate_nouns"]),
@@ -295,7 +298,7 @@ def _is_name_part(text: str, start: int, end: int, lex: Lexicon) -> bool:
     if lowered in MONTHS or lowered in lex.qualifiers or lowered in lex.currency_words or bare in lex.currency_codes:
         return False
     sentence_start = previous.start() == 0 or re.search(r"[.!?:;“\"]\s*$", text[: previous.start()])
-    if sentence_start and (lowered in _stop_words() or lowered.split()[0] in _stop_words()):
+    if sentence_start and lowered in _stop_words():
         return False  # "Some 20 people", "About 300", "The 12 members"
     if sentence_start and lowered in lex.unit_of:
         return False
@@ -364,9 +367,7 @@ def _fractions(text: str, lex: Lexicon) -> Iterator[Figure]:
             share = one / every if one and every and every > one else 0
         if not 0 < share < 1:
             continue
-        end = match.end("part") if match.group("part") else match.end()
-        if match.group("half"):
-            end = match.end("half")
+        end = match.end("part") if match.group("part") else match.end("half") if match.group("half") else match.end()
         yield Figure(match.start(), end, text[match.start() : end], round(share * 100, 2), "percent",
                      unit_class="percent", number_start=match.start())
 
@@ -433,10 +434,7 @@ def _class_of(unit: str, lex: Lexicon) -> str:
         return "money"
     if base in ("percent", "year", "number", ""):
         return base or "number"
-    for form_unit, unit_class in lex.measurement.values():
-        if form_unit == base:
-            return unit_class
-    return "count"
+    return lex.measurement_class.get(base, "count")
 
 
 def _currency_before(text: str, start: int, lex: Lexicon) -> tuple[str, int]:
@@ -502,8 +500,7 @@ def _duration(text: str, start: int, right: int, unit: str, lex: Lexicon) -> tup
     old = re.match(r"[\s-]old\b", text[right:])
     if old and unit == "years":
         return "years", "age", right + old.end()
-    singular = text[start:right].rstrip().endswith(tuple(u.rstrip("s") for u in (unit,))) and not unit.endswith("s") \
-        or not text[start:right].rstrip().endswith("s")
+    singular = not text[start:right].rstrip().endswith("s")  # "a seven hour drive"
     if "-" in text[start:right] or singular:
         noun = re.match(r"\s+([A-Za-z][\w.’'-]*)", text[right:])
         if noun and noun.group(1).lower() not in _stop_words():
@@ -511,8 +508,8 @@ def _duration(text: str, start: int, right: int, unit: str, lex: Lexicon) -> tup
     after = text[right:].lower()
     if re.match(rf"\s+(?:{_alternatives(lex.placing_after)})\b", after):
         return None  # "six days ago", "two years later"
-    before = _qualifier_before(text, start, lex)[0] and text[: _qualifier_before(text, start, lex)[1]] or text[:start]
-    before = before.rstrip().lower()
+    qualifier, qualifier_start = _qualifier_before(text, start, lex)
+    before = (text[:qualifier_start] if qualifier else text[:start]).rstrip().lower()
     if before.endswith(lex.placing_before):
         return None  # "in the past 24 hours", "for the first time in 30 years", "within a week"
     if before.endswith(lex.duration_cues) or re.match(r"\s+of\b", after):
@@ -556,7 +553,7 @@ def _extend(text: str, start: int, end: int, value: float, kind: str, lex: Lexic
     if kind == "words" and re.search(r"\b(?:these|those)\s+$", text[:start], re.IGNORECASE):
         return None  # "these two partnerships": things already named, not a reported count
     # "2000 troops", "some 1999 refugees" are counts; "the 2009 release", "March 2021 attack" are years
-    counted = unit_class == "count" and (unit in lex.unit_of.values() or bool(_qualifier_before(text, start, lex)[0]))
+    counted = unit_class == "count" and (unit in lex.counted_units or bool(_qualifier_before(text, start, lex)[0]))
     if re.fullmatch(r"(?:19|20)\d\d", text[start:end]) and scaled == 1 and unit_class in ("", "count") \
             and not counted:
         if not _is_target_year(text, start, lex):
@@ -631,7 +628,7 @@ def _ranges(text: str, singles: list[Figure], lex: Lexicon) -> list[Figure]:
             continue
         if b is not None and _shared_unit(text, a, b):
             a = replace(a, unit=b.unit, noun=b.noun, unit_class=b.unit_class)  # "20 or 26 countries"
-        if not (b is not None and (_hyphen_pair(text, a, b) or _tally(text, a, b))):
+        if not (b is not None and _no_range(text, a, b)):
             out.append(a)
             i += 1
             continue
@@ -645,14 +642,15 @@ def _shared_unit(text: str, a: Figure, b: Figure) -> bool:
             and re.fullmatch(r"\s*(?:or|to|and|-|–)\s*", text[a.end : b.start], re.IGNORECASE) is not None)
 
 
-def _tally(text: str, a: Figure, b: Figure) -> bool:
-    """"a 6–3 majority", "lost 1-3": two numbers joined by a dash that are no range (the first is not below)."""
-    return (re.fullmatch(r"[-–]", text[a.end : b.number_start]) is not None and a.scale == 1 == b.scale
-            and (a.value >= b.value or not (a.unit or b.unit)))
-
-
-def _hyphen_pair(text: str, a: Figure, b: Figure) -> bool:
-    return re.fullmatch(r"\s*[-–]\s*", text[a.end : b.number_start]) is not None and not a.unit and not b.unit
+def _no_range(text: str, a: Figure, b: Figure) -> bool:
+    """Two numbers joined by a dash that make no range: a score with nothing counted ("won 2-1", "89 - 89") or a
+    tally whose first number is not below the second ("a 6–3 majority")."""
+    gap = text[a.end : b.number_start]
+    if re.fullmatch(r"\s*[-–]\s*", gap) is None:
+        return False
+    if not a.unit and not b.unit:
+        return True
+    return re.fullmatch(r"[-–]", gap) is not None and a.scale == 1 == b.scale and a.value >= b.value
 
 
 @lru_cache(maxsize=1)
@@ -672,7 +670,7 @@ def _join(text: str, a: Figure, b: Figure, lex: Lexicon) -> Figure | None:
     word = gap.strip().lower()
     if word in ("and", "or") and not (opener and opener.group(1) == "between" and word == "and"):
         return None  # "20 or 26 countries" are two figures; "and" makes a range only after "between"
-    if opener and opener.group(1) == "from" and _change_verbs().search(text[: a.start - 4]):
+    if opener and opener.group(1) == "from" and _change_verbs().search(text[: opener.start()]):
         return None  # "rose from 5% to 7%" is a change, two figures
     borrow = a.scale == 1 and b.scale != 1 and a.value * b.scale <= b.value  # "$10 to $15 billion", not
     low = a.value * (b.scale if borrow else 1)  # "between 500,000 and 2 million"

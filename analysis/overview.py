@@ -8,7 +8,7 @@ from analysis.figures import headline_quantities, shown_values
 
 
 def changes(figures: pd.DataFrame, positions: pd.DataFrame, mentions: pd.DataFrame,
-            documents: pd.DataFrame) -> list[str]:
+            documents: pd.DataFrame, *, headline: list[str] | None = None) -> list[str]:
     """Plain sentences on how figures, positions and the cast of names moved from the earliest to the latest dated
     article."""
     dated = documents[documents["published"] != ""]
@@ -18,8 +18,9 @@ def changes(figures: pd.DataFrame, positions: pd.DataFrame, mentions: pd.DataFra
     notes: list[str] = []
     # Compare within a family (e.g. countries committed vs countries offering), quoting what each report counted.
     # Only measures worth a headline (named by the corpus or reported by several texts): a corpus has hundreds.
-    headline = set(headline_quantities(figures, dict(zip(documents["document"], documents["original"]))))
-    dated = figures[(figures["published"] != "") & figures["quantity"].isin(headline)]
+    if headline is None:  # the headline measures, unless the caller chose them already
+        headline = headline_quantities(figures, dict(zip(documents["document"], documents["original"])))
+    dated = figures[(figures["published"] != "") & figures["quantity"].isin(set(headline))]
     for (family, _), group in dated.groupby(["family", "unit"], sort=True):  # like with like: one unit
         if family.startswith("other_"):
             continue

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.charts import STANCE_WORDS
 from analysis.entities import cooccurrence_table, country_names, filter_mentions, outlet_labels, top_entities
-from analysis.figures import headline_figures, shown_values
+from analysis.figures import headline_figures, headline_quantities, shown_values, specific_measure
 from analysis.overview import changes
 from analysis.positions import topic_label
 from analysis.tables import Tables
@@ -26,15 +26,17 @@ def overview_facts(t: Tables) -> dict:
     d = t.documents
     filtered, kept = filter_mentions(t.mentions, d)
     published = d.loc[d["published"] != "", "published"]
+    originals = dict(zip(d["document"], d["original"], strict=True))
+    headline = headline_quantities(t.figures, originals)  # chosen once for the cards and for "what changed"
     return {
         "first": published.min() if len(published) else "", "last": published.max() if len(published) else "",
         "outlets": sorted({o for o in d["outlet"] if o}), "independent": d["original"].nunique(),
         "undated": int((d["published"] == "").sum()),
-        "headlines": headline_figures(t.figures, originals=dict(zip(d["document"], d["original"], strict=True))),
+        "headlines": headline_figures(t.figures, originals=originals, quantities=headline),
         "support": dict(zip(t.support["key"], t.support["independent_texts"], strict=True)),
         "actors": top_entities(filtered, kept, n=6, actor="country").drop_duplicates("entity"),
         "people": top_entities(filtered[filtered["label"] == "PERSON"], kept, n=5).drop_duplicates("entity"),
-        "changes": changes(t.figures, t.positions, t.mentions, d),
+        "changes": changes(t.figures, t.positions, t.mentions, d, headline=headline),
         "event_documents": t.events["document"].nunique() if not t.events.empty else 0,
     }
 
@@ -62,7 +64,8 @@ def named_together(mentions: pd.DataFrame, documents: pd.DataFrame, sentences: p
 
 def prepared_figures(t: Tables) -> tuple[pd.DataFrame, dict[str, str], list[str], pd.DataFrame]:
     """The figures as the Figures view shows them (outlet labels, each value as written for display), each
-    quantity's label, the quantities in display order (lexicon order, then the most reported) and the headlines."""
+    quantity's label, the quantities in display order (the corpus's named measures, then specific ones, then the
+    most reported) and the headlines."""
     frame = t.figures.copy()
     frame["outlet"] = outlet_labels(frame["outlet"])
     frame["shown"] = shown_values(frame)
@@ -70,15 +73,10 @@ def prepared_figures(t: Tables) -> tuple[pd.DataFrame, dict[str, str], list[str]
     counts = frame["quantity"].value_counts()
     named = set(frame.loc[frame["named"], "quantity"])
     # The corpus's named measures first, then the most reported; catch-all groups last.
-    order = sorted(names, key=lambda k: (k not in named, k.startswith("other_"), not _specific(k), -counts[k],
+    order = sorted(names, key=lambda k: (k not in named, k.startswith("other_"), not specific_measure(k), -counts[k],
                                          names[k]))
     originals = dict(zip(t.documents["document"], t.documents["original"], strict=True))
     return frame, names, order, headline_figures(t.figures, originals=originals)
-
-
-def _specific(quantity: str) -> bool:
-    """A measure that says more than a bare noun: what happened ("people killed") or which kind ("military aid")."""
-    return ("|" in quantity or " " in quantity) and not quantity.startswith(("amount|", "number|"))
 
 
 MEASURE_COLUMNS = ["quantity", "label", "figures", "articles", "outlets", "values", "first", "last", "unit_class"]
@@ -109,7 +107,7 @@ def measures(figures: pd.DataFrame, *, search: str = "") -> pd.DataFrame:
     table[["first", "last"]] = table[["first", "last"]].fillna("")
     # named measures first, then specific ones ("people killed", "US military aid") before bare nouns ("people")
     table = table.assign(_other=table["quantity"].str.startswith("other_"),
-                         _specific=table["quantity"].map(_specific)).sort_values(
+                         _specific=table["quantity"].map(specific_measure)).sort_values(
         ["named", "_other", "_specific", "articles", "figures", "label"],
         ascending=[False, True, False, False, False, True])
     return table[MEASURE_COLUMNS].reset_index(drop=True)
