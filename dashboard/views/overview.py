@@ -31,7 +31,8 @@ left, right = st.columns(2, gap="large")
 with left:
     st.subheader("Headline figures")
     if facts["headlines"].empty:
-        st.write("No figure of a known quantity was found.")
+        st.write("No measure is reported about one thing by more than one independent text, and the corpus names "
+                 "none of its own (figures.yaml), so there is no headline figure.")
     for row in facts["headlines"].itertuples(index=False):
         st.markdown(prose.headline_line(row, facts["support"]))
     st.page_link("views/figures.py", label="All figures and why sources differ", icon=":material/monitoring:")
